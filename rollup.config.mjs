@@ -1,0 +1,105 @@
+// Builds every file of SPEC §1:
+//   dist/tailor.min.js       IIFE script tag, full device signal (ua-parser-js 1.x)
+//   dist/tailor.lite.min.js  IIFE script tag, src/signals/device.ts swapped for device-lite.ts
+//   dist/index.js (+ .d.ts)  ESM for bundlers, dependencies external, no side effects on import
+//   dist/manifest.schema.json  generated from src/manifest/types.ts
+//   dist/cli.js              the `tailor` command (Node ≥ 20)
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { buildSchema } from './scripts/schema.mjs';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const src = (p) => path.join(root, 'src', p);
+
+// The one build-time dev flag: false in every published file (GrowthBook forgot this in its ESM build).
+const devFlag = () => replace({ preventAssignment: true, values: { __DEV__: 'false' } });
+
+const ts = (extra = {}) =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    noEmit: false,
+    declaration: false,
+    sourceMap: false,
+    outputToFilesystem: false,
+    ...extra,
+  });
+
+/** Lite build: every import of signals/device resolves to signals/device-lite instead. */
+const liteDevice = () => ({
+  name: 'tailor-lite-device',
+  async resolveId(source, importer, options) {
+    if (!importer || !/(^|\/)device$/.test(source)) return null;
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    if (resolved && resolved.id === src('signals/device.ts')) return src('signals/device-lite.ts');
+    return null;
+  },
+});
+
+/** Architecture rule: server code never reaches the browser bundles. */
+const browserOnly = () => ({
+  name: 'tailor-browser-only',
+  moduleParsed(info) {
+    if (info.id.startsWith(src('server'))) this.error(`server code reached a browser bundle: ${info.id}`);
+  },
+});
+
+const tagTerser = () =>
+  terser({
+    ecma: 2020,
+    compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
+    // `_`-prefixed properties are private and renamed; public names, DOM names and JSON fields never start with `_`.
+    mangle: { properties: { regex: /^_/ } },
+    format: { comments: false },
+  });
+
+const tag = (file, lite) => ({
+  input: 'src/tag.ts',
+  output: { file, format: 'iife', strict: true, sourcemap: false },
+  treeshake: { moduleSideEffects: (id) => id.endsWith('/tag.ts') },
+  plugins: [
+    ...(lite ? [liteDevice()] : []),
+    browserOnly(),
+    devFlag(),
+    nodeResolve({ browser: true }),
+    commonjs(),
+    ts(),
+    tagTerser(),
+  ],
+});
+
+export default [
+  tag('dist/tailor.min.js', false),
+  tag('dist/tailor.lite.min.js', true),
+  {
+    input: 'src/index.ts',
+    output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', sourcemap: false },
+    external: ['js-cookie', 'ua-parser-js'],
+    plugins: [
+      browserOnly(),
+      devFlag(),
+      ts({ declaration: true, declarationDir: 'dist', rootDir: 'src', exclude: ['src/server/**', 'src/tag.ts'] }),
+      {
+        name: 'tailor-schema',
+        generateBundle() {
+          this.emitFile({
+            type: 'asset',
+            fileName: 'manifest.schema.json',
+            source: `${JSON.stringify(buildSchema(), null, 2)}\n`,
+          });
+        },
+      },
+    ],
+  },
+  {
+    input: 'src/server/bin.ts',
+    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', sourcemap: false },
+    external: (id) => id.startsWith('node:') || id === 'better-sqlite3',
+    plugins: [devFlag(), nodeResolve({ preferBuiltins: true }), commonjs(), ts()],
+  },
+];

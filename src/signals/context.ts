@@ -1,0 +1,70 @@
+import type { ConsentState, Context, JsonValue, Manifest } from '../manifest/types';
+import type { Profile } from '../storage/profile';
+import { affinityContext } from './affinity';
+import type { DeviceSignals } from './device-common';
+import { visitorContext } from './visitor';
+
+/** Everything read from the page and the browser for one page view (see `readPage` in page.ts). */
+export interface PageSignals {
+  /** The page URL. */
+  _url: URL;
+  /** `document.referrer`, or null. */
+  _referrer: string | null;
+  /** `document.title`. */
+  _title: string;
+  /** Page category (manifest `categories` or `<meta name="tailor:category">`). */
+  _category: string | null;
+  /** Device, OS and browser. */
+  _device: DeviceSignals;
+  /** Screen size. */
+  _screen: Context['screen'];
+  /** Geo. */
+  _geo: Context['geo'];
+  /** Local time. */
+  _time: Context['time'];
+  /** Live behaviour (getters). */
+  _behavior: Context['behavior'];
+}
+
+/** Assembles the SPEC §4 context. Scores, journey and remote values are filled in by the runtime. */
+export function buildContext(
+  manifest: Manifest,
+  page: PageSignals,
+  profile: Profile,
+  id: string,
+  now: number,
+  data: Record<string, JsonValue>,
+  consent: ConsentState,
+): Context {
+  const url = page._url;
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((v, k) => {
+    if (!(k in query)) query[k] = v;
+  });
+  const { visitor, session } = visitorContext(profile, id, now);
+  return {
+    visitor,
+    session,
+    page: {
+      url: url.origin + url.pathname + url.search,
+      path: url.pathname,
+      host: url.host,
+      query,
+      referrer: page._referrer,
+      title: page._title,
+      category: page._category,
+    },
+    traffic: { ...profile.session.touch, first: { ...profile.firstTouch } },
+    ...page._device,
+    screen: page._screen,
+    geo: page._geo,
+    time: page._time,
+    behavior: page._behavior,
+    affinity: affinityContext(profile.affinity, now, manifest.affinityHalfLifeDays),
+    journey: { stage: 'new' },
+    score: {},
+    data,
+    remote: {},
+    consent: { state: consent },
+  };
+}

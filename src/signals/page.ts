@@ -1,0 +1,54 @@
+import type { Context, Manifest } from '../manifest/types';
+import { pageCategory } from './affinity';
+import type { PageSignals } from './context';
+import { readDevice } from './device';
+import { browserGeoInput, geoSignals } from './geo';
+import { timeSignals } from './time';
+
+interface NavigatorWithHints {
+  userAgentData?: { brands?: { brand: string; version: string }[]; mobile?: boolean; platform?: string };
+  globalPrivacyControl?: boolean;
+}
+
+/** The window-less fallback used when Tailor runs outside a browser (SSR, tests in Node). */
+const BLANK_URL = 'http://localhost/';
+
+/**
+ * Reads the page, device, geo and time signals of one page view. Every read is defensive:
+ * a missing global yields `null`, never a throw (SSR and locked-down embeds).
+ */
+export function readPage(
+  manifest: Manifest,
+  now: number,
+  country: string | null | undefined,
+  behavior: Context['behavior'],
+): PageSignals {
+  const g = globalThis as unknown as Partial<Window & typeof globalThis>;
+  const nav = g.navigator as (Navigator & NavigatorWithHints) | undefined;
+  const doc = g.document;
+  const url = new URL(g.location?.href || BLANK_URL);
+  const meta = doc?.querySelector?.('meta[name="tailor:category"]')?.getAttribute('content') || null;
+  const scr = g.screen;
+  return {
+    _url: url,
+    _referrer: doc?.referrer || null,
+    _title: doc?.title || '',
+    _category: pageCategory(manifest.categories, url.pathname, meta),
+    _device: readDevice({
+      ua: nav?.userAgent || '',
+      touchPoints: nav?.maxTouchPoints || 0,
+      hints: nav?.userAgentData || null,
+      webdriver: !!nav?.webdriver,
+      excludeAutomation: !!manifest.excludeAutomation,
+    }),
+    _screen: { width: scr?.width ?? null, height: scr?.height ?? null },
+    _geo: geoSignals({ ...browserGeoInput(), country }),
+    _time: timeSignals(new Date(now)),
+    _behavior: behavior,
+  };
+}
+
+/** `navigator.globalPrivacyControl === true` (SPEC §9). */
+export function gpcEnabled(): boolean {
+  return (globalThis.navigator as (Navigator & NavigatorWithHints) | undefined)?.globalPrivacyControl === true;
+}

@@ -1,0 +1,114 @@
+/**
+ * The script-tag entry (IIFE only; never part of the npm module graph, so the package's
+ * `"sideEffects": false` holds). Reads the tag's `data-*` attributes, finds the manifest
+ * (inline, cached or remote), drains the command queue and installs `window.tailor` (SPEC §2).
+ */
+import type { ConsentState, Tailor } from './manifest/types';
+import { createTailor } from './runtime';
+
+type Command = unknown[] | ((t: Tailor) => void);
+type TagApi = Tailor & { push(...commands: Command[]): number };
+
+const CACHE_KEY = 'tlr_manifest';
+
+function boot(): void {
+  const w = window as unknown as { tailor?: unknown };
+  // A second copy of the tag on the page must not start a second instance.
+  if (w.tailor && !Array.isArray(w.tailor)) return;
+  const queue = (Array.isArray(w.tailor) ? w.tailor : []) as Command[];
+  const script = (document.currentScript ||
+    document.querySelector('script[data-manifest],script[src*="tailor"]')) as HTMLScriptElement | null;
+  const data = script?.dataset || {};
+  const debug = data.debug !== undefined;
+  const inline = document.getElementById('tailor-manifest');
+  const url = data.manifest;
+
+  let manifest: unknown;
+  let fresh: Promise<unknown> | null = null;
+  if (inline) manifest = parse(inline.textContent);
+  else if (url) {
+    const cached = readCache(url);
+    fresh = fetchManifest(url);
+    manifest = cached;
+  }
+
+  const start = (m: unknown) => {
+    const t = createTailor({
+      manifest: m,
+      debug,
+      endpoint: data.endpoint,
+      country: data.country,
+      consent: data.consent as ConsentState | undefined,
+    });
+    const api = t as TagApi;
+    api.push = (...commands: Command[]) => {
+      for (const c of commands) run(api, c);
+      return 0;
+    };
+    w.tailor = api;
+    for (const c of queue) run(api, c);
+    return api.start();
+  };
+
+  if (manifest !== undefined || !fresh) {
+    // Inline or cached: decide now, synchronously in <head>; refresh the cache for next time.
+    start(manifest ?? { version: 1, site: '' });
+  } else {
+    fresh.then((m) => start(m ?? { version: 1, site: '' }));
+  }
+}
+
+/** Runs one queued command; a throwing command never stops the others (SPEC §2). */
+function run(api: Tailor, command: Command): void {
+  try {
+    if (typeof command === 'function') command(api);
+    else if (Array.isArray(command) && typeof command[0] === 'string') {
+      const method = (api as unknown as Record<string, unknown>)[command[0]];
+      if (typeof method === 'function') method.apply(api, command.slice(1));
+      else console.warn(`[tailor] unknown command "${command[0]}"`);
+    }
+  } catch (e) {
+    console.error('[tailor] a queued command threw', e);
+  }
+}
+
+function parse(text: string | null): unknown {
+  try {
+    return JSON.parse(text || '');
+  } catch (e) {
+    console.error('[tailor] the manifest is not valid JSON', e);
+    return null;
+  }
+}
+
+function readCache(url: string): unknown {
+  try {
+    const hit = JSON.parse(localStorage.getItem(CACHE_KEY) || 'null');
+    return hit && hit.url === url ? hit.manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fetches the manifest and keeps the last good copy for the next page view (stale-while-revalidate). */
+async function fetchManifest(url: string): Promise<unknown> {
+  try {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const manifest = await res.json();
+    try {
+      localStorage.setItem(CACHE_KEY, JSON.stringify({ url, manifest }));
+    } catch {}
+    return manifest;
+  } catch (e) {
+    console.error(`[tailor] could not load the manifest from ${url}`, e);
+    return null;
+  }
+}
+
+try {
+  boot();
+} catch (e) {
+  // Nothing Tailor does may throw into the host page (SPEC §3).
+  console.error('[tailor] failed to start', e);
+}
