@@ -4,8 +4,9 @@
 //   dist/index.js (+ .d.ts)  ESM for bundlers, dependencies external, no side effects on import
 //   dist/manifest.schema.json  generated from src/manifest/types.ts
 //   dist/cli.js              the `tailor` command (Node ≥ 20)
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
@@ -14,6 +15,7 @@ import typescript from '@rollup/plugin-typescript';
 import { buildSchema } from './scripts/schema.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const src = (p) => path.join(root, 'src', p);
 
 // The one build-time dev flag: false in every published file (GrowthBook forgot this in its ESM build).
@@ -30,14 +32,13 @@ const ts = (extra = {}) =>
     ...extra,
   });
 
-/** Lite build: every import of signals/device resolves to signals/device-lite instead. */
-const liteDevice = () => ({
-  name: 'tailor-lite-device',
+/** Swaps one source module for another in a build (resolved ids, so every importer is covered). */
+const swap = (from, to) => ({
+  name: `tailor-swap-${path.basename(from)}`,
   async resolveId(source, importer, options) {
-    if (!importer || !/(^|\/)device$/.test(source)) return null;
+    if (!importer || path.basename(source) !== path.basename(from, '.ts')) return null;
     const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-    if (resolved && resolved.id === src('signals/device.ts')) return src('signals/device-lite.ts');
-    return null;
+    return resolved && resolved.id === src(from) ? src(to) : null;
   },
 });
 
@@ -63,7 +64,10 @@ const tag = (file, lite) => ({
   output: { file, format: 'iife', strict: true, sourcemap: false },
   treeshake: { moduleSideEffects: (id) => id.endsWith('/tag.ts') },
   plugins: [
-    ...(lite ? [liteDevice()] : []),
+    // The lite tag: device-lite.ts (UA-CH + a small classifier) instead of ua-parser-js.
+    ...(lite ? [swap('signals/device.ts', 'signals/device-lite.ts')] : []),
+    // Both tags: the compact manifest guard instead of the full validator (see guard.ts).
+    swap('manifest/validate.ts', 'manifest/guard.ts'),
     browserOnly(),
     devFlag(),
     nodeResolve({ browser: true }),
@@ -83,7 +87,7 @@ export default [
     plugins: [
       browserOnly(),
       devFlag(),
-      ts({ declaration: true, declarationDir: 'dist', rootDir: 'src', exclude: ['src/server/**', 'src/tag.ts'] }),
+      ts(),
       {
         name: 'tailor-schema',
         generateBundle() {
@@ -100,6 +104,12 @@ export default [
     input: 'src/server/bin.ts',
     output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', sourcemap: false },
     external: (id) => id.startsWith('node:') || id === 'better-sqlite3',
-    plugins: [devFlag(), nodeResolve({ preferBuiltins: true }), commonjs(), ts()],
+    plugins: [
+      devFlag(),
+      replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(pkg.version) } }),
+      nodeResolve({ preferBuiltins: true }),
+      commonjs(),
+      ts(),
+    ],
   },
 ];

@@ -1,12 +1,12 @@
-import { assignVariants, parseForce } from './assign/assign';
 import type { Assignment } from './assign/assign';
+import { assignVariants, parseForce } from './assign/assign';
 import { inSchedule, pathMatches } from './assign/eligibility';
 import { createLogger } from './debug/log';
 import { createEmitter } from './emitter';
 import type {
   ConsentState,
-  ConversionEvent,
   Context,
+  ConversionEvent,
   Experience,
   JsonValue,
   Manifest,
@@ -15,16 +15,18 @@ import type {
   TailorOptions,
 } from './manifest/types';
 import { validateManifest } from './manifest/validate';
-import { compileCondition } from './rules/condition';
+import { randomId } from './random-id';
+import { fillTemplate } from './render/template';
 import type { Predicate } from './rules/condition';
-import { getPath } from './rules/path';
+import { compileCondition } from './rules/condition';
 import { journeyStage } from './rules/journey';
+import { getPath } from './rules/path';
 import { computeScores } from './rules/scores';
 import { compileSegments } from './rules/segments';
 import { addAffinity } from './signals/affinity';
 import { createBehavior } from './signals/behavior';
-import { buildContext } from './signals/context';
 import type { PageSignals } from './signals/context';
+import { buildContext } from './signals/context';
 import { readDataLayer } from './signals/data-layer';
 import { gpcEnabled, readPage } from './signals/page';
 import { fetchRemote, referencedRemotes } from './signals/remote';
@@ -33,7 +35,6 @@ import { pageView, recordConversion } from './signals/visitor';
 import type { Profile } from './storage/profile';
 import { readProfile, writeProfile } from './storage/profile-store';
 import { createStore, visitorId } from './storage/store';
-import { randomId } from './random-id';
 
 /** The manifest used when the given one cannot run: nothing renders, the API still works. */
 const EMPTY: Manifest = { version: 1, site: '' };
@@ -64,7 +65,11 @@ export function createTailor(options: TailorOptions): Tailor {
   const segmentsOf = compileSegments(manifest.segments, (m) => report(m, 'segments'));
   const audiences = new Map<string, Predicate>();
   for (const e of experiences) {
-    if (e.audience) audiences.set(e.id, compileCondition(e.audience, (m) => report(m, `experience ${e.id}`)));
+    if (e.audience)
+      audiences.set(
+        e.id,
+        compileCondition(e.audience, (m) => report(m, `experience ${e.id}`)),
+      );
   }
   const remotes = referencedRemotes(manifest);
 
@@ -73,7 +78,11 @@ export function createTailor(options: TailorOptions): Tailor {
     consentMode === 'none'
       ? 'granted'
       : options.consent ||
-        (consentMode === 'opt-in' ? 'pending' : manifest.consent?.respectGpc !== false && gpcEnabled() ? 'denied' : 'granted');
+        (consentMode === 'opt-in'
+          ? 'pending'
+          : manifest.consent?.respectGpc !== false && gpcEnabled()
+            ? 'denied'
+            : 'granted');
 
   const canPersist = () => consent === 'granted' && options.storage !== 'memory';
   const store = createStore({ persist: canPersist() });
@@ -111,7 +120,11 @@ export function createTailor(options: TailorOptions): Tailor {
     behavior._reset(now);
     page = readPage(manifest, now, options.country, behavior._values);
     const url = page._url;
-    const result = pageView(profile, { now, path: url.pathname, touch: trafficTouch(url, page._referrer, url.host) });
+    const result = pageView(profile, {
+      now,
+      path: url.pathname,
+      touch: trafficTouch(url, page._referrer, url.host),
+    });
     profile = result.profile;
     profile.affinity = addAffinity(profile.affinity, page._category, now, manifest.affinityHalfLifeDays);
     applyIdentity();
@@ -130,15 +143,27 @@ export function createTailor(options: TailorOptions): Tailor {
       [...remotes].map(async (name) => {
         const source = manifest.remote?.[name];
         if (!source) return;
-        out[name] = await fetchRemote(name, source, base, { now });
-        if (out[name] === null) report(`remote "${name}" gave no data (timeout, error or invalid JSON)`, `remote.${name}`);
+        out[name] = await fetchRemote(name, source, fillTemplate(source.url, base, 'url'), {
+          now,
+          persist: canPersist(),
+        });
+        if (out[name] === null)
+          report(`remote "${name}" gave no data (timeout, error or invalid JSON)`, `remote.${name}`);
       }),
     );
     return out;
   }
 
   function contextFor(now: number): Context {
-    const c = buildContext(manifest, page!, profile!, id, now, { ...readDataLayer(manifest.dataLayer), ...siteData }, consent);
+    const c = buildContext(
+      manifest,
+      page!,
+      profile!,
+      id,
+      now,
+      { ...readDataLayer(manifest.dataLayer), ...siteData },
+      consent,
+    );
     c.journey.stage = journeyStage(manifest.journey, {
       ...c.visitor,
       traits: c.visitor.traits,
@@ -204,7 +229,11 @@ export function createTailor(options: TailorOptions): Tailor {
     id = visitorId(store);
     if (page) {
       const url = page._url;
-      profile = pageView(null, { now: clock(), path: url.pathname, touch: trafficTouch(url, page._referrer, url.host) }).profile;
+      profile = pageView(null, {
+        now: clock(),
+        path: url.pathname,
+        touch: trafficTouch(url, page._referrer, url.host),
+      }).profile;
     }
   };
 
@@ -279,9 +308,10 @@ export function createTailor(options: TailorOptions): Tailor {
           return report(`consent() takes "granted" or "denied", got ${JSON.stringify(state)}`, 'consent');
         if (consentMode === 'none') return;
         consent = state;
-        if (state === 'denied') forget();
+        // Stop persisting before forgetting, so the fresh id is not written back.
         store.persist(canPersist());
-        if (state === 'granted') id = visitorId(store);
+        if (state === 'denied') forget();
+        else id = visitorId(store);
         decide();
       },
       undefined,

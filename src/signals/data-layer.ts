@@ -11,7 +11,8 @@ export function readDataLayer(keys: readonly string[] | undefined): Record<strin
   if (!keys?.length || !Array.isArray(layer)) return out;
   for (const entry of layer) {
     if (!entry || typeof entry !== 'object') continue;
-    for (const k of keys) if (Object.hasOwn(entry, k)) out[k] = (entry as Record<string, JsonValue>)[k] ?? null;
+    for (const k of keys)
+      if (Object.hasOwn(entry, k)) out[k] = (entry as Record<string, JsonValue>)[k] ?? null;
   }
   return out;
 }

@@ -50,5 +50,7 @@ export function readPage(
 
 /** `navigator.globalPrivacyControl === true` (SPEC §9). */
 export function gpcEnabled(): boolean {
-  return (globalThis.navigator as (Navigator & NavigatorWithHints) | undefined)?.globalPrivacyControl === true;
+  return (
+    (globalThis.navigator as (Navigator & NavigatorWithHints) | undefined)?.globalPrivacyControl === true
+  );
 }

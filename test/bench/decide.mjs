@@ -38,7 +38,9 @@ function table(title, results) {
   console.log('experiences   first page view (µs, median)   re-decide (µs, median)');
   for (const n of SIZES) {
     const r = results[n];
-    console.log(`${String(n).padStart(11)}   ${r.firstPageView.toFixed(0).padStart(28)}   ${r.reDecide.toFixed(0).padStart(22)}`);
+    console.log(
+      `${String(n).padStart(11)}   ${r.firstPageView.toFixed(0).padStart(28)}   ${r.reDecide.toFixed(0).padStart(22)}`,
+    );
   }
 }
 
@@ -64,7 +66,12 @@ const bundle = await rollup({
     replace({ preventAssignment: true, values: { __DEV__: 'false' } }),
     nodeResolve({ browser: true }),
     commonjs(),
-    typescript({ tsconfig: path.join(root, 'tsconfig.json'), noEmit: false, declaration: false, include: ['src/**/*.ts'] }),
+    typescript({
+      tsconfig: path.join(root, 'tsconfig.json'),
+      noEmit: false,
+      declaration: false,
+      include: ['src/**/*.ts'],
+    }),
   ],
   onwarn: () => {},
 });
@@ -86,8 +93,16 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 try {
   const page = await browser.newPage();

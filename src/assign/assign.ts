@@ -1,0 +1,119 @@
+/**
+ * Variant assignment (SPEC §7): global holdout, traffic, experience holdout, weighted
+ * variants, layers, sticky assignments, forced variants, and the consent rule of §9. Pure: no
+ * DOM, storage or clock.
+ */
+import type { Action, Experience } from '../manifest/types';
+import type { StickyAssignment } from '../storage/profile';
+import { bucket } from './bucket';
+
+/** One experience the visitor is in, with the actions to render (none for holdouts). */
+export interface Assignment {
+  experience: string;
+  variant: string;
+  forced?: true;
+  actions: Action[];
+}
+
+export interface AssignInput {
+  experiences: readonly Experience[];
+  /** `manifest.holdout.percent`. */
+  holdoutPercent: number;
+  /** The unit id of an experience (from its `unit` path), null when unknown. */
+  unitOf(experience: Experience): string | null;
+  /** Status, audience, pages and schedule, evaluated by the caller. */
+  eligible(experience: Experience): boolean;
+  sticky: Readonly<Record<string, StickyAssignment>>;
+  forced: Record<string, string> | null;
+  consentGranted: boolean;
+}
+
+/** Parses `?tailor_force=exp:variant,exp2:v`. */
+export function parseForce(query: string | null | undefined): Record<string, string> | null {
+  if (!query) return null;
+  const out: Record<string, string> = {};
+  for (const pair of query.split(',')) {
+    const [e, v] = pair.split(':');
+    if (e && v) out[e.trim()] = v.trim();
+  }
+  return out;
+}
+
+/** Needs no stable id (§9): one variant, no holdout, full traffic. */
+const anonymous = (e: Experience) => e.variants.length === 1 && !e.holdout && (e.traffic ?? 100) >= 100;
+
+function pickVariant(e: Experience, u: string, salt: string): string | null {
+  const weights = e.variants.map((v) => Math.max(0, v.weight ?? 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return null;
+  const b = bucket(`${salt}.${u}`) * total;
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) {
+    sum += weights[i]!;
+    if (b < sum) return e.variants[i]!.id;
+  }
+  return null;
+}
+
+const actionsOf = (e: Experience, variant: string) => e.variants.find((v) => v.id === variant)?.actions || [];
+
+export function assignVariants(input: AssignInput): {
+  assignments: Assignment[];
+  sticky: Record<string, StickyAssignment>;
+} {
+  const { consentGranted, forced } = input;
+  let sticky = input.sticky as Record<string, StickyAssignment>;
+  const assignments: Assignment[] = [];
+  const layersTaken = new Set<string>();
+  // Layers go by priority (higher first), then manifest order; Array#sort is stable.
+  const ordered = input.experiences
+    .map((e, i) => [e, i] as const)
+    .sort((a, b) => (b[0].priority || 0) - (a[0].priority || 0) || a[1] - b[1]);
+
+  for (const [e] of ordered) {
+    const forcedVariant = forced?.[e.id];
+    if (forcedVariant && e.variants.some((v) => v.id === forcedVariant)) {
+      assignments.push({
+        experience: e.id,
+        variant: forcedVariant,
+        forced: true,
+        actions: actionsOf(e, forcedVariant),
+      });
+      continue;
+    }
+    if (!input.eligible(e) || (e.layer && layersTaken.has(e.layer))) continue;
+    const u = input.unitOf(e);
+    if (u === null) continue;
+    const salt = e.salt || e.id;
+    if (!consentGranted) {
+      if (!anonymous(e) || input.holdoutPercent > 0) continue;
+    } else if (bucket(`holdout.${u}`) < input.holdoutPercent / 100) {
+      // Kept with the sticky assignments so conversions on other pages carry it (SPEC §10).
+      if (e.layer) layersTaken.add(e.layer);
+      if (sticky[e.id]?.v !== 'global-holdout')
+        sticky = { ...sticky, [e.id]: { v: 'global-holdout', s: salt } };
+      assignments.push({ experience: e.id, variant: 'global-holdout', actions: [] });
+      continue;
+    }
+    if (bucket(`${salt}.traffic.${u}`) >= (e.traffic ?? 100) / 100) continue;
+    if (e.layer) layersTaken.add(e.layer);
+
+    const kept = sticky[e.id];
+    let variant: string | null =
+      kept && kept.s === salt && (kept.v === 'holdout' || e.variants.some((v) => v.id === kept.v))
+        ? kept.v
+        : null;
+    if (variant === null) {
+      variant =
+        e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100 ? 'holdout' : pickVariant(e, u, salt);
+      if (variant === null) continue;
+      if (consentGranted) sticky = { ...sticky, [e.id]: { v: variant, s: salt } };
+    }
+    assignments.push({
+      experience: e.id,
+      variant,
+      actions: variant === 'holdout' ? [] : actionsOf(e, variant),
+    });
+  }
+  return { assignments, sticky };
+}

@@ -1,0 +1,29 @@
+/**
+ * URL scheme guard for `attr` (URL attributes), `cta.href` and `redirect.url` (SPEC §8.1):
+ * only `http:`, `https:`, `mailto:`, `tel:` and relative URLs pass.
+ *
+ * Browsers strip leading/trailing C0 controls and spaces and remove tabs and newlines anywhere
+ * before reading the scheme (WHATWG URL parsing), so `" java\tscript:"` runs as `javascript:`.
+ * We normalize the same way, and additionally percent- and entity-decode first, so disguised
+ * forms (`%20javascript:`, `&#106;avascript:`) are refused too even where a browser would have
+ * treated them as harmless relative paths: a marketer never means them.
+ */
+const ALLOWED = /^(https?|mailto|tel):/;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/;
+
+export function isSafeUrl(url: string): boolean {
+  let s = String(url);
+  for (let i = 0; i < 3; i++) {
+    let next = s.replace(/&#x([0-9a-f]+);?/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    next = next.replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(+d)).replace(/&colon;?/gi, ':');
+    try {
+      next = decodeURIComponent(next);
+    } catch {}
+    if (next === s) break;
+    s = next;
+  }
+  s = s
+    .replace(/[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/g, '')
+    .toLowerCase();
+  return !SCHEME.test(s) || ALLOWED.test(s);
+}

@@ -1,0 +1,458 @@
+/**
+ * Manifest validation (SPEC §11): every field of `types.ts` is checked; each problem has a
+ * JSON path and a sentence a marketer understands. A bad experience, segment or goal is
+ * dropped and reported while the rest keep running; unknown keys are warnings. A manifest
+ * that is not an object, has an unsupported `version` or no `site` runs nothing.
+ *
+ * Table-driven to stay small: it ships in the script tag.
+ */
+import { isSafeUrl } from './safe-url';
+import type { Manifest, ManifestProblem, ValidationResult } from './types';
+
+type Check = (v: unknown, path: string, cx: Cx) => void;
+interface Cx {
+  /** Records a problem. */
+  _add(path: string, message: string, warning?: boolean): void;
+  _selector(s: string): boolean;
+  /** Segment names `$segment` may use here. */
+  _segments: Set<string>;
+  _goals: Set<string>;
+}
+type Fields = Record<string, [Check, 1?]>;
+
+const say = (v: unknown) => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+const kind = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : say(v);
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const at = (path: string, key: string | number) =>
+  typeof key === 'number'
+    ? `${path}[${key}]`
+    : /^[A-Za-z_$][\w$]*$/.test(key)
+      ? path
+        ? `${path}.${key}`
+        : key
+      : `${path}[${JSON.stringify(key)}]`;
+
+/* ----------------------------------------------------------------- checkers */
+
+const str: Check = (v, p, cx) => {
+  if (typeof v !== 'string') cx._add(p, `must be text, got ${kind(v)}`);
+};
+const text: Check = (v, p, cx) => {
+  if (typeof v !== 'string' || !v.trim()) cx._add(p, `must be non-empty text, got ${kind(v)}`);
+};
+const bool: Check = (v, p, cx) => {
+  if (typeof v !== 'boolean') cx._add(p, `must be true or false, got ${kind(v)}`);
+};
+const num =
+  (min = -Infinity, max = Infinity, integer = false): Check =>
+  (v, p, cx) => {
+    if (
+      typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      v < min ||
+      v > max ||
+      (integer && !Number.isInteger(v))
+    )
+      cx._add(
+        p,
+        `must be ${integer ? 'a whole number' : 'a number'}${
+          max < Infinity ? ` between ${min} and ${max}` : min > -Infinity ? ` of at least ${min}` : ''
+        }, got ${kind(v)}`,
+      );
+  };
+const percent = num(0, 100);
+const positive = num(0);
+const oneOf =
+  (...values: string[]): Check =>
+  (v, p, cx) => {
+    if (!values.includes(v as string))
+      cx._add(p, `must be one of ${values.map((x) => `"${x}"`).join(', ')}, got ${kind(v)}`);
+  };
+const id: Check = (v, p, cx) => {
+  if (typeof v !== 'string' || !/^[a-z0-9_-]+$/.test(v))
+    cx._add(p, `${kind(v)} is not a valid id: use lower-case letters, digits, "-" and "_"`);
+};
+const list =
+  (item: Check, min = 0): Check =>
+  (v, p, cx) => {
+    if (!Array.isArray(v)) return cx._add(p, `must be a list, got ${kind(v)}`);
+    if (v.length < min) cx._add(p, `must have at least ${min} item${min > 1 ? 's' : ''}`);
+    for (const [i, x] of v.entries()) item(x, at(p, i), cx);
+  };
+const record =
+  (value: Check): Check =>
+  (v, p, cx) => {
+    if (!isObj(v)) return cx._add(p, `must be an object, got ${kind(v)}`);
+    for (const k of Object.keys(v)) value(v[k], at(p, k), cx);
+  };
+const obj =
+  (fields: Fields): Check =>
+  (v, p, cx) => {
+    if (!isObj(v)) return cx._add(p, `must be an object, got ${kind(v)}`);
+    for (const k in fields) {
+      const [check, required] = fields[k]!;
+      if (Object.hasOwn(v, k)) check(v[k], at(p, k), cx);
+      else if (required) cx._add(at(p, k), `"${k}" is required`);
+    }
+    for (const k of Object.keys(v))
+      if (!Object.hasOwn(fields, k)) cx._add(at(p, k), `unknown key "${k}" is ignored`, true);
+  };
+/** A union discriminated by `field` (`type` of actions and goals, `on` of triggers). */
+const byKey =
+  (field: string, variants: Record<string, Fields>, what: string): Check =>
+  (v, p, cx) => {
+    if (!isObj(v)) return cx._add(p, `must be an object, got ${kind(v)}`);
+    const t = v[field];
+    const fields = typeof t === 'string' && Object.hasOwn(variants, t) ? variants[t] : undefined;
+    if (!fields)
+      return cx._add(
+        at(p, field),
+        `${kind(t)} is not a known ${what}; use one of ${Object.keys(variants)
+          .map((x) => `"${x}"`)
+          .join(', ')}`,
+      );
+    obj({ [field]: [() => {}, 1], ...fields })(v, p, cx);
+  };
+
+const selector: Check = (v, p, cx) => {
+  if (typeof v !== 'string' || !v.trim()) return cx._add(p, `must be a CSS selector, got ${kind(v)}`);
+  if (!cx._selector(v)) cx._add(p, `"${v}" is not a valid CSS selector`);
+};
+const regex: Check = (v, p, cx) => {
+  try {
+    new RegExp(v as string);
+    if (typeof v !== 'string') throw 0;
+  } catch {
+    cx._add(p, `${kind(v)} is not a valid regular expression`);
+  }
+};
+const url: Check = (v, p, cx) => {
+  if (typeof v !== 'string') return cx._add(p, `must be a URL, got ${kind(v)}`);
+  // Templates are filled (URL-encoded) at run time; they cannot add a scheme.
+  if (!isSafeUrl(v.replace(/\{\{[^}]*\}\}/g, 'x')))
+    cx._add(p, `"${v}" is refused: only http, https, mailto, tel and relative URLs are allowed`);
+};
+const date: Check = (v, p, cx) => {
+  if (
+    typeof v !== 'string' ||
+    !/^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/.test(v) ||
+    Number.isNaN(Date.parse(v))
+  )
+    cx._add(p, `${kind(v)} is not an ISO 8601 date such as "2026-11-01T00:00:00Z"`);
+};
+const pathPattern: Check = (v, p, cx) =>
+  typeof v === 'string' ? undefined : obj({ regex: [regex, 1] })(v, p, cx);
+const classes = list(text);
+
+/* ----------------------------------------------------------------- conditions */
+
+const OPERATORS =
+  '$eq $ne $gt $gte $lt $lte $in $nin $exists $type $regex $ini $nini $regexi $elemMatch $size $all $alli $not $veq $vne $vgt $vgte $vlt $vlte'.split(
+    ' ',
+  );
+
+const condition: Check = (v, p, cx) => {
+  if (!isObj(v)) return cx._add(p, `must be a condition object, got ${kind(v)}`);
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    const q = at(p, k);
+    if (k === '$and' || k === '$or' || k === '$nor') list(condition)(x, q, cx);
+    else if (k === '$not') condition(x, q, cx);
+    else if (k === '$segment') {
+      if (typeof x !== 'string' || !cx._segments.has(x))
+        cx._add(
+          q,
+          `segment ${kind(x)} is not declared${p.startsWith('segments') ? ' before this segment' : ''}`,
+        );
+    } else if (k[0] === '$') cx._add(q, `unknown operator "${k}"`);
+    else operand(x, q, cx);
+  }
+};
+
+function operand(v: unknown, p: string, cx: Cx): void {
+  if (!isObj(v) || !Object.keys(v).length || !Object.keys(v).every((k) => k[0] === '$')) return;
+  for (const op of Object.keys(v)) {
+    const x = v[op];
+    const q = at(p, op);
+    if (!OPERATORS.includes(op)) cx._add(q, `unknown operator "${op}"`);
+    else if (/^\$(n?ini?|all|alli)$/.test(op)) list(() => {})(x, q, cx);
+    else if (op === '$regex' || op === '$regexi') regex(x, q, cx);
+    else if (op === '$not' || op === '$size') operand(x, q, cx);
+    else if (op === '$elemMatch') {
+      if (isObj(x) && Object.keys(x).every((k) => k[0] === '$')) operand(x, q, cx);
+      else condition(x, q, cx);
+    } else if (op === '$type')
+      oneOf('string', 'number', 'boolean', 'array', 'object', 'null', 'undefined')(x, q, cx);
+  }
+}
+
+/* ----------------------------------------------------------------- actions, experiences */
+
+const URL_ATTR = /^(href|src|action|formaction|poster|xlink:href)$/i;
+const attrName: Check = (v, p, cx) => {
+  if (typeof v !== 'string' || !/^[^\s"'>/=]+$/.test(v))
+    return cx._add(p, `${kind(v)} is not a valid attribute name`);
+  if (/^on/i.test(v))
+    cx._add(p, `the attribute "${v}" is refused: event handler attributes (on…) are not allowed`);
+};
+
+const S: [Check, 1] = [selector, 1];
+const V: [Check, 1] = [str, 1];
+const ACTIONS: Record<string, Fields> = {
+  text: { selector: S, value: V },
+  html: { selector: S, value: V },
+  attr: { selector: S, name: [attrName, 1], value: V },
+  class: { selector: S, add: [classes], remove: [classes] },
+  style: { selector: S, value: [record(str), 1] },
+  css: { value: V },
+  hide: { selector: S },
+  insert: { selector: S, position: [oneOf('before', 'after', 'prepend', 'append'), 1], value: V },
+  cta: { selector: S, text: [str], href: [url], add: [classes] },
+  banner: { value: V, position: [oneOf('top', 'bottom')], dismissible: [bool], theme: [str] },
+  overlay: { value: V, layout: [oneOf('modal', 'slide-in')], dismissible: [bool] },
+  reorder: { selector: S, items: S, key: [attrName, 1] },
+  redirect: { url: [url, 1] },
+};
+const actionCheck = byKey('type', ACTIONS, 'action type');
+const action: Check = (v, p, cx) => {
+  actionCheck(v, p, cx);
+  // URL attributes accept only safe schemes (SPEC §8.1).
+  if (isObj(v) && v.type === 'attr' && typeof v.name === 'string' && URL_ATTR.test(v.name))
+    url(v.value, at(p, 'value'), cx);
+};
+
+const TRIGGERS: Record<string, Fields> = {
+  load: {},
+  delay: { value: [positive, 1] },
+  scroll: { value: [percent, 1] },
+  exit: {},
+  click: { value: S },
+};
+
+const goalName: Check = (v, p, cx) => {
+  if (typeof v !== 'string' || !cx._goals.has(v)) cx._add(p, `goal ${kind(v)} is not defined in "goals"`);
+};
+
+const hours: Check = (v, p, cx) => {
+  list(num(0, 23, true))(v, p, cx);
+  if (Array.isArray(v) && v.length !== 2) cx._add(p, `must be [from, to], two hours between 0 and 23`);
+};
+
+const variant = obj({ id: [id, 1], weight: [positive], actions: [list(action)] });
+
+const experienceCheck = obj({
+  id: [id, 1],
+  name: [str],
+  status: [oneOf('live', 'draft', 'paused')],
+  audience: [condition],
+  pages: [obj({ include: [list(pathPattern)], exclude: [list(pathPattern)] })],
+  schedule: [obj({ start: [date], end: [date], weekdays: [list(num(0, 6, true))], hours: [hours] })],
+  priority: [num()],
+  layer: [text],
+  traffic: [percent],
+  holdout: [percent],
+  unit: [text],
+  salt: [text],
+  trigger: [byKey('on', TRIGGERS, 'trigger')],
+  frequency: [
+    obj({ perSession: [num(0, Infinity, true)], total: [num(0, Infinity, true)], dismissDays: [positive] }),
+  ],
+  variants: [list(variant, 1), 1],
+  goals: [list(goalName)],
+});
+
+function experience(v: unknown, p: string, cx: Cx): void {
+  experienceCheck(v, p, cx);
+  if (!isObj(v)) return;
+  const variants = Array.isArray(v.variants) ? v.variants : [];
+  const seen = new Set<unknown>();
+  variants.forEach((x, i) => {
+    const vid = isObj(x) ? x.id : undefined;
+    if (vid === 'holdout' || vid === 'global-holdout')
+      cx._add(
+        at(at(at(p, 'variants'), i), 'id'),
+        `"${vid}" is reserved for holdouts; choose another variant id`,
+      );
+    else if (seen.has(vid)) cx._add(at(at(at(p, 'variants'), i), 'id'), `variant id "${vid}" is used twice`);
+    seen.add(vid);
+  });
+  if (typeof v.holdout === 'number' && v.holdout > 0 && variants.length !== 1)
+    cx._add(
+      at(p, 'holdout'),
+      'a holdout applies only to single-variant experiences; it is ignored here',
+      true,
+    );
+  const s = v.schedule;
+  if (
+    isObj(s) &&
+    typeof s.start === 'string' &&
+    typeof s.end === 'string' &&
+    Date.parse(s.start) >= Date.parse(s.end)
+  )
+    cx._add(at(at(p, 'schedule'), 'end'), `the end ${say(s.end)} is not after the start ${say(s.start)}`);
+}
+
+/* ----------------------------------------------------------------- top level */
+
+const goalCheck = byKey(
+  'type',
+  {
+    pageview: { path: [pathPattern, 1], value: [num()] },
+    click: { selector: S, value: [num()] },
+    submit: { selector: S, value: [num()] },
+    event: { value: [num()] },
+  },
+  'goal type',
+);
+
+const remoteSource = obj({ url: [url, 1], timeoutMs: [positive], ttlSeconds: [positive] });
+
+/** Optional top-level blocks: a bad one is dropped (its defaults apply) and reported. */
+const BLOCKS: Fields = {
+  revision: [str],
+  endpoint: [url],
+  consent: [obj({ mode: [oneOf('none', 'opt-out', 'opt-in')], respectGpc: [bool] })],
+  holdout: [obj({ percent: [percent, 1] })],
+  categories: [record(pathPattern)],
+  affinityHalfLifeDays: [num(Number.MIN_VALUE)],
+  journey: [
+    obj({
+      engagedPageviews: [positive],
+      loyalPurchases: [positive],
+      lapsedDays: [positive],
+      purchaseGoal: [text],
+    }),
+  ],
+  scores: [record(obj({ bias: [num()], weights: [record(num()), 1] }))],
+  remote: [record(remoteSource)],
+  dataLayer: [list(text)],
+  redirectHosts: [list(text)],
+  excludeAutomation: [bool],
+};
+const TOP = ['$schema', 'version', 'site', 'segments', 'goals', 'experiences', ...Object.keys(BLOCKS)];
+
+function domSelectorCheck(s: string): boolean {
+  const doc = (globalThis as { document?: Document }).document;
+  if (!doc) return true; // no DOM (Node): the CLI passes a parser-based check instead
+  try {
+    doc.createDocumentFragment().querySelector(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function validateManifest(
+  json: unknown,
+  options: { isValidSelector?: (selector: string) => boolean } = {},
+): ValidationResult {
+  const problems: ManifestProblem[] = [];
+  const fail = (path: string, message: string): ValidationResult => ({
+    manifest: null,
+    problems: [{ path, message, severity: 'error' }],
+  });
+  try {
+    if (!isObj(json)) return fail('', `the manifest must be a JSON object, got ${kind(json)}`);
+    if (json.version !== 1)
+      return fail(
+        'version',
+        `version ${kind(json.version)} is not supported; this version of Tailor reads version 1`,
+      );
+    if (typeof json.site !== 'string' || !json.site.trim())
+      return fail(
+        'site',
+        `"site" is required: a non-empty name sent with every beacon, got ${kind(json.site)}`,
+      );
+
+    const out: Record<string, unknown> = { version: 1, site: json.site };
+    const segments = new Set<string>();
+    const goals = new Set<string>();
+    /** Runs `check` on a part; returns whether it had errors (its problems are kept either way). */
+    const part = (check: Check, v: unknown, path: string): boolean => {
+      let bad = false;
+      check(v, path, {
+        _add(p, message, warning) {
+          problems.push({ path: p, message, severity: warning ? 'warning' : 'error' });
+          if (!warning) bad = true;
+        },
+        _selector: options.isValidSelector || domSelectorCheck,
+        _segments: segments,
+        _goals: goals,
+      });
+      return bad;
+    };
+
+    if (Object.hasOwn(json, '$schema')) out.$schema = json.$schema;
+    for (const k of Object.keys(json)) {
+      if (!TOP.includes(k))
+        problems.push({ path: at('', k), message: `unknown key "${k}" is ignored`, severity: 'warning' });
+    }
+    for (const k in BLOCKS) if (Object.hasOwn(json, k) && !part(BLOCKS[k]![0], json[k], k)) out[k] = json[k];
+
+    const keep = (key: 'segments' | 'goals', check: Check, names: Set<string>) => {
+      const src = json[key];
+      if (src === undefined) return;
+      if (!isObj(src))
+        return void part(
+          record(() => {}),
+          src,
+          key,
+        );
+      const kept: Record<string, unknown> = {};
+      for (const name of Object.keys(src)) {
+        if (!part(check, src[name], at(key, name))) kept[name] = src[name];
+        // Declared after checking, so a segment cannot use itself or later ones.
+        names.add(name);
+      }
+      out[key] = kept;
+    };
+    keep('segments', condition, segments);
+    // Dropped segments stay unknown to audiences, which are then reported too.
+    for (const n of segments) if (!Object.hasOwn(out.segments as object, n)) segments.delete(n);
+    keep('goals', goalCheck, goals);
+    for (const n of goals) if (!Object.hasOwn(out.goals as object, n)) goals.delete(n);
+
+    const purchase = (out.journey as { purchaseGoal?: string } | undefined)?.purchaseGoal;
+    if (purchase && !goals.has(purchase))
+      problems.push({
+        path: 'journey.purchaseGoal',
+        message: `goal "${purchase}" is not defined in "goals"`,
+        severity: 'warning',
+      });
+
+    if (Object.hasOwn(json, 'experiences')) {
+      const exps = json.experiences;
+      if (!Array.isArray(exps))
+        part(
+          list(() => {}),
+          exps,
+          'experiences',
+        );
+      else {
+        const ids = new Set<unknown>();
+        out.experiences = exps.filter((e, i) => {
+          const path = at('experiences', i);
+          let bad = part(experience, e, path);
+          const eid = isObj(e) ? e.id : undefined;
+          if (ids.has(eid)) {
+            bad = part(
+              (_, p, cx) => cx._add(p, `experience id "${eid}" is used twice; ids must be unique`),
+              eid,
+              at(path, 'id'),
+            );
+          }
+          ids.add(eid);
+          return !bad;
+        });
+      }
+    }
+    return { manifest: out as unknown as Manifest, problems };
+  } catch (e) {
+    // Defensive: validation must never throw into the page.
+    return fail('', `the manifest could not be read: ${(e as Error)?.message}`);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Experience triggers (SPEC §8): when a variant's actions render. Each returns its cancel.
+ * Listeners are passive and removed on cancel; no polling timers.
+ */
+import type { Trigger } from '../manifest/types';
+
+export function onTrigger(
+  trigger: Trigger | undefined,
+  fire: () => void,
+  env: { _win: Window; _scrollDepth: () => number },
+): () => void {
+  const { _win: win } = env;
+  const doc = win.document;
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    cancel();
+    fire();
+  };
+  let cancel = () => {};
+  const listen = (target: EventTarget, type: string, fn: (e: Event) => void, capture = false) => {
+    target.addEventListener(type, fn, { passive: true, capture });
+    cancel = () => target.removeEventListener(type, fn, { capture } as EventListenerOptions);
+  };
+  switch (trigger?.on) {
+    case 'delay': {
+      const t = win.setTimeout(once, Math.max(0, Number(trigger.value) || 0));
+      cancel = () => win.clearTimeout(t);
+      break;
+    }
+    case 'scroll': {
+      const check = () => env._scrollDepth() >= trigger.value && once();
+      listen(win, 'scroll', check);
+      check();
+      break;
+    }
+    case 'exit':
+      // Exit intent: the pointer leaves the document through the top edge (towards tabs/URL bar).
+      listen(doc, 'mouseout', (e) => {
+        const m = e as MouseEvent;
+        if (!m.relatedTarget && m.clientY <= 0) once();
+      });
+      break;
+    case 'click':
+      listen(
+        doc,
+        'click',
+        (e) => {
+          try {
+            if ((e.target as Element)?.closest?.(trigger.value)) once();
+          } catch {}
+        },
+        true,
+      );
+      break;
+    default:
+      once();
+  }
+  return () => {
+    done = true;
+    cancel();
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Waits for elements and keeps changes applied (SPEC §8.2):
+ * - an action whose element is not in the DOM yet applies the moment it appears, up to 10 s
+ *   after the page view (a MutationObserver callback runs at the end of the parser's task,
+ *   before the next paint, so the original content is never painted);
+ * - a change that the site overwrites (hydration, framework updates) is re-applied, at most
+ *   once per animation frame and `MAX_REAPPLY` times per page view, so a script fighting
+ *   Tailor in a loop cannot hang the page.
+ */
+import type { Change } from './actions';
+
+/** SPEC §8.2: elements are waited for up to 10 s after the page view. */
+export const WAIT_MS = 10_000;
+const MAX_REAPPLY = 50;
+
+/** One selector-bound rule: apply to each matching element once, keep it applied. */
+export interface Watch {
+  /** CSS selector. */
+  _selector: string;
+  /** Applies the change to one element; throws when refused. */
+  _apply(el: Element): Change;
+  /** Called once when the wait ends without a single match, or when applying throws. */
+  _fail(message: string): void;
+  /** Called with each element the first time the change is applied to it. */
+  _applied?(el: Element): void;
+}
+
+interface Live {
+  _watch: Watch;
+  _changes: Map<Element, Change>;
+  _reapplied: number;
+}
+
+export interface Watcher {
+  /** Starts a watch; returns its revert. */
+  _add(watch: Watch): () => void;
+  /** Ends waiting for missing elements (reporting them) but keeps re-applying. */
+  _settle(): void;
+  /** Reverts everything and disconnects. */
+  _stop(): void;
+}
+
+export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTimeout): Watcher {
+  const live = new Set<Live>();
+  let waiting = true;
+  let scheduled = false;
+  let observer: MutationObserver | null = null;
+
+  const applyTo = (l: Live, el: Element) => {
+    try {
+      l._changes.set(el, l._watch._apply(el));
+      if (l._changes.size === 1) l._watch._applied?.(el);
+    } catch (e) {
+      l._watch._fail((e as Error).message);
+      live.delete(l);
+    }
+  };
+
+  const scan = (l: Live) => {
+    let found: NodeListOf<Element>;
+    try {
+      found = doc.querySelectorAll(l._watch._selector);
+    } catch {
+      l._watch._fail(`"${l._watch._selector}" is not a valid CSS selector`);
+      live.delete(l);
+      return;
+    }
+    for (const el of found) if (!l._changes.has(el)) applyTo(l, el);
+  };
+
+  const repair = (l: Live) => {
+    for (const [el, change] of l._changes) {
+      if (change._intact()) continue;
+      if (++l._reapplied > MAX_REAPPLY) {
+        l._watch._fail(
+          `stopped re-applying "${l._watch._selector}": the page overwrote it ${MAX_REAPPLY} times`,
+        );
+        live.delete(l);
+        return;
+      }
+      applyTo(l, el);
+    }
+  };
+
+  // The observer only schedules; the work runs once per frame at most for repairs, but
+  // immediately (same microtask) for first application so nothing original is painted.
+  const onMutations = () => {
+    if (waiting) for (const l of live) scan(l);
+    if (!scheduled) {
+      scheduled = true;
+      const run = () => {
+        scheduled = false;
+        for (const l of live) repair(l);
+      };
+      const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number })
+        .requestAnimationFrame;
+      raf ? raf(run) : setTimer(run, 16);
+    }
+  };
+
+  const connect = () => {
+    if (observer || typeof MutationObserver === 'undefined') return;
+    observer = new MutationObserver(onMutations);
+    observer.observe(doc.documentElement, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+    });
+  };
+
+  return {
+    _add(watch) {
+      const l: Live = { _watch: watch, _changes: new Map(), _reapplied: 0 };
+      live.add(l);
+      scan(l);
+      connect();
+      return () => {
+        live.delete(l);
+        for (const c of l._changes.values()) c._revert();
+        l._changes.clear();
+      };
+    },
+    _settle() {
+      waiting = false;
+      for (const l of live) {
+        if (!l._changes.size) {
+          l._watch._fail(
+            `no element matches "${l._watch._selector}" within ${WAIT_MS / 1000} s of the page view`,
+          );
+          live.delete(l);
+        }
+      }
+    },
+    _stop() {
+      observer?.disconnect();
+      observer = null;
+      for (const l of live) for (const c of l._changes.values()) c._revert();
+      live.clear();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Banner and overlay widgets (SPEC §8.1). Both are fixed-position, so they never shift page
+ * content (CLS): a banner that arrives after first paint slides in over the page instead of
+ * pushing it down. Styles are inline or in one `<style>` (with the page's CSP nonce).
+ */
+import type { BannerAction, OverlayAction } from '../manifest/types';
+import { htmlFragment } from './html';
+
+const CSS =
+  '.tailor-banner{position:fixed;left:0;right:0;z-index:2147483000;display:flex;gap:1em;align-items:center;' +
+  'justify-content:center;padding:.75em 3em .75em 1em;background:#111;color:#fff;font:inherit;' +
+  'animation:tailor-in .25s ease-out}.tailor-banner--top{top:0}.tailor-banner--bottom{bottom:0}' +
+  '.tailor-close{position:absolute;right:.5em;top:50%;transform:translateY(-50%);background:none;border:0;' +
+  'color:inherit;font-size:1.5em;line-height:1;cursor:pointer;padding:.25em .5em}' +
+  '.tailor-overlay{position:fixed;inset:0;z-index:2147483001;display:flex;align-items:center;' +
+  'justify-content:center;background:rgba(0,0,0,.5)}.tailor-dialog{position:relative;max-width:min(32em,90vw);' +
+  'max-height:90vh;overflow:auto;background:#fff;color:#111;padding:2em;border-radius:.5em}' +
+  '.tailor-overlay--slide-in{inset:auto 1em 1em auto;background:none}' +
+  '.tailor-overlay--slide-in .tailor-dialog{animation:tailor-in .25s ease-out;box-shadow:0 .5em 2em rgba(0,0,0,.3)}' +
+  '.tailor-dialog .tailor-close{top:.75em;transform:none}' +
+  '@keyframes tailor-in{from{opacity:0}}@media (prefers-reduced-motion:reduce){.tailor-banner,.tailor-dialog{animation:none}}';
+
+let styleEl: HTMLStyleElement | null = null;
+
+/** The nonce of the page's own scripts, for `<style>` elements under a strict CSP. */
+export function pageNonce(doc: Document): string {
+  const el = doc.querySelector<HTMLElement>('script[nonce],style[nonce]');
+  return el?.nonce || el?.getAttribute('nonce') || '';
+}
+
+/** Adds a `<style>` element (with the page nonce); returns its revert. */
+export function addStyle(doc: Document, css: string): () => void {
+  const el = doc.createElement('style');
+  const nonce = pageNonce(doc);
+  if (nonce) el.nonce = nonce;
+  el.textContent = css;
+  (doc.head || doc.documentElement).appendChild(el);
+  return () => el.remove();
+}
+
+function ensureStyles(doc: Document): void {
+  if (!styleEl?.isConnected) {
+    addStyle(doc, CSS);
+    styleEl = doc.head?.lastElementChild as HTMLStyleElement;
+  }
+}
+
+function closeButton(doc: Document, onClose: () => void): HTMLButtonElement {
+  const b = doc.createElement('button');
+  b.type = 'button';
+  b.className = 'tailor-close';
+  b.setAttribute('aria-label', 'Close');
+  b.textContent = '×';
+  b.addEventListener('click', onClose);
+  return b;
+}
+
+/** Shows a banner; `onDismiss` runs when the visitor closes it. Returns its revert. */
+export function showBanner(
+  doc: Document,
+  action: BannerAction,
+  html: string,
+  onDismiss: () => void,
+): () => void {
+  ensureStyles(doc);
+  const el = doc.createElement('div');
+  el.className = `tailor-banner tailor-banner--${action.position === 'bottom' ? 'bottom' : 'top'}${
+    action.theme ? ` tailor-banner--${action.theme.replace(/[^\w-]/g, '')}` : ''
+  }`;
+  el.setAttribute('role', 'region');
+  el.setAttribute('aria-label', 'Announcement');
+  el.appendChild(htmlFragment(html));
+  const remove = () => el.remove();
+  if (action.dismissible !== false) el.appendChild(closeButton(doc, () => (remove(), onDismiss())));
+  doc.body.appendChild(el);
+  return remove;
+}
+
+const FOCUSABLE = 'a[href],button,input,select,textarea,[tabindex]:not([tabindex="-1"])';
+
+/**
+ * Shows an accessible dialog: `role="dialog"`, `aria-modal`, a labelled close button, Esc
+ * closes, focus moves in and returns to where it was (WAI-ARIA dialog pattern).
+ */
+export function showOverlay(
+  doc: Document,
+  action: OverlayAction,
+  html: string,
+  onDismiss: () => void,
+): () => void {
+  ensureStyles(doc);
+  const slideIn = action.layout === 'slide-in';
+  const wrap = doc.createElement('div');
+  wrap.className = `tailor-overlay${slideIn ? ' tailor-overlay--slide-in' : ''}`;
+  const dialog = doc.createElement('div');
+  dialog.className = 'tailor-dialog';
+  dialog.setAttribute('role', 'dialog');
+  dialog.setAttribute('aria-modal', slideIn ? 'false' : 'true');
+  dialog.tabIndex = -1;
+  dialog.appendChild(htmlFragment(html));
+  const heading = dialog.querySelector('h1,h2,h3,h4,h5,h6');
+  if (heading) {
+    heading.id ||= `tailor-title-${Math.random().toString(36).slice(2, 8)}`;
+    dialog.setAttribute('aria-labelledby', heading.id);
+  } else dialog.setAttribute('aria-label', 'Message');
+  wrap.appendChild(dialog);
+  const opener = doc.activeElement as HTMLElement | null;
+  const close = () => {
+    doc.removeEventListener('keydown', onKey, true);
+    wrap.remove();
+    if (opener?.isConnected) opener.focus?.();
+  };
+  const dismiss = () => (close(), onDismiss());
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && action.dismissible !== false) dismiss();
+    else if (e.key === 'Tab' && !slideIn) {
+      // Keep focus inside a modal dialog.
+      const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (!first || !last) return e.preventDefault();
+      if (e.shiftKey && doc.activeElement === first) last.focus(), e.preventDefault();
+      else if (!e.shiftKey && doc.activeElement === last) first.focus(), e.preventDefault();
+    }
+  };
+  if (action.dismissible !== false) {
+    dialog.appendChild(closeButton(doc, dismiss));
+    if (!slideIn) wrap.addEventListener('click', (e) => e.target === wrap && dismiss());
+  }
+  doc.addEventListener('keydown', onKey, true);
+  doc.body.appendChild(wrap);
+  (dialog.querySelector<HTMLElement>(FOCUSABLE) || dialog).focus();
+  return close;
+}

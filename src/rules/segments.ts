@@ -1,0 +1,20 @@
+import type { Context, Manifest } from '../manifest/types';
+import { compileCondition } from './condition';
+
+/**
+ * Compiles the manifest's segments once; the returned function lists the segments a context
+ * is in, evaluated in declaration order so a segment can use `$segment` on earlier ones.
+ */
+export function compileSegments(
+  segments: Manifest['segments'],
+  onError: (message: string, name: string) => void,
+): (context: Context | object) => string[] {
+  const compiled = Object.entries(segments || {}).map(
+    ([name, condition]) => [name, compileCondition(condition, (m) => onError(m, name))] as const,
+  );
+  return (context) => {
+    const inside = new Set<string>();
+    for (const [name, predicate] of compiled) if (predicate(context, inside)) inside.add(name);
+    return [...inside];
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The `tailor` command (Node ≥ 20). `main` is pure of process state so tests run it in-process:
+ * it takes the arguments and an output sink and returns the exit code.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import type { Node as JsonNode, ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { cssWhatSelectorCheck } from '../manifest/selector-check';
+import { validateManifest } from '../manifest/validate';
+import { parseJsonPath } from './json-path';
+import { serveStatic } from './static';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  cwd: string;
+  /** Receives the server of `tailor serve`, so a caller (a test) can close it. */
+  onServer?(server: Server): void;
+}
+
+const HELP = `Usage: tailor <command>
+
+Commands:
+  validate <file>                    check a manifest; prints file:line:col  path  message
+  serve [dir] [--port 8080] [--host 127.0.0.1]
+                                     serve a folder (examples, demo pages) over HTTP
+  help                               this text
+
+Options: --help, --version`;
+
+/** 1-based line and column of an offset. */
+function lineCol(text: string, offset: number): [number, number] {
+  const before = text.slice(0, offset).split('\n');
+  return [before.length, before[before.length - 1]!.length + 1];
+}
+
+/** The node a problem path points at, or its nearest existing ancestor (for missing keys). */
+function nodeFor(tree: JsonNode | undefined, keys: (string | number)[]): JsonNode | undefined {
+  for (let n = keys.length; n >= 0 && tree; n--) {
+    const node = findNodeAtLocation(tree, keys.slice(0, n));
+    if (node) return node.parent?.type === 'property' ? node.parent : node;
+  }
+  return tree;
+}
+
+function validate(file: string | undefined, io: Io): number {
+  if (!file) {
+    io.err('tailor validate: which file? Usage: tailor validate <file>');
+    return 2;
+  }
+  const full = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    if (statSync(full).isDirectory()) {
+      io.err(`${file}: is a directory, not a manifest file`);
+      return 1;
+    }
+    text = readFileSync(full, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.err(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code || (e as Error).message})`}`,
+    );
+    return 1;
+  }
+  if (!text.trim()) {
+    io.err(
+      `${file}: the file is empty; a manifest is a JSON object such as {"version": 1, "site": "my-site"}`,
+    );
+    return 1;
+  }
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  if (first) {
+    const [line, col] = lineCol(text, first.offset);
+    io.err(`${file}:${line}:${col}  invalid JSON: ${printParseErrorCode(first.error)}`);
+    return 1;
+  }
+  const { problems } = validateManifest(JSON.parse(text), { isValidSelector: cssWhatSelectorCheck });
+  let errorCount = 0;
+  for (const p of problems) {
+    const node = nodeFor(tree, parseJsonPath(p.path));
+    const [line, col] = lineCol(text, node?.offset ?? 0);
+    if (p.severity === 'error') errorCount++;
+    io.out(
+      `${file}:${line}:${col}  ${p.path || '(manifest)'}  ${p.message}${p.severity === 'warning' ? ' (warning)' : ''}`,
+    );
+  }
+  const warnings = problems.length - errorCount;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  io.out(
+    problems.length
+      ? `${file}: ${plural(errorCount, 'error')}, ${plural(warnings, 'warning')}`
+      : `${file}: ok`,
+  );
+  return errorCount ? 1 : 0;
+}
+
+function flag(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? args.splice(i, 2)[1] : undefined;
+  return v ?? fallback;
+}
+
+function serve(args: string[], io: Io): Promise<number> {
+  const port = Number(flag(args, '--port', '8080'));
+  const host = flag(args, '--host', '127.0.0.1');
+  const root = path.resolve(io.cwd, args[0] || '.');
+  const server = createServer((req, res) => {
+    if (!serveStatic(root, req, res)) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  return new Promise((resolve) => {
+    server.once('error', (e) => {
+      io.err(`tailor serve: ${(e as Error).message}`);
+      resolve(1);
+    });
+    server.listen(port, host, () => {
+      const addr = server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      io.out(`Tailor serving ${root} on http://${host}:${actual}/`);
+      io.onServer?.(server);
+      server.once('close', () => resolve(0));
+    });
+  });
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return validate(rest[0], io);
+    case 'serve':
+      return serve(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(HELP);
+      return command === undefined ? 2 : 0;
+    case '--version':
+    case '-v':
+      io.out(typeof __VERSION__ === 'string' ? __VERSION__ : 'dev');
+      return 0;
+    default:
+      io.err(`tailor: unknown command "${command}". Run "tailor help" for the list.`);
+      return 2;
+  }
+}
+
+declare const __VERSION__: string | undefined;

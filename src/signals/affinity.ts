@@ -1,0 +1,67 @@
+/**
+ * Affinity (SPEC §4): interest per page category from page views, decayed exponentially
+ * (half-life 14 days by default, `affinityHalfLifeDays` in the manifest). The context value of
+ * a category is its share of the visitor's total decayed interest (0–1, summing to 1), so
+ * `affinity.shoes > 0.5` reads "more than half of recent interest is in shoes".
+ */
+import { compilePathPattern } from '../manifest/pattern';
+import type { Context, Manifest } from '../manifest/types';
+import type { Profile } from '../storage/profile';
+
+const DAY = 86_400_000;
+const decayed = (s: number, from: number, now: number, halfLife: number) =>
+  s * 0.5 ** (Math.max(0, now - from) / (halfLife * DAY));
+
+/** Adds one page view of `category`. */
+export function addAffinity(
+  aff: Profile['affinity'],
+  category: string | null,
+  now: number,
+  halfLifeDays = 14,
+): Profile['affinity'] {
+  if (!category) return aff;
+  const e = aff[category];
+  return { ...aff, [category]: { s: (e ? decayed(e.s, e.t, now, halfLifeDays) : 0) + 1, t: now } };
+}
+
+/** Decayed raw score of every category as of `now` (for tests and reports). */
+export function affinityScores(
+  aff: Profile['affinity'],
+  now: number,
+  halfLifeDays = 14,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k in aff) out[k] = decayed(aff[k]!.s, aff[k]!.t, now, halfLifeDays);
+  return out;
+}
+
+export function affinityContext(
+  aff: Profile['affinity'],
+  now: number,
+  halfLifeDays = 14,
+): Context['affinity'] {
+  const scores = affinityScores(aff, now, halfLifeDays);
+  let total = 0;
+  let top: string | null = null;
+  for (const k in scores) {
+    total += scores[k]!;
+    if (top === null || scores[k]! > scores[top]!) top = k;
+  }
+  const out: Context['affinity'] = { top };
+  for (const k in scores) if (k !== 'top') out[k] = total > 0 ? scores[k]! / total : 0;
+  return out;
+}
+
+/**
+ * The page's category: `<meta name="tailor:category">` (page-specific, so it wins), else the
+ * first manifest category whose pattern matches the path.
+ */
+export function pageCategory(
+  categories: Manifest['categories'],
+  path: string,
+  meta: string | null,
+): string | null {
+  if (meta) return meta;
+  for (const name in categories) if (compilePathPattern(categories[name]!)(path)) return name;
+  return null;
+}

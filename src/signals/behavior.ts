@@ -1,0 +1,61 @@
+/**
+ * Live behaviour on the current page (SPEC §4): `behavior.scrollDepth` (0–100, the deepest
+ * point seen) and `behavior.secondsOnPage`. The context holds an object with getters, so a
+ * condition or trigger evaluated later reads the value of that moment.
+ */
+import type { Context } from '../manifest/types';
+
+export interface Behavior {
+  /** Live values (getters). */
+  _values: Context['behavior'];
+  /** A new page view: depth and time start again. */
+  _reset(now: number): void;
+  /** Current scroll depth, 0–100. */
+  _depth(): number;
+  /** Removes the scroll listener. */
+  _stop(): void;
+}
+
+export function createBehavior(clock: () => number): Behavior {
+  let start = clock();
+  let deepest = 0;
+  let listening = false;
+  const win = typeof window === 'undefined' ? null : window;
+  const measure = () => {
+    if (!win) return 0;
+    const doc = win.document.documentElement;
+    const scrollable = doc.scrollHeight - win.innerHeight;
+    // A page that cannot scroll has been seen entirely.
+    const depth = scrollable <= 0 ? 100 : Math.min(100, Math.round((win.scrollY / scrollable) * 100));
+    deepest = Math.max(deepest, depth);
+    return deepest;
+  };
+  const onScroll = () => measure();
+  const listen = () => {
+    if (win && !listening) {
+      listening = true;
+      win.addEventListener('scroll', onScroll, { passive: true });
+    }
+  };
+  const values = {
+    get scrollDepth() {
+      return measure();
+    },
+    get secondsOnPage() {
+      return Math.max(0, Math.floor((clock() - start) / 1000));
+    },
+  };
+  return {
+    _values: values as Context['behavior'],
+    _reset(now) {
+      start = now;
+      deepest = 0;
+      listen();
+    },
+    _depth: measure,
+    _stop() {
+      win?.removeEventListener('scroll', onScroll);
+      listening = false;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Device signal, full build: ua-parser-js 1.x (MIT; 2.x is AGPL and must not be used).
+ * The lite build swaps this file for device-lite.ts (see rollup.config.mjs).
+ */
+import UAParser from 'ua-parser-js';
+import type { DeviceInput, DeviceSignals } from './device-common';
+import { canonical, coarseType, isCrawler, major } from './device-common';
+
+const TYPES: Record<string, DeviceSignals['device']['type']> = {
+  mobile: 'mobile',
+  tablet: 'tablet',
+  smarttv: 'tv',
+  console: 'console',
+  wearable: 'wearable',
+};
+
+export function readDevice(input: DeviceInput): DeviceSignals {
+  const r = new UAParser(input.ua).getResult();
+  const touch = (input.touchPoints || 0) > 0;
+  const coarse = coarseType(input.ua, input.touchPoints || 0);
+  // ua-parser reports the iPadOS desktop-mode UA as a Mac; the touch screen says otherwise.
+  const ipad = coarse === 'tablet' && /macintosh/i.test(input.ua);
+  const type = isCrawler(input) ? 'bot' : ipad ? 'tablet' : (TYPES[r.device.type || ''] ?? coarse);
+  const version = r.browser.version || null;
+  return {
+    device: {
+      type,
+      vendor: ipad ? 'Apple' : r.device.vendor || null,
+      model: ipad ? 'iPad' : r.device.model || null,
+      touch,
+    },
+    os: { name: ipad ? 'iOS' : canonical(r.os.name), version: r.os.version || null },
+    browser: { name: canonical(r.browser.name), version, major: major(version) },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Remote enrichment (SPEC §6): JSON from `manifest.remote` endpoints, exposed as
+ * `remote.<name>.*`. Fetched only when a condition, score or template references it; cached in
+ * sessionStorage for `ttlSeconds`; on timeout, HTTP error or invalid JSON the value is null and
+ * the page view goes on.
+ */
+import type { JsonValue, Manifest, RemoteSource } from '../manifest/types';
+import { createStore } from '../storage/store';
+
+/** Names `n` whose `remote.n` appears in a segment, audience, score weight or template. */
+export function referencedRemotes(manifest: Manifest): Set<string> {
+  const names = new Set<string>();
+  const sources = manifest.remote || {};
+  const text = JSON.stringify([manifest.segments, manifest.scores, manifest.experiences]);
+  for (const name in sources) {
+    const safe = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`remote\\.${safe}(?![\\w-])`).test(text)) names.add(name);
+  }
+  return names;
+}
+
+let cache: ReturnType<typeof createStore> | undefined;
+
+/**
+ * Fetches one source. `url` is the source URL with its templates already filled (URL-encoded)
+ * by the runtime, which owns the template engine.
+ */
+export async function fetchRemote(
+  name: string,
+  source: RemoteSource,
+  url: string,
+  deps: { now: number; persist?: boolean },
+): Promise<JsonValue | null> {
+  cache ||= createStore({ session: true });
+  cache.persist(!!deps.persist);
+  const key = `tlr_remote_${name}`;
+  try {
+    const hit = JSON.parse(cache.get(key) || 'null');
+    if (hit && hit.url === url && deps.now - hit.at < (source.ttlSeconds ?? 1800) * 1000) return hit.value;
+  } catch {}
+  const ctrl = typeof AbortController === 'undefined' ? null : new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        ctrl?.abort();
+        reject(new Error('timeout'));
+      }, source.timeoutMs ?? 400);
+    });
+    const res = await Promise.race([
+      fetch(url, { signal: ctrl?.signal, credentials: 'same-origin' }),
+      timeout,
+    ]);
+    if (!res.ok) return null;
+    const value = (await Promise.race([res.json(), timeout])) as JsonValue;
+    cache.set(key, JSON.stringify({ url, at: deps.now, value }));
+    return value;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,15 @@
+import type { Context } from '../manifest/types';
+
+const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/** Local time signals of the visitor (SPEC §4). */
+export function timeSignals(now: Date): Context['time'] {
+  const weekday = now.getDay();
+  return {
+    hour: now.getHours(),
+    weekday,
+    isWeekend: weekday === 0 || weekday === 6,
+    date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+    month: now.getMonth() + 1,
+  };
+}

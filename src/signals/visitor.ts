@@ -1,0 +1,83 @@
+/**
+ * Visitor history (SPEC §4): sessions end after 30 minutes without a page view; visits, page
+ * views, first and last visit, conversions, traits. Pure functions over the stored profile.
+ */
+import type { Context, TrafficTouch } from '../manifest/types';
+import type { Profile } from '../storage/profile';
+import { sessionTouch } from './traffic';
+
+export const SESSION_MS = 30 * 60 * 1000;
+const DAY = 86_400_000;
+
+/** Counts one page view; starts a new session after 30 minutes of inactivity. */
+export function pageView(
+  profile: Profile | null,
+  input: { now: number; path: string; touch: TrafficTouch },
+): { profile: Profile; newSession: boolean } {
+  const { now, path, touch } = input;
+  if (!profile) {
+    return {
+      newSession: true,
+      profile: {
+        ver: 1,
+        first: now,
+        last: now,
+        prev: null,
+        visits: 1,
+        pageviews: 1,
+        session: { start: now, pageviews: 1, landing: path, touch },
+        firstTouch: touch,
+        conversions: {},
+        userId: null,
+        traits: {},
+        affinity: {},
+        sticky: {},
+      },
+    };
+  }
+  const newSession = now - profile.last >= SESSION_MS;
+  const p: Profile = {
+    ...profile,
+    last: now,
+    pageviews: profile.pageviews + 1,
+    session: newSession
+      ? { start: now, pageviews: 1, landing: path, touch }
+      : {
+          ...profile.session,
+          pageviews: profile.session.pageviews + 1,
+          touch: sessionTouch(profile.session.touch, touch, false),
+        },
+  };
+  if (newSession) {
+    p.visits = profile.visits + 1;
+    p.prev = profile.last;
+  }
+  return { profile: p, newSession };
+}
+
+/** The `visitor.*` and `session.*` parts of the context. */
+export function visitorContext(p: Profile, id: string, now: number): Pick<Context, 'visitor' | 'session'> {
+  return {
+    visitor: {
+      id,
+      userId: p.userId,
+      traits: { ...p.traits },
+      isNew: p.visits === 1,
+      visits: p.visits,
+      pageviews: p.pageviews,
+      daysSinceFirstVisit: Math.floor((now - p.first) / DAY),
+      daysSinceLastVisit: p.prev === null ? null : Math.floor((now - p.prev) / DAY),
+      conversions: { ...p.conversions },
+    },
+    session: {
+      pageviews: p.session.pageviews,
+      seconds: Math.max(0, Math.floor((now - p.session.start) / 1000)),
+      landingPath: p.session.landing,
+    },
+  };
+}
+
+/** Counts a conversion of `goal`. */
+export function recordConversion(p: Profile, goal: string): Profile {
+  return { ...p, conversions: { ...p.conversions, [goal]: (p.conversions[goal] || 0) + 1 } };
+}

@@ -1,0 +1,107 @@
+/**
+ * Storage with a consent gate and a memory fallback (SPEC §4, §9):
+ * - values live in memory; with `persist` on they are also written to localStorage;
+ * - while consent is not granted nothing is written to localStorage or cookies;
+ * - when storage throws (SecurityError in sandboxed iframes, QuotaExceededError, Safari
+ *   private mode) the memory copy keeps working and nothing throws.
+ * Every key Tailor writes starts with `tlr_`.
+ */
+import Cookies from 'js-cookie';
+import { randomId } from '../random-id';
+
+export const PREFIX = 'tlr_';
+const ID_COOKIE = 'tlr_id';
+
+export interface Store {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+  /** Turns writing through to localStorage (and cookies) on or off; on flushes memory. */
+  persist(on: boolean): void;
+  readonly persisting: boolean;
+  /** Removes every `tlr_` key from local and session storage, memory and the id cookie. */
+  forgetAll(): void;
+}
+
+function backend(name: 'localStorage' | 'sessionStorage'): Storage | null {
+  try {
+    return (globalThis as unknown as Record<string, Storage>)[name] || null;
+  } catch {
+    return null; // SecurityError on access (sandboxed iframe, blocked third-party storage)
+  }
+}
+
+function attempt<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch {
+    return null;
+  }
+}
+
+export function createStore(options: { persist?: boolean; session?: boolean } = {}): Store {
+  const memory = new Map<string, string>();
+  let persisting = !!options.persist;
+  const storage = () => backend(options.session ? 'sessionStorage' : 'localStorage');
+  const store: Store = {
+    get(key) {
+      if (memory.has(key)) return memory.get(key)!;
+      // Reading is allowed without consent (what a visitor stored after granting earlier);
+      // only writing is gated.
+      const read = attempt(() => storage()?.getItem(key) ?? null);
+      if (read !== null) memory.set(key, read);
+      return read;
+    },
+    set(key, value) {
+      memory.set(key, value);
+      if (persisting) attempt(() => storage()?.setItem(key, value));
+    },
+    remove(key) {
+      memory.delete(key);
+      attempt(() => storage()?.removeItem(key));
+    },
+    persist(on) {
+      persisting = on;
+      if (on) for (const [k, v] of memory) attempt(() => storage()?.setItem(k, v));
+    },
+    get persisting() {
+      return persisting;
+    },
+    forgetAll() {
+      memory.clear();
+      for (const s of [backend('localStorage'), backend('sessionStorage')]) {
+        attempt(() => {
+          for (const k of Object.keys(s || {})) if (k.startsWith(PREFIX)) s!.removeItem(k);
+        });
+      }
+      attempt(() => Cookies.remove(ID_COOKIE, { path: '/' }));
+    },
+  };
+  return store;
+}
+
+const PLAUSIBLE_ID = /^[\w-]{8,64}$/;
+
+/**
+ * The anonymous visitor id (`visitor.id`): the `tlr_id` cookie (a server-set one is honoured),
+ * else the copy in storage, else a new random id. With persistence on it is written to the
+ * first-party cookie (400 days, SameSite=Lax) and mirrored in localStorage, so a visitor whose
+ * cookies are disabled or cleared keeps the id.
+ */
+export function visitorId(store: Store): string {
+  const fromCookie = attempt(() => Cookies.get(ID_COOKIE)) || null;
+  const stored = store.get(ID_COOKIE);
+  const id = [fromCookie, stored].find((v) => !!v && PLAUSIBLE_ID.test(v)) || randomId();
+  store.set(ID_COOKIE, id);
+  if (store.persisting && fromCookie !== id) {
+    attempt(() =>
+      Cookies.set(ID_COOKIE, id, {
+        expires: 400,
+        sameSite: 'Lax',
+        path: '/',
+        secure: globalThis.location?.protocol === 'https:',
+      }),
+    );
+  }
+  return id;
+}
