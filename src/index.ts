@@ -29,6 +29,7 @@ export type {
   GlobalHoldout,
   Goal,
   HideAction,
+  Hour,
   HtmlAction,
   InsertAction,
   JourneyConfig,
@@ -59,6 +60,7 @@ export type {
   Trigger,
   ValidationResult,
   Variant,
+  Weekday,
 } from './manifest/types';
 export { validateManifest } from './manifest/validate';
 export { matches } from './rules/condition';

@@ -233,6 +233,20 @@ export interface PageTargeting {
   exclude?: PathPattern[];
 }
 
+/**
+ * A weekday, 0 = Sunday … 6 = Saturday.
+ * @minimum 0
+ * @maximum 6
+ */
+export type Weekday = number;
+
+/**
+ * An hour of the day, 0–23.
+ * @minimum 0
+ * @maximum 23
+ */
+export type Hour = number;
+
 /** When an experience runs (in the visitor's local time for weekdays and hours). */
 export interface Schedule {
   /**
@@ -246,14 +260,14 @@ export interface Schedule {
    */
   end?: string;
   /** Weekdays it runs on, 0 = Sunday … 6 = Saturday. */
-  weekdays?: number[];
+  weekdays?: Weekday[];
   /**
    * Hours it runs, `[from, to]`, 0–23 in the visitor's local time, `to` exclusive.
    * A range such as `[22, 6]` wraps past midnight.
    * @minItems 2
    * @maxItems 2
    */
-  hours?: number[];
+  hours?: Hour[];
 }
 
 /** Render on page view (the default). */

@@ -77,7 +77,13 @@ function validate(file: string | undefined, io: Io): number {
   const first = errors[0];
   if (first) {
     const [line, col] = lineCol(text, first.offset);
-    io.err(`${file}:${line}:${col}  invalid JSON: ${printParseErrorCode(first.error)}`);
+    // "PropertyNameExpected" → "property name expected"; a trailing comma is the usual cause.
+    const what = printParseErrorCode(first.error).replace(
+      /[A-Z]/g,
+      (c, i) => (i ? ' ' : '') + c.toLowerCase(),
+    );
+    const hint = first.error === 3 || first.error === 4 ? ' (a trailing comma, or a missing quote?)' : '';
+    io.err(`${file}:${line}:${col}  invalid JSON: ${what}${hint}`);
     return 1;
   }
   const { problems } = validateManifest(JSON.parse(text), { isValidSelector: cssWhatSelectorCheck });

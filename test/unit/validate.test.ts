@@ -1,0 +1,120 @@
+// @vitest-environment happy-dom
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cssWhatSelectorCheck } from '../../src/manifest/selector-check';
+import { validateManifest } from '../../src/manifest/validate';
+import { badManifests } from '../fixtures/bad-manifests';
+import full from '../fixtures/manifest-full.json';
+
+const errors = (json: unknown) => validateManifest(json).problems.filter((p) => p.severity === 'error');
+
+describe('validateManifest', () => {
+  it('finds no problem in a manifest that uses every field of SPEC §6 and §8', () => {
+    expect(validateManifest(full).problems).toEqual([]);
+    expect(validateManifest(full, { isValidSelector: cssWhatSelectorCheck }).problems).toEqual([]);
+    expect(validateManifest(full).manifest?.experiences).toHaveLength(full.experiences.length);
+  });
+
+  it('has at least 40 distinct mistakes in its table', () => {
+    expect(new Set(badManifests.map((c) => c.name)).size).toBe(badManifests.length);
+    expect(badManifests.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(badManifests)('reports $name at its path', ({ manifest, path, message }) => {
+    const found = errors(manifest);
+    const at = found.filter((p) => p.path === path);
+    expect(at, JSON.stringify(found, null, 1)).not.toHaveLength(0);
+    expect(at.map((p) => p.message).join(' | ')).toContain(message);
+  });
+
+  it.each(badManifests)('the CLI selector check agrees on $name', ({ manifest, path }) => {
+    const found = validateManifest(manifest, { isValidSelector: cssWhatSelectorCheck }).problems;
+    expect(found.some((p) => p.path === path && p.severity === 'error')).toBe(true);
+  });
+
+  it('drops only the bad experience and keeps the rest', () => {
+    const json = structuredClone(full) as typeof full & { experiences: unknown[] };
+    json.experiences.splice(1, 0, { id: 'broken', traffic: 300, variants: [{ id: 'a' }] });
+    const { manifest, problems } = validateManifest(json);
+    expect(problems.map((p) => p.path)).toEqual(['experiences[1].traffic']);
+    expect(manifest?.experiences?.map((e) => e.id)).toEqual(full.experiences.map((e) => e.id));
+  });
+
+  it('drops a bad segment, then reports audiences that use it', () => {
+    const { manifest, problems } = validateManifest({
+      version: 1,
+      site: 's',
+      segments: { bad: { 'a.b': { $regex: '(' } }, good: { 'a.b': 1 } },
+      experiences: [
+        { id: 'uses-bad', audience: { $segment: 'bad' }, variants: [{ id: 'a' }] },
+        { id: 'uses-good', audience: { $segment: 'good' }, variants: [{ id: 'a' }] },
+      ],
+    });
+    expect(Object.keys(manifest?.segments || {})).toEqual(['good']);
+    expect(manifest?.experiences?.map((e) => e.id)).toEqual(['uses-good']);
+    expect(problems.map((p) => p.path)).toEqual([
+      'segments.bad["a.b"].$regex',
+      'experiences[0].audience.$segment',
+    ]);
+  });
+
+  it('warns about unknown keys without dropping anything', () => {
+    const { manifest, problems } = validateManifest({
+      version: 1,
+      site: 's',
+      experimnts: [],
+      experiences: [{ id: 'a', colour: 'red', variants: [{ id: 'v' }] }],
+    });
+    expect(problems).toEqual([
+      { path: 'experimnts', message: 'unknown key "experimnts" is ignored', severity: 'warning' },
+      { path: 'experiences[0].colour', message: 'unknown key "colour" is ignored', severity: 'warning' },
+    ]);
+    expect(manifest?.experiences).toHaveLength(1);
+  });
+
+  it('reports exactly one problem and runs nothing for an unsupported version', () => {
+    const result = validateManifest({ version: 3, site: 's', experiences: [{ id: 'x' }] });
+    expect(result.manifest).toBeNull();
+    expect(result.problems).toHaveLength(1);
+  });
+
+  it('does not mutate its input', () => {
+    const json = structuredClone(full);
+    validateManifest(json);
+    expect(json).toEqual(full);
+  });
+
+  it('never throws and never pollutes Object.prototype, whatever the input', () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const junk = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue(),
+        fc.dictionary(
+          fc.constantFrom('__proto__', 'constructor', 'id', 'type', 'variants', '$in', 'selector'),
+          tie('value'),
+        ),
+        fc.array(tie('value'), { maxLength: 3 }),
+      ),
+    })).value;
+    const manifest = fc.record({
+      version: fc.constantFrom(1, 1, 2, '1'),
+      site: fc.oneof(fc.string(), fc.constant('s')),
+      segments: junk,
+      goals: junk,
+      experiences: fc.array(junk, { maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.oneof(manifest, junk), (json) => {
+        const { problems } = validateManifest(json);
+        for (const p of problems) {
+          expect(typeof p.path).toBe('string');
+          expect(typeof p.message).toBe('string');
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
