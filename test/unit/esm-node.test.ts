@@ -48,7 +48,7 @@ describe('dist/index.js in plain Node (SSR)', () => {
   });
 
   it('decides a page view in Node without a DOM', async () => {
-    const { createTailor } = await import('../../dist/index.js');
+    const { createTailor } = (await import(/* @vite-ignore */ DIST)) as typeof import('../../src/index');
     const t = createTailor({
       manifest: { version: 1, site: 'ssr', experiences: [{ id: 'x', variants: [{ id: 'a' }, { id: 'b' }] }] },
       storage: 'memory',
