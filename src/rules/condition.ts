@@ -2,10 +2,13 @@
  * The condition engine (SPEC §5): MongoDB-style queries with GrowthBook's targeting semantics,
  * compiled once into closures so evaluation allocates nothing.
  *
- * Differences from GrowthBook, both required by SPEC §5: a bare value compares by deep
- * equality (GrowthBook coerces `"vip"` to match `["vip"]`), and `{ "$segment": name }` tests
- * segment membership. Comparisons (`$gt`…) and `$regex` are false for null, missing and
- * non-scalar values instead of following JS coercion (`null < 3` is true in JS).
+ * Like GrowthBook, a missing path reads as `null` (so `{"a": null}` and `{"a": {"$exists":
+ * false}}` match it) and `$gt`/`$lt`… use JavaScript's comparison (`"8" > 5`, `null < 3`).
+ * Differences, all deliberate: a bare value compares by deep equality (SPEC §5; GrowthBook
+ * coerces `"vip"` to match `["vip"]`); `{ "$segment": name }` tests segment membership;
+ * `$regex` tests strings and numbers only (GrowthBook also matches `null` as the text
+ * "null"); paths read own properties only; a top-level `$` key that is not a logical operator
+ * is reported as an unknown operator rather than read as an attribute name.
  */
 import { compilePath } from './path';
 import { paddedVersion } from './version';
@@ -24,7 +27,6 @@ const isOperatorObject = (v: unknown): v is Record<string, unknown> => {
   return keys.length > 0 && keys.every((k) => k[0] === '$');
 };
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-const scalar = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
 
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -57,18 +59,16 @@ function inTest(expected: unknown, ci: boolean): Test {
   return (v) => (Array.isArray(v) ? v.some(has) : has(v));
 }
 
-function compare(op: string, expected: unknown): Test {
-  const ok = (v: unknown) => scalar(v) && scalar(expected) && typeof v === typeof expected;
-  switch (op) {
-    case '$gt':
-      return (v) => ok(v) && (v as number) > (expected as number);
-    case '$gte':
-      return (v) => ok(v) && (v as number) >= (expected as number);
-    case '$lt':
-      return (v) => ok(v) && (v as number) < (expected as number);
-    default:
-      return (v) => ok(v) && (v as number) <= (expected as number);
-  }
+// GrowthBook semantics: JavaScript's own comparison, coercion included.
+function compare(op: string, e: unknown): Test {
+  const x = e as number;
+  return op === '$gt'
+    ? (v) => (v as number) > x
+    : op === '$gte'
+      ? (v) => (v as number) >= x
+      : op === '$lt'
+        ? (v) => (v as number) < x
+        : (v) => (v as number) <= x;
 }
 
 function versionTest(op: string, expected: unknown): Test {
@@ -88,7 +88,7 @@ function versionTest(op: string, expected: unknown): Test {
 function regexTest(expected: unknown, flags: string, c: Compiler, at: string): Test {
   try {
     const re = new RegExp(String(expected), flags);
-    return (v) => typeof v === 'string' && re.test(v);
+    return (v) => (typeof v === 'string' || typeof v === 'number') && re.test(`${v}`);
   } catch {
     c._error(`invalid regular expression ${JSON.stringify(expected)} at ${at}`);
     return FALSE;
@@ -125,7 +125,7 @@ function compileOperator(op: string, expected: unknown, c: Compiler, at: string)
       return (v) => !t(v);
     }
     case '$exists':
-      return expected ? (v) => v !== null && v !== undefined : (v) => v === null || v === undefined;
+      return expected ? (v) => v != null : (v) => v == null;
     case '$type':
       return (v) => typeOf(v) === expected;
     case '$regex':
@@ -200,7 +200,7 @@ function compileNode(condition: unknown, c: Compiler, at: string): Predicate {
       if (!list) return FALSE;
       if (key === '$and') parts.push((x, s) => list.every((p) => p(x, s)));
       else if (key === '$or') parts.push((x, s) => !list.length || list.some((p) => p(x, s)));
-      else parts.push((x, s) => !list.some((p) => p(x, s)));
+      else parts.push((x, s) => !!list.length && !list.some((p) => p(x, s)));
     } else if (key === '$not') {
       const p = compileNode(v, c, where);
       parts.push((x, s) => !p(x, s));
@@ -212,7 +212,8 @@ function compileNode(condition: unknown, c: Compiler, at: string): Predicate {
     } else {
       const get = compilePath(key);
       const test = compileValue(v, c, where);
-      parts.push((x) => test(get(x)));
+      // A missing path reads as null, as in GrowthBook.
+      parts.push((x) => test(get(x) ?? null));
     }
   }
   if (!parts.length) return TRUE;
@@ -224,19 +225,32 @@ function compileNode(condition: unknown, c: Compiler, at: string): Predicate {
 }
 
 /**
- * Compiles a condition once. Invalid regexes and unknown operators make their part false and
- * are reported through `onError` at compile time; the returned predicate never throws.
+ * Compiles a condition once. An invalid regex, an unknown operator or a malformed part makes
+ * the whole condition false (so a typo under `$not` or `$nor` cannot show an experience to
+ * everyone) and is reported through `onError`; the returned predicate never throws.
  */
 export function compileCondition(condition: unknown, onError?: (message: string) => void): Predicate {
+  let broken = false;
   try {
-    const p = compileNode(condition, { _error: (m) => onError?.(m) }, '');
-    return (x, s) => {
-      try {
-        return p(x, s);
-      } catch {
-        return false;
-      }
-    };
+    const p = compileNode(
+      condition,
+      {
+        _error: (m) => {
+          broken = true;
+          onError?.(m);
+        },
+      },
+      '',
+    );
+    return broken
+      ? FALSE
+      : (x, s) => {
+          try {
+            return p(x, s);
+          } catch {
+            return false;
+          }
+        };
   } catch (e) {
     onError?.(`invalid condition: ${(e as Error).message}`);
     return FALSE;
