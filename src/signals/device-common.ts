@@ -62,6 +62,8 @@ const NAMES: Record<string, string> = {
   ubuntu: 'Linux',
   debian: 'Linux',
   fedora: 'Linux',
+  web0s: 'webOS',
+  crkey: 'Chromecast',
 };
 export const canonical = (name: string | undefined | null): string | null =>
   name ? NAMES[name.toLowerCase()] || name : null;

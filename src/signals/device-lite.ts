@@ -18,11 +18,12 @@ const BROWSERS: [RegExp, string][] = [
   [/Version\/([\d.]+).*Safari\//, 'Safari'],
 ];
 const OSES: [RegExp, string][] = [
-  [/Windows NT ([\d.]+)/, 'Windows'],
+  [/Windows NT ([\d.]+)(?!.+Xbox)/, 'Windows'],
   [/(?:iPhone|iPad|iPod).*? OS ([\d_]+)/, 'iOS'],
   [/Android ?([\d.]*)/, 'Android'],
   [/CrOS/, 'Chrome OS'],
-  [/PlayStation|Xbox|Nintendo|Tizen|Web0S/, ''],
+  // No name: the match is the name (TVs, consoles), canonicalised.
+  [/PlayStation|Xbox|Nintendo|Tizen|Web0S|CrKey/, ''],
   [/Mac OS X ?([\d_.]*)/, 'macOS'],
   [/Linux/, 'Linux'],
 ];
@@ -30,7 +31,7 @@ const OSES: [RegExp, string][] = [
 const find = (table: [RegExp, string][], ua: string) => {
   for (const [re, name] of table) {
     const m = re.exec(ua);
-    if (m) return { name: name || null, version: m[1]?.replace(/_/g, '.') || null };
+    if (m) return { name: name || canonical(m[0]), version: m[1]?.replace(/_/g, '.') || null };
   }
   return { name: null, version: null };
 };

@@ -21,7 +21,9 @@ export function readDevice(input: DeviceInput): DeviceSignals {
   // ua-parser reports the iPadOS desktop-mode UA as a Mac; the touch screen says otherwise.
   const ipad = coarse === 'tablet' && /macintosh/i.test(input.ua);
   const type = isCrawler(input) ? 'bot' : ipad ? 'tablet' : (TYPES[r.device.type || ''] ?? coarse);
-  const version = r.browser.version || null;
+  // With no browser token ua-parser names the engine ("WebKit"), which is not a browser.
+  const bare = r.browser.name === 'WebKit';
+  const version = (!bare && r.browser.version) || null;
   return {
     device: {
       type,
@@ -30,6 +32,6 @@ export function readDevice(input: DeviceInput): DeviceSignals {
       touch,
     },
     os: { name: ipad ? 'iOS' : canonical(r.os.name), version: r.os.version || null },
-    browser: { name: canonical(r.browser.name), version, major: major(version) },
+    browser: { name: bare ? null : canonical(r.browser.name), version, major: major(version) },
   };
 }
