@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { cssWhatSelectorCheck } from '../manifest/selector-check';
@@ -116,8 +117,13 @@ function serve(args: string[], io: Io): Promise<number> {
   const port = Number(flag(args, '--port', '8080'));
   const host = flag(args, '--host', '127.0.0.1');
   const root = path.resolve(io.cwd, args[0] || '.');
+  // The script tags are served from the package's own dist/ when the folder has no copy.
+  const dist = path.dirname(fileURLToPath(import.meta.url));
   const server = createServer((req, res) => {
-    if (!serveStatic(root, req, res)) {
+    if (
+      !serveStatic(root, req, res) &&
+      !(/^\/tailor(\.lite)?\.min\.js$/.test(req.url || '') && serveStatic(dist, req, res))
+    ) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
     }

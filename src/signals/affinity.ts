@@ -20,7 +20,8 @@ export function addAffinity(
   halfLifeDays = 14,
 ): Profile['affinity'] {
   if (!category) return aff;
-  const e = aff[category];
+  // Own entries only: a category named `constructor` or `__proto__` must start from zero.
+  const e = Object.hasOwn(aff, category) ? aff[category] : undefined;
   return { ...aff, [category]: { s: (e ? decayed(e.s, e.t, now, halfLifeDays) : 0) + 1, t: now } };
 }
 

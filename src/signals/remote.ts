@@ -19,8 +19,6 @@ export function referencedRemotes(manifest: Manifest): Set<string> {
   return names;
 }
 
-let cache: ReturnType<typeof createStore> | undefined;
-
 /**
  * Fetches one source. `url` is the source URL with its templates already filled (URL-encoded)
  * by the runtime, which owns the template engine.
@@ -31,8 +29,9 @@ export async function fetchRemote(
   url: string,
   deps: { now: number; persist?: boolean },
 ): Promise<JsonValue | null> {
-  cache ||= createStore({ session: true });
-  cache.persist(!!deps.persist);
+  // A store per call, no module-level memory: a cached value lives only in sessionStorage, so
+  // forget() (which clears it) cannot be undone by a memory copy flushed back on consent.
+  const cache = createStore({ session: true, persist: deps.persist });
   const key = `tlr_remote_${name}`;
   try {
     const hit = JSON.parse(cache.get(key) || 'null');

@@ -77,7 +77,13 @@ export function visitorContext(p: Profile, id: string, now: number): Pick<Contex
   };
 }
 
-/** Counts a conversion of `goal`. */
+/** Counts a conversion of `goal` (own counts only: `constructor` or `toString` start from zero). */
 export function recordConversion(p: Profile, goal: string): Profile {
-  return { ...p, conversions: { ...p.conversions, [goal]: (p.conversions[goal] || 0) + 1 } };
+  return {
+    ...p,
+    conversions: {
+      ...p.conversions,
+      [goal]: ((Object.hasOwn(p.conversions, goal) && p.conversions[goal]) || 0) + 1,
+    },
+  };
 }

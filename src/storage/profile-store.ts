@@ -2,6 +2,7 @@ import type { Profile } from './profile';
 import type { Store } from './store';
 
 const KEY = 'tlr_profile';
+const obj = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The stored profile, or null when absent, corrupted or of another shape (then discarded). */
 export function readProfile(store: Store): Profile | null {
@@ -10,19 +11,13 @@ export function readProfile(store: Store): Profile | null {
   try {
     const p = JSON.parse(raw) as Profile;
     if (
-      p &&
+      obj(p) &&
       p.ver === 1 &&
-      typeof p.first === 'number' &&
-      typeof p.last === 'number' &&
-      typeof p.visits === 'number' &&
-      typeof p.pageviews === 'number' &&
-      p.session &&
-      typeof p.session.start === 'number' &&
-      p.firstTouch &&
-      p.conversions &&
-      p.traits &&
-      p.affinity &&
-      p.sticky
+      [p.first, p.last, p.visits, p.pageviews, p.session?.start, p.session?.pageviews].every(
+        (n) => typeof n === 'number',
+      ) &&
+      (p.prev === null || typeof p.prev === 'number') &&
+      [p.session, p.session.touch, p.firstTouch, p.conversions, p.traits, p.affinity, p.sticky].every(obj)
     )
       return p;
   } catch {}

@@ -74,13 +74,18 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
           for (const k of Object.keys(s || {})) if (k.startsWith(PREFIX)) s!.removeItem(k);
         });
       }
+      // A server may have set the cookie for a parent domain: remove it there too.
+      const host = attempt(() => location.hostname.split('.')) || [];
       attempt(() => Cookies.remove(ID_COOKIE, { path: '/' }));
+      for (let i = 0; i < host.length - 1; i++)
+        attempt(() => Cookies.remove(ID_COOKIE, { path: '/', domain: host.slice(i).join('.') }));
     },
   };
   return store;
 }
 
-const PLAUSIBLE_ID = /^[\w-]{8,64}$/;
+// Any cookie-safe token a server may have set (`abc.1700000000`, UUIDs, …); junk is replaced.
+const PLAUSIBLE_ID = /^[\w.:~-]{1,128}$/;
 
 /**
  * The anonymous visitor id (`visitor.id`): the `tlr_id` cookie (a server-set one is honoured),
