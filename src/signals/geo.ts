@@ -13,13 +13,13 @@ const ZONES =
   'ID Jakarta Makassar Jayapura Pontianak,PK Karachi,NG Lagos,' +
   'BR Sao_Paulo Manaus Fortaleza Recife Bahia Belem Cuiaba Porto_Velho,BD Dhaka,' +
   'RU Moscow Yekaterinburg Novosibirsk Krasnoyarsk Irkutsk Vladivostok Samara Omsk Kaliningrad,' +
-  'MX Mexico_City Monterrey Tijuana Cancun Merida Chihuahua Hermosillo,ET Addis_Ababa,JP Tokyo,' +
+  'MX Mexico_City Monterrey Tijuana Cancun Merida Chihuahua Hermosillo Mazatlan,ET Addis_Ababa,JP Tokyo,' +
   'PH Manila,EG Cairo,CD Kinshasa Lubumbashi,VN Ho_Chi_Minh Saigon,IR Tehran,TR Istanbul,DE Berlin,' +
   'TH Bangkok,GB London,FR Paris,TZ Dar_es_Salaam,ZA Johannesburg,IT Rome,KE Nairobi,MM Yangon Rangoon,' +
   'CO Bogota,KR Seoul,UG Kampala,SD Khartoum,ES Madrid Canary Ceuta,DZ Algiers,IQ Baghdad,' +
   'AR Buenos_Aires Cordoba,AF Kabul,YE Aden,' +
-  'CA Toronto Vancouver Edmonton Winnipeg Halifax Regina St_Johns,PL Warsaw,MA Casablanca,AO Luanda,' +
-  'UA Kyiv Kiev,UZ Tashkent,MY Kuala_Lumpur Kuching,MZ Maputo,GH Accra,PE Lima,SA Riyadh,' +
+  'CA Toronto Montreal Vancouver Edmonton Winnipeg Halifax Regina St_Johns,PL Warsaw,MA Casablanca,' +
+  'AO Luanda,UA Kyiv Kiev,UZ Tashkent,MY Kuala_Lumpur Kuching,MZ Maputo,GH Accra,PE Lima,SA Riyadh,' +
   'MG Antananarivo,CI Abidjan,NP Kathmandu Katmandu,CM Douala,VE Caracas,NE Niamey,' +
   'AU Sydney Melbourne Brisbane Perth Adelaide Hobart Darwin,KP Pyongyang,SY Damascus,ML Bamako,' +
   'BF Ouagadougou,TW Taipei,LK Colombo,MW Blantyre,ZM Lusaka,KZ Almaty Qyzylorda,CL Santiago,' +
@@ -29,7 +29,8 @@ const ZONES =
   'FI Helsinki,NZ Auckland,CU Havana,DO Santo_Domingo,BO La_Paz,RW Kigali,GN Conakry,LY Tripoli,' +
   'JO Amman,AZ Baku,BY Minsk,MN Ulaanbaatar,UY Montevideo,PY Asuncion,PA Panama,CR Costa_Rica,' +
   'SV El_Salvador,HN Tegucigalpa,NI Managua,PR Puerto_Rico,RS Belgrade,BG Sofia,HR Zagreb,' +
-  'SK Bratislava,GE Tbilisi,AM Yerevan,KW Kuwait,QA Qatar,OM Muscat,LB Beirut';
+  'SK Bratislava,GE Tbilisi,AM Yerevan,KW Kuwait,QA Qatar,OM Muscat,LB Beirut,' +
+  'BJ Porto-Novo,BI Bujumbura,SS Juba,HT Port-au-Prince,TJ Dushanbe,PG Port_Moresby,TG Lome';
 
 let table: Map<string, string> | undefined;
 

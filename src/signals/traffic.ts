@@ -20,7 +20,7 @@ const CLICK_IDS: [string, string, string][] = [
 // Host patterns → [source, medium]. Webmail comes before search so mail.google.com is email.
 // Each entry matches the host or any subdomain of it; `google.*` covers the country domains.
 const REFERRERS: [RegExp, string, string][] = [
-  [/^mail\.google\./, 'gmail', 'email'],
+  [/^(mail\.google\.|com\.google\.android\.gm$)/, 'gmail', 'email'], // + the Android Gmail app
   [/^(outlook\.(live|office|office365)\.com|mail\.live\.com)$/, 'outlook', 'email'],
   [/^mail\.yahoo\./, 'yahoo-mail', 'email'],
   [/^mail\.aol\./, 'aol-mail', 'email'],
@@ -31,6 +31,8 @@ const REFERRERS: [RegExp, string, string][] = [
   [/(^|\.)search\.yahoo\.|(^|\.)yahoo\.[a-z.]+$/, 'yahoo', 'organic'],
   [/(^|\.)duckduckgo\.com$/, 'duckduckgo', 'organic'],
   [/(^|\.)baidu\.com$/, 'baidu', 'organic'],
+  [/(^|\.)sogou\.com$/, 'sogou', 'organic'],
+  [/(^|\.)so\.com$/, '360', 'organic'],
   [/(^|\.)yandex\.[a-z.]+$|(^|\.)ya\.ru$/, 'yandex', 'organic'],
   [/(^|\.)ecosia\.org$/, 'ecosia', 'organic'],
   [/(^|\.)naver\.com$/, 'naver', 'organic'],
@@ -40,12 +42,12 @@ const REFERRERS: [RegExp, string, string][] = [
   [/^search\.brave\.com$/, 'brave', 'organic'],
   [/(^|\.)ask\.com$/, 'ask', 'organic'],
   [/(^|\.)aol\.[a-z.]+$/, 'aol', 'organic'],
-  [/(^|\.)(facebook\.com|fb\.com|fb\.me)$/, 'facebook', 'social'],
+  [/(^|\.)(facebook\.com|fb\.com|fb\.me|messenger\.com)$/, 'facebook', 'social'],
   [/(^|\.)instagram\.com$/, 'instagram', 'social'],
   [/^(t\.co|(.+\.)?twitter\.com|(.+\.)?x\.com)$/, 'x', 'social'],
   [/(^|\.)(linkedin\.com|lnkd\.in)$/, 'linkedin', 'social'],
   [/(^|\.)pinterest\.[a-z.]+$|^pin\.it$/, 'pinterest', 'social'],
-  [/(^|\.)reddit\.com$/, 'reddit', 'social'],
+  [/(^|\.)reddit\.com$|^redd\.it$/, 'reddit', 'social'],
   [/(^|\.)(youtube\.com|youtu\.be)$/, 'youtube', 'social'],
   [/(^|\.)tiktok\.com$/, 'tiktok', 'social'],
   [/(^|\.)snapchat\.com$/, 'snapchat', 'social'],
@@ -53,7 +55,7 @@ const REFERRERS: [RegExp, string, string][] = [
   [/(^|\.)(telegram\.org|t\.me)$/, 'telegram', 'social'],
   [/(^|\.)(vk\.com|ok\.ru)$/, 'vk', 'social'],
   [/(^|\.)quora\.com$/, 'quora', 'social'],
-  [/(^|\.)threads\.net$/, 'threads', 'social'],
+  [/(^|\.)threads\.(net|com)$/, 'threads', 'social'],
   [/(^|\.)(bsky\.app|mastodon\.social)$/, 'bluesky-mastodon', 'social'],
 ];
 
@@ -91,13 +93,15 @@ export function trafficTouch(url: URL | string, referrer: string | null, ownHost
     };
   }
   for (const [id, s, m] of CLICK_IDS) if (q.has(id)) return touch(s, m);
+  // Hosts without `www.`: example.com and www.example.com are the same site.
+  const bare = (h: string) => h.toLowerCase().replace(/^www\.|:\d+$/g, '');
   let host = '';
   try {
-    host = referrer ? new URL(referrer).hostname.toLowerCase() : '';
+    host = referrer ? bare(new URL(referrer).hostname) : '';
   } catch {}
-  if (!host || host === ownHost.toLowerCase().replace(/:\d+$/, '')) return touch('direct', 'none');
+  if (!host || host === bare(ownHost)) return touch('direct', 'none');
   for (const [re, s, m] of REFERRERS) if (re.test(host)) return touch(s, m);
-  return touch(host.replace(/^www\./, ''), 'referral');
+  return touch(host, 'referral');
 }
 
 /**
