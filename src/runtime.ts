@@ -3,6 +3,7 @@ import { assignVariants, parseForce } from './assign/assign';
 import { inSchedule, pathMatches } from './assign/eligibility';
 import { createLogger } from './debug/log';
 import { createEmitter } from './emitter';
+import { isSafeUrl } from './manifest/safe-url';
 import type {
   ConsentState,
   Context,
@@ -16,6 +17,8 @@ import type {
 } from './manifest/types';
 import { validateManifest } from './manifest/validate';
 import { randomId } from './random-id';
+import type { Renderer, RenderItem } from './render/render';
+import { createRenderer } from './render/render';
 import { fillTemplate } from './render/template';
 import type { Predicate } from './rules/condition';
 import { compileCondition } from './rules/condition';
@@ -38,6 +41,7 @@ import { createStore, visitorId } from './storage/store';
 
 /** The manifest used when the given one cannot run: nothing renders, the API still works. */
 const EMPTY: Manifest = { version: 1, site: '' };
+const DAY = 86_400_000;
 
 /**
  * Creates a Tailor instance (SPEC §3). Nothing happens until `start()`; nothing is thrown into
@@ -60,6 +64,15 @@ export function createTailor(options: TailorOptions): Tailor {
   const manifest = valid || EMPTY;
   for (const p of problems) if (p.severity === 'error') report(p.message, p.path);
   const experiences = manifest.experiences || [];
+  const byId = new Map(experiences.map((e) => [e.id, e]));
+  // Rendering needs a DOM; in Node (SSR) Tailor decides but renders nothing.
+  const win = typeof window === 'object' && typeof document === 'object' ? window : null;
+  let renderer: Renderer | null = null;
+  /** Experiences exposed during the current page view (exposures are once per page view). */
+  const shown = new Set<string>();
+  let lastHref = '';
+  let destroyed = false;
+  const cleanups: (() => void)[] = [];
 
   // Conditions are compiled once per manifest (SPEC §5).
   const segmentsOf = compileSegments(manifest.segments, (m) => report(m, 'segments'));
@@ -130,7 +143,8 @@ export function createTailor(options: TailorOptions): Tailor {
     applyIdentity();
     remoteValues = {};
     if (remotes.size) remoteValues = await loadRemotes(now);
-    decide();
+    if (win) lastHref = win.location.href.split('#')[0]!;
+    decide(true);
     const waiting = pending;
     pending = null;
     if (waiting) for (const fn of waiting) fn();
@@ -173,8 +187,8 @@ export function createTailor(options: TailorOptions): Tailor {
     return c;
   }
 
-  /** Segments and assignments for the current context (no page view counted). */
-  function decide(): void {
+  /** Segments and assignments for the current context, then rendering; `newView` marks a page view. */
+  function decide(newView = false): void {
     if (!page || !profile) return;
     const now = clock();
     const c = contextFor(now);
@@ -209,6 +223,138 @@ export function createTailor(options: TailorOptions): Tailor {
       events._emit('segments', segs.slice());
     }
     log('log', 'decided', { segments: segs, assignments: out.assignments });
+    render(newView);
+  }
+
+  const sessionId = () => `${id}.${profile!.session.start}`;
+
+  /** Frequency caps and dismissal memory (SPEC §8) for an experience not shown on this page view. */
+  function capped(e: Experience, now: number): boolean {
+    const f = e.frequency;
+    const seen = profile!.seen?.[e.id];
+    if (!f || !seen) return false;
+    const k = seen.s === profile!.session.start ? seen.k : 0;
+    return (
+      (f.perSession !== undefined && k >= f.perSession) ||
+      (f.total !== undefined && seen.n >= f.total) ||
+      (!!seen.d && f.dismissDays !== undefined && now - seen.d < f.dismissDays * DAY)
+    );
+  }
+
+  function exposed(item: RenderItem): void {
+    const e = item._experience;
+    if (!profile || !page || shown.has(e.id)) return;
+    shown.add(e.id);
+    const seen = profile.seen || (profile.seen = {});
+    const prev = seen[e.id];
+    const start = profile.session.start;
+    seen[e.id] = {
+      ...prev,
+      n: (prev?.n || 0) + 1,
+      k: (prev?.s === start ? prev.k : 0) + 1,
+      s: start,
+    };
+    save();
+    const forced = assignments.get(e.id)?.forced;
+    events._emit('exposure', {
+      type: 'exposure',
+      id: randomId(),
+      ts: clock(),
+      visitor: id,
+      session: sessionId(),
+      path: page._url.pathname,
+      experience: e.id,
+      variant: item._variant,
+      ...(forced ? { forced } : {}),
+    });
+  }
+
+  function dismissed(item: RenderItem): void {
+    const seen = profile?.seen?.[item._experience.id];
+    if (seen) {
+      seen.d = clock();
+      save();
+    }
+  }
+
+  /**
+   * A `redirect` action (SPEC §8.1): same origin or `redirectHosts` only, safe schemes only,
+   * the current query string kept; the exposure is recorded before leaving. True when leaving.
+   */
+  function redirect(item: RenderItem, where: string): boolean {
+    const action = item._actions.find((a) => a?.type === 'redirect');
+    if (!action || !win || !ctx) return false;
+    const raw = fillTemplate(String(action.url), ctx, 'url');
+    const here = win.location;
+    if (!isSafeUrl(raw)) {
+      report(`the redirect to "${raw}" is refused: only http, https and relative URLs`, where);
+      return false;
+    }
+    const to = new URL(raw, here.href);
+    if (to.origin !== here.origin && !(manifest.redirectHosts || []).includes(to.host)) {
+      report(`the redirect to ${to.host} is refused: the host is not in redirectHosts`, where);
+      return false;
+    }
+    for (const [k, v] of new URLSearchParams(here.search))
+      if (!to.searchParams.has(k)) to.searchParams.append(k, v);
+    if (to.href.split('#')[0] === here.href.split('#')[0]) return false;
+    exposed(item);
+    here.replace(to.href);
+    return true;
+  }
+
+  /** Brings the page in line with the assignments (SPEC §8.2). Crawlers get the default page. */
+  function render(newView: boolean): void {
+    if (!win || !ctx || destroyed || ctx.device.type === 'bot') return;
+    if (newView) shown.clear();
+    const now = clock();
+    const items: RenderItem[] = [];
+    for (const a of assignments.values()) {
+      const e = byId.get(a.experience);
+      if (!e || (!shown.has(e.id) && capped(e, now))) continue;
+      const item: RenderItem = { _experience: e, _variant: a.variant, _actions: a.actions };
+      if (redirect(item, `experience "${e.id}"`)) return;
+      const actions = a.actions.filter((x) => x?.type !== 'redirect');
+      // A variant whose only action was a refused redirect shows nothing and is not exposed.
+      if (actions.length || !a.actions.length) items.push({ ...item, _actions: actions });
+    }
+    renderer ||= createRenderer(win, behavior._depth, report, { _exposed: exposed, _dismissed: dismissed });
+    renderer._sync(items, ctx, newView);
+  }
+
+  /** `page()` on history changes and `popstate` (SPEC §3); `data-tailor-set` persona picks (§8.1). */
+  function listen(w: Window): void {
+    const onNav = () => {
+      if (w.location.href.split('#')[0] !== lastHref) api.page();
+    };
+    const h = w.history;
+    for (const name of ['pushState', 'replaceState'] as const) {
+      const original = h[name];
+      const patched = function (this: History, ...args: Parameters<History['pushState']>) {
+        const r = original.apply(this, args);
+        try {
+          onNav();
+        } catch {}
+        return r;
+      };
+      h[name] = patched;
+      cleanups.push(() => {
+        if (h[name] === patched) h[name] = original;
+      });
+    }
+    const onClick = (e: Event) => {
+      const el = (e.target as Element | null)?.closest?.('[data-tailor-set]');
+      const [key, ...rest] = (el?.getAttribute('data-tailor-set') || '').split('=');
+      if (!key?.trim() || !profile) return;
+      profile.traits = { ...profile.traits, [key.trim()]: rest.join('=').trim() };
+      decide();
+    };
+    w.addEventListener('popstate', onNav);
+    w.document.addEventListener('click', onClick, true);
+    cleanups.push(() => {
+      w.removeEventListener('popstate', onNav);
+      w.document.removeEventListener('click', onClick, true);
+    });
   }
 
   /** Runs `fn`, turning any throw into an `error` event: nothing reaches the host page. */
@@ -242,6 +388,7 @@ export function createTailor(options: TailorOptions): Tailor {
       try {
         if (started) return;
         started = true;
+        if (win) listen(win);
         await pageViewRun();
         events._emit('ready', undefined);
       } catch (e) {
@@ -272,7 +419,7 @@ export function createTailor(options: TailorOptions): Tailor {
           id: randomId(),
           ts: clock(),
           visitor: id,
-          session: `${id}.${profile.session.start}`,
+          session: sessionId(),
           path: page._url.pathname,
           goal,
           ...(value === undefined ? {} : { value }),
@@ -330,6 +477,10 @@ export function createTailor(options: TailorOptions): Tailor {
     destroy: guard(
       'destroy',
       () => {
+        destroyed = true;
+        for (const c of cleanups.splice(0)) c();
+        renderer?._stop();
+        renderer = null;
         behavior._stop();
         events._clear();
       },

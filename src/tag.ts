@@ -4,6 +4,7 @@
  * (inline, cached or remote), drains the command queue and installs `window.tailor` (SPEC §2).
  */
 import type { ConsentState, Tailor } from './manifest/types';
+import { addStyle } from './render/widgets';
 import { createTailor } from './runtime';
 
 type Command = unknown[] | ((t: Tailor) => void);
@@ -32,6 +33,23 @@ function boot(): void {
     manifest = cached;
   }
 
+  // Uncached remote manifest: hide only the elements marked as slots, never the page, until
+  // the decision is rendered or `data-hide-timeout` passes (SPEC §8.2).
+  let unhide = () => {};
+  if (manifest === undefined && fresh) {
+    const reveal = addStyle(document, '[data-tailor-slot]{visibility:hidden!important}');
+    const timer = setTimeout(() => unhide(), Number(data.hideTimeout) || 800);
+    unhide = () => {
+      clearTimeout(timer);
+      reveal();
+    };
+  }
+  let api: TagApi | null = null;
+  // The manifest is cached only with consent: the cache is a `tlr_` key like any other (SPEC §9).
+  fresh?.then((m) => {
+    if (m && api?.context()?.consent.state === 'granted') writeCache(url!, m);
+  });
+
   const start = (m: unknown) => {
     const t = createTailor({
       manifest: m,
@@ -40,14 +58,15 @@ function boot(): void {
       country: data.country,
       consent: data.consent as ConsentState | undefined,
     });
-    const api = t as TagApi;
-    api.push = (...commands: Command[]) => {
-      for (const c of commands) run(api, c);
+    const a = t as TagApi;
+    api = a;
+    a.push = (...commands: Command[]) => {
+      for (const c of commands) run(a, c);
       return 0;
     };
-    w.tailor = api;
-    for (const c of queue) run(api, c);
-    return api.start();
+    w.tailor = a;
+    for (const c of queue) run(a, c);
+    return a.start().finally(unhide);
   };
 
   if (manifest !== undefined || !fresh) {
@@ -90,16 +109,18 @@ function readCache(url: string): unknown {
   }
 }
 
-/** Fetches the manifest and keeps the last good copy for the next page view (stale-while-revalidate). */
+function writeCache(url: string, manifest: unknown): void {
+  try {
+    localStorage.setItem(CACHE_KEY, JSON.stringify({ url, manifest }));
+  } catch {}
+}
+
+/** Fetches the manifest; the caller keeps the last good copy for the next page view (stale-while-revalidate). */
 async function fetchManifest(url: string): Promise<unknown> {
   try {
     const res = await fetch(url, { credentials: 'same-origin' });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const manifest = await res.json();
-    try {
-      localStorage.setItem(CACHE_KEY, JSON.stringify({ url, manifest }));
-    } catch {}
-    return manifest;
+    return await res.json();
   } catch (e) {
     console.error(`[tailor] could not load the manifest from ${url}`, e);
     return null;

@@ -5,7 +5,7 @@
  * Browsers strip leading/trailing C0 controls and spaces and remove tabs and newlines anywhere
  * before reading the scheme (WHATWG URL parsing), so `" java\tscript:"` runs as `javascript:`.
  * We normalize the same way, and additionally percent- and entity-decode first, so disguised
- * forms (`%20javascript:`, `&#106;avascript:`) are refused too even where a browser would have
+ * forms (`%20javascript:`, `&#106;avascript:`, `java&Tab;script:`) are refused too even where a browser would have
  * treated them as harmless relative paths: a marketer never means them.
  */
 const ALLOWED = /^(https?|mailto|tel):/;
@@ -15,10 +15,18 @@ export function isSafeUrl(url: string): boolean {
   let s = String(url);
   for (let i = 0; i < 3; i++) {
     let next = s.replace(/&#x([0-9a-f]+);?/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
-    next = next.replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(+d)).replace(/&colon;?/gi, ':');
-    try {
-      next = decodeURIComponent(next);
-    } catch {}
+    next = next
+      .replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(+d))
+      .replace(/&colon;?/gi, ':')
+      .replace(/&(tab|newline);/gi, '')
+      // Per run of escapes: one stray `%` elsewhere must not stop the decoding.
+      .replace(/(%[\da-f]{2})+/gi, (m) => {
+        try {
+          return decodeURIComponent(m);
+        } catch {
+          return m;
+        }
+      });
     if (next === s) break;
     s = next;
   }

@@ -63,8 +63,11 @@ function setStyles(el: Element, styles: Record<string, string>, important = fals
     (p) => [p, style.getPropertyValue(p), style.getPropertyPriority(p)] as const,
   );
   for (const p in styles) style.setProperty(p, String(styles[p]), important ? 'important' : '');
+  // Compare with what the browser stored (`#FF0000` reads back as `rgb(255, 0, 0)`), or a
+  // normalized value would look overwritten forever.
+  const applied = before.map(([p]) => style.getPropertyValue(p));
   return {
-    _intact: () => Object.keys(styles).every((p) => style.getPropertyValue(p) === String(styles[p])),
+    _intact: () => before.every(([p], i) => style.getPropertyValue(p) === applied[i]),
     _revert: () => {
       for (const [p, v, prio] of before) v ? style.setProperty(p, v, prio) : style.removeProperty(p);
     },
@@ -120,7 +123,8 @@ function reorder(el: Element, itemSelector: string, key: string, affinity: Recor
   return {
     _intact: () => order().every((c, i) => c === applied[i]),
     _revert: () => {
-      const marks = items.map((c) => {
+      // Mark the slots in their current (sorted) order, then put each original item back.
+      const marks = applied.map((c) => {
         const m = document.createComment('');
         if (c.parentNode === el) el.insertBefore(m, c);
         return m;
@@ -158,7 +162,7 @@ export function applyToElement(el: Element, action: ElementAction, context: { af
         refuse(`the attribute "${name}" is refused: event handler attributes are not allowed`);
       const value = URL_ATTRS.test(name)
         ? safeUrl(action.value, context)
-        : fillTemplate(action.value, context, 'text');
+        : fillTemplate(action.value, context, /^srcdoc$/i.test(name) ? 'html' : 'text');
       return setAttr(el, name, value);
     }
     case 'class':

@@ -9,6 +9,7 @@ import { applyToElement } from './actions';
 import { fillTemplate } from './template';
 import { onTrigger } from './triggers';
 import type { Watcher } from './watch';
+import { createWatcher, WAIT_MS } from './watch';
 import { addStyle, showBanner, showOverlay } from './widgets';
 
 export interface RenderEnv {
@@ -67,13 +68,30 @@ export function renderExperience(
       try {
         if (!action || typeof action !== 'object') throw new Error('is not an action');
         if (PAGE_ACTIONS.test(action.type)) {
-          if (action.type === 'css') reverts.push(addStyle(doc, action.value));
-          else if (action.type === 'banner')
-            reverts.push(showBanner(doc, action, fillTemplate(action.value, context, 'html'), onDismiss));
-          else if (action.type === 'overlay')
-            reverts.push(showOverlay(doc, action, fillTemplate(action.value, context, 'html'), onDismiss));
+          if (action.type === 'css') {
+            reverts.push(addStyle(doc, action.value));
+            expose();
+          } else if (action.type === 'banner' || action.type === 'overlay') {
+            const show = action.type === 'banner' ? showBanner : showOverlay;
+            // Widgets go into <body>: from a tag in <head>, they wait for it (before first paint).
+            reverts.push(
+              env._watcher._add({
+                _selector: 'body',
+                _apply: () => {
+                  const remove = show(
+                    doc,
+                    action as never,
+                    fillTemplate(action.value, context, 'html'),
+                    onDismiss,
+                  );
+                  return { _intact: () => true, _revert: remove };
+                },
+                _fail: (message) => env._report(message, where),
+                _applied: expose,
+              }),
+            );
+          }
           // `redirect` is carried out by the runtime before anything renders.
-          expose();
           return;
         }
         const elementAction = action as ElementAction;
@@ -94,5 +112,107 @@ export function renderExperience(
   reverts.push(onTrigger(experience.trigger, apply, env));
   return () => {
     for (const r of reverts.splice(0).reverse()) r();
+  };
+}
+
+/** What the runtime hands the renderer for one experience the visitor is in. */
+export interface RenderItem {
+  _experience: Experience;
+  _variant: string;
+  _actions: readonly Action[];
+}
+
+export interface Renderer {
+  /**
+   * Brings the page in line with `items`: reverts experiences that are gone or changed
+   * variant, renders new ones. `newView` marks a page view: experiences kept from the last
+   * one are exposed again (exposures are per page view) and elements are waited for anew.
+   */
+  _sync(items: RenderItem[], context: object, newView: boolean): void;
+  /** Reverts everything and disconnects. */
+  _stop(): void;
+}
+
+export interface RendererHooks {
+  _exposed(item: RenderItem): void;
+  _dismissed(item: RenderItem): void;
+}
+
+interface Live {
+  _variant: string;
+  _revert: () => void;
+  _exposed: boolean;
+}
+
+/**
+ * Keeps the rendered experiences in step with the decisions. When two experiences change the
+ * same selector, the one with the higher `priority` (then the earlier one) keeps it.
+ */
+export function createRenderer(
+  win: Window,
+  scrollDepth: () => number,
+  report: (message: string, path: string) => void,
+  hooks: RendererHooks,
+): Renderer {
+  const watcher = createWatcher(win.document);
+  const env: RenderEnv = { _win: win, _watcher: watcher, _scrollDepth: scrollDepth, _report: report };
+  const live = new Map<string, Live>();
+  let settle = 0;
+
+  return {
+    _sync(items, context, newView) {
+      const wanted = new Map(items.map((i) => [i._experience.id, i]));
+      for (const [id, l] of live) {
+        const w = wanted.get(id);
+        if (!w || w._variant !== l._variant) {
+          l._revert();
+          live.delete(id);
+        }
+      }
+      if (newView) {
+        watcher._wait();
+        win.clearTimeout(settle);
+        settle = win.setTimeout(() => watcher._settle(), WAIT_MS);
+      }
+      const claimed = new Map<string, string>();
+      const ordered = items
+        .map((item, i) => [item, i] as const)
+        .sort((a, b) => (b[0]._experience.priority || 0) - (a[0]._experience.priority || 0) || a[1] - b[1]);
+      for (const [item] of ordered) {
+        const id = item._experience.id;
+        const actions = item._actions.filter((a) => {
+          const sel = a && 'selector' in a ? a.selector : null;
+          if (!sel) return true;
+          const owner = claimed.get(sel);
+          if (owner && owner !== id) return false;
+          claimed.set(sel, id);
+          return true;
+        });
+        const kept = live.get(id);
+        if (kept) {
+          if (newView && kept._exposed) hooks._exposed(item);
+          continue;
+        }
+        const l: Live = { _variant: item._variant, _revert: () => {}, _exposed: false };
+        live.set(id, l);
+        l._revert = renderExperience(
+          item._experience,
+          actions,
+          context,
+          env,
+          () => {
+            l._exposed = true;
+            hooks._exposed(item);
+          },
+          () => hooks._dismissed(item),
+        );
+      }
+    },
+    _stop() {
+      win.clearTimeout(settle);
+      for (const l of live.values()) l._revert();
+      live.clear();
+      watcher._stop();
+    },
   };
 }

@@ -7,7 +7,7 @@ import { getPath } from '../rules/path';
  */
 export type TemplateMode = 'text' | 'html' | 'url';
 
-const TOKEN = /\{\{\s*([^}|]+?)\s*(?:\|([^}]*))?\}\}/g;
+const TOKEN = /\{\{\s*([^}|]+?)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

@@ -36,6 +36,8 @@ export interface Watcher {
   _add(watch: Watch): () => void;
   /** Ends waiting for missing elements (reporting them) but keeps re-applying. */
   _settle(): void;
+  /** A new page view: elements are waited for again (SPA routes render new ones). */
+  _wait(): void;
   /** Reverts everything and disconnects. */
   _stop(): void;
 }
@@ -131,6 +133,10 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
           live.delete(l);
         }
       }
+    },
+    _wait() {
+      waiting = true;
+      for (const l of live) scan(l);
     },
     _stop() {
       observer?.disconnect();

@@ -59,4 +59,18 @@ export interface Profile {
   affinity: { [category: string]: AffinityEntry };
   /** Sticky assignments per experience id. */
   sticky: { [experienceId: string]: StickyAssignment };
+  /** Frequency memory per experience id (absent in profiles written before it existed). */
+  seen?: { [experienceId: string]: Seen };
+}
+
+/** How often an experience was shown, for `frequency` caps and dismissal memory. */
+export interface Seen {
+  /** Page views it was shown on, in total. */
+  n: number;
+  /** Page views it was shown on in the session that started at `s`. */
+  k: number;
+  /** Start of the session `k` counts in. */
+  s: number;
+  /** Epoch ms the visitor dismissed it. */
+  d?: number;
 }
