@@ -245,7 +245,8 @@ export function createTailor(options: TailorOptions): Tailor {
     const e = item._experience;
     if (!profile || !page || shown.has(e.id)) return;
     shown.add(e.id);
-    const seen = profile.seen || (profile.seen = {});
+    profile.seen ||= {};
+    const seen = profile.seen;
     const prev = seen[e.id];
     const start = profile.session.start;
     seen[e.id] = {
