@@ -44,6 +44,8 @@ export interface Watcher {
 
 export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTimeout): Watcher {
   const live = new Set<Live>();
+  // Every watch not reverted yet, including failed ones (no longer live): `_stop` reverts them all.
+  const all = new Set<Live>();
   let waiting = true;
   let scheduled = false;
   let observer: MutationObserver | null = null;
@@ -53,8 +55,8 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
       l._changes.set(el, l._watch._apply(el));
       if (l._changes.size === 1) l._watch._applied?.(el);
     } catch (e) {
-      l._watch._fail((e as Error).message);
-      live.delete(l);
+      // Once per watch, however many elements match.
+      if (live.delete(l)) l._watch._fail((e as Error).message);
     }
   };
 
@@ -67,12 +69,13 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
       live.delete(l);
       return;
     }
-    for (const el of found) if (!l._changes.has(el)) applyTo(l, el);
+    for (const el of found) if (live.has(l) && !l._changes.has(el)) applyTo(l, el);
   };
 
   const repair = (l: Live) => {
     for (const [el, change] of l._changes) {
-      if (change._intact()) continue;
+      // A removed element was not overwritten: re-applying to it would only count towards the limit.
+      if (!el.isConnected || change._intact()) continue;
       if (++l._reapplied > MAX_REAPPLY) {
         l._watch._fail(
           `stopped re-applying "${l._watch._selector}": the page overwrote it ${MAX_REAPPLY} times`,
@@ -115,10 +118,12 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     _add(watch) {
       const l: Live = { _watch: watch, _changes: new Map(), _reapplied: 0 };
       live.add(l);
+      all.add(l);
       scan(l);
       connect();
       return () => {
         live.delete(l);
+        all.delete(l);
         for (const c of l._changes.values()) c._revert();
         l._changes.clear();
       };
@@ -141,7 +146,8 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     _stop() {
       observer?.disconnect();
       observer = null;
-      for (const l of live) for (const c of l._changes.values()) c._revert();
+      for (const l of all) for (const c of l._changes.values()) c._revert();
+      all.clear();
       live.clear();
     },
   };

@@ -112,15 +112,18 @@ export function showOverlay(
   };
   const dismiss = () => (close(), onDismiss());
   const onKey = (e: KeyboardEvent) => {
+    // The page removed the overlay (an SPA render): stop handling keys.
+    if (!wrap.isConnected) return doc.removeEventListener('keydown', onKey, true);
     if (e.key === 'Escape' && action.dismissible !== false) dismiss();
     else if (e.key === 'Tab' && !slideIn) {
       // Keep focus inside a modal dialog.
       const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
       const first = items[0];
       const last = items[items.length - 1];
+      const active = doc.activeElement;
       if (!first || !last) return e.preventDefault();
-      if (e.shiftKey && doc.activeElement === first) last.focus(), e.preventDefault();
-      else if (!e.shiftKey && doc.activeElement === last) first.focus(), e.preventDefault();
+      if (!dialog.contains(active) || (!e.shiftKey && active === last)) first.focus(), e.preventDefault();
+      else if (e.shiftKey && active === first) last.focus(), e.preventDefault();
     }
   };
   if (action.dismissible !== false) {

@@ -40,7 +40,9 @@ describe('text', () => {
     expect(c._intact()).toBe(false);
     c._revert();
     expect([...h.childNodes]).toEqual(before);
-    h.childNodes.forEach((n, i) => expect(n).toBe(before[i]));
+    h.childNodes.forEach((n, i) => {
+      expect(n).toBe(before[i]);
+    });
     expect(h.innerHTML).toBe('Hello <b>there</b>');
   });
 
@@ -98,11 +100,14 @@ describe('attr', () => {
     noImg();
   });
 
-  it.each(['onclick', 'OnLoad', 'ONERROR', 'onmouseover', 'on'])('refuses the event handler attribute %s', (name) => {
-    const a = el('<a>x</a>');
-    expect(() => apply(a, { type: 'attr', selector: 'a', name, value: 'alert(1)' })).toThrow(/refused/);
-    expect(a.attributes).toHaveLength(0);
-  });
+  it.each(['onclick', 'OnLoad', 'ONERROR', 'onmouseover', 'on'])(
+    'refuses the event handler attribute %s',
+    (name) => {
+      const a = el('<a>x</a>');
+      expect(() => apply(a, { type: 'attr', selector: 'a', name, value: 'alert(1)' })).toThrow(/refused/);
+      expect(a.attributes).toHaveLength(0);
+    },
+  );
 
   const BAD = [
     'javascript:alert(1)',
@@ -175,7 +180,9 @@ describe('attr', () => {
     apply(a, { type: 'attr', selector: 'a', name: 'href', value: '/p/{{path}}' }, c2);
     expect(a.getAttribute('href')).toBe('/p/..%2F..%2Fadmin');
     // A value can never introduce a scheme.
-    expect(() => apply(a, { type: 'attr', selector: 'a', name: 'href', value: '{{js}}' }, c2)).toThrow(/refused/);
+    expect(() => apply(a, { type: 'attr', selector: 'a', name: 'href', value: '{{js}}' }, c2)).toThrow(
+      /refused/,
+    );
     noImg();
   });
 
@@ -223,7 +230,11 @@ describe('class', () => {
 describe('style', () => {
   it('sets inline styles and restores values and priorities', () => {
     const d = el('<div style="color: blue !important; margin: 2px">x</div>');
-    const c = apply(d, { type: 'style', selector: 'div', value: { color: 'red', 'font-size': '20px', margin: '0px' } });
+    const c = apply(d, {
+      type: 'style',
+      selector: 'div',
+      value: { color: 'red', 'font-size': '20px', margin: '0px' },
+    });
     expect(d.style.getPropertyValue('color')).toBe('red');
     expect(d.style.getPropertyValue('font-size')).toBe('20px');
     expect(d.style.getPropertyValue('margin')).toBe('0px');
@@ -326,7 +337,9 @@ describe('cta', () => {
     expect(a.getAttribute('href')).toBe('/old');
     expect(a.className).toBe('btn');
     expect([...a.childNodes]).toHaveLength(kids.length);
-    a.childNodes.forEach((n, i) => expect(n).toBe(kids[i]));
+    a.childNodes.forEach((n, i) => {
+      expect(n).toBe(kids[i]);
+    });
   });
 
   it('detects a text overwrite and a class removal', () => {
@@ -347,14 +360,17 @@ describe('cta', () => {
     noImg();
   });
 
-  it.each(['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' data:text/html,x', 'java\tscript:x', 'vbscript:x'])(
-    'refuses href %j without changing anything',
-    (href) => {
-      const a = el('<a href="/old">Old</a>');
-      expect(() => apply(a, { type: 'cta', selector: 'a', href, text: 'New', add: ['x'] })).toThrow(/refused/);
-      expect(root.innerHTML).toBe('<a href="/old">Old</a>');
-    },
-  );
+  it.each([
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    ' data:text/html,x',
+    'java\tscript:x',
+    'vbscript:x',
+  ])('refuses href %j without changing anything', (href) => {
+    const a = el('<a href="/old">Old</a>');
+    expect(() => apply(a, { type: 'cta', selector: 'a', href, text: 'New', add: ['x'] })).toThrow(/refused/);
+    expect(root.innerHTML).toBe('<a href="/old">Old</a>');
+  });
 
   it.each(['https://x.com', 'mailto:a@b.c', 'tel:123', '/rel'])('accepts href %j', (href) => {
     const a = el('<a>Old</a>');
@@ -383,7 +399,9 @@ describe('reorder', () => {
     const c = apply(ul, { type: 'reorder', selector: 'ul', items: 'li', key: 'data-c' });
     c._revert();
     expect(order(ul)).toEqual(['h', 's', 'ad', 'u1', 'b', 'none', 't1', 'u2', 't2']);
-    ul.childNodes.forEach((n, i) => expect(n).toBe(nodes[i]));
+    ul.childNodes.forEach((n, i) => {
+      expect(n).toBe(nodes[i]);
+    });
     expect(ul.childNodes).toHaveLength(nodes.length);
   });
 

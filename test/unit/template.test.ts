@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, fillTemplate } from '../../src/render/template';
 
 const ctx = {
-  visitor: { traits: { firstName: 'Ana', plan: 'pro', zero: 0, no: false, nil: null, obj: { a: 1 }, list: [1, 2] } },
+  visitor: {
+    traits: { firstName: 'Ana', plan: 'pro', zero: 0, no: false, nil: null, obj: { a: 1 }, list: [1, 2] },
+  },
   geo: { country: 'DE' },
   evil: '<img src=x onerror=alert(1)>',
   amp: `Tom & "Jerry" 's <b>`,
