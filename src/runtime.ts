@@ -9,6 +9,7 @@ import type {
   Context,
   ConversionEvent,
   Experience,
+  ExposureEvent,
   JsonValue,
   Manifest,
   Tailor,
@@ -38,6 +39,9 @@ import { pageView, recordConversion } from './signals/visitor';
 import type { Profile } from './storage/profile';
 import { readProfile, writeProfile } from './storage/profile-store';
 import { createStore, visitorId } from './storage/store';
+import type { Goals } from './track/goals';
+import { watchGoals } from './track/goals';
+import { createTransport } from './track/transport';
 
 /** The manifest used when the given one cannot run: nothing renders, the API still works. */
 const EMPTY: Manifest = { version: 1, site: '' };
@@ -52,12 +56,16 @@ export function createTailor(options: TailorOptions): Tailor {
   const log = createLogger(!!options.debug);
   const reported = new Set<string>();
   const events = createEmitter<TailorEvents>((e) => log('error', 'an event handler threw', e));
+  // Reports made before start() (manifest problems) are held until it, so handlers added
+  // after createTailor() (the tag's queue, `t.on()` then `t.start()`) still get them.
+  let early: TailorEvents['error'][] | null = [];
   const report = (message: string, path?: string) => {
     const key = `${path}|${message}`;
     if (reported.has(key)) return;
     reported.add(key);
     log('warn', path ? `${path}: ${message}` : message);
-    events._emit('error', path ? { message, path } : { message });
+    const e = path ? { message, path } : { message };
+    early ? early.push(e) : events._emit('error', e);
   };
 
   const { manifest: valid, problems } = validateManifest(options.manifest);
@@ -99,6 +107,21 @@ export function createTailor(options: TailorOptions): Tailor {
 
   const canPersist = () => consent === 'granted' && options.storage !== 'memory';
   const store = createStore({ persist: canPersist() });
+  const endpoint = options.endpoint || manifest.endpoint || '';
+  // Beacons (SPEC §10): only with consent and never from crawlers.
+  const transport =
+    endpoint || options.transport
+      ? createTransport({
+          _endpoint: endpoint,
+          _site: manifest.site,
+          _store: store,
+          _allowed: () => consent === 'granted' && !!ctx && ctx.device.type !== 'bot',
+          _report: (m) => report(m, 'beacons'),
+          _now: clock,
+          _send: options.transport,
+        })
+      : null;
+  let goals: Goals | null = null;
   let id = visitorId(store);
   let profile: Profile | null = readProfile(store);
   let page: PageSignals | null = null;
@@ -148,6 +171,7 @@ export function createTailor(options: TailorOptions): Tailor {
     const waiting = pending;
     pending = null;
     if (waiting) for (const fn of waiting) fn();
+    goals?._pageview(url.pathname);
   }
 
   async function loadRemotes(now: number): Promise<Record<string, JsonValue>> {
@@ -257,7 +281,7 @@ export function createTailor(options: TailorOptions): Tailor {
     };
     save();
     const forced = assignments.get(e.id)?.forced;
-    events._emit('exposure', {
+    const event: ExposureEvent = {
       type: 'exposure',
       id: randomId(),
       ts: clock(),
@@ -267,7 +291,9 @@ export function createTailor(options: TailorOptions): Tailor {
       experience: e.id,
       variant: item._variant,
       ...(forced ? { forced } : {}),
-    });
+    };
+    transport?._push(event);
+    events._emit('exposure', event);
   }
 
   function dismissed(item: RenderItem): void {
@@ -300,6 +326,7 @@ export function createTailor(options: TailorOptions): Tailor {
       if (!to.searchParams.has(k)) to.searchParams.append(k, v);
     if (to.href.split('#')[0] === here.href.split('#')[0]) return false;
     exposed(item);
+    transport?._flush(true);
     here.replace(to.href);
     return true;
   }
@@ -371,6 +398,7 @@ export function createTailor(options: TailorOptions): Tailor {
     };
 
   const forget = () => {
+    transport?._drop();
     store.forgetAll();
     profile = null;
     id = visitorId(store);
@@ -389,7 +417,12 @@ export function createTailor(options: TailorOptions): Tailor {
       try {
         if (started) return;
         started = true;
+        for (const e of early!.splice(0)) events._emit('error', e);
+        early = null;
         if (win) listen(win);
+        goals = watchGoals(win?.document || null, manifest.goals, (goal, value) =>
+          api.track(goal, value === undefined ? undefined : { value }),
+        );
         await pageViewRun();
         events._emit('ready', undefined);
       } catch (e) {
@@ -411,7 +444,8 @@ export function createTailor(options: TailorOptions): Tailor {
         if (!profile || !page) return;
         profile = recordConversion(profile, goal);
         save();
-        const value = typeof props?.value === 'number' ? props.value : undefined;
+        const fixed = manifest.goals?.[goal]?.value;
+        const value = typeof props?.value === 'number' ? props.value : fixed;
         const held: Record<string, string> = {};
         for (const [k, s] of Object.entries(profile.sticky)) held[k] = s.v;
         for (const a of assignments.values()) held[a.experience] = a.variant;
@@ -427,6 +461,7 @@ export function createTailor(options: TailorOptions): Tailor {
           assignments: held,
           segments: current.slice(),
         };
+        transport?._push(event);
         events._emit('conversion', event);
         decide();
       },
@@ -460,6 +495,7 @@ export function createTailor(options: TailorOptions): Tailor {
         store.persist(canPersist());
         if (state === 'denied') forget();
         else id = visitorId(store);
+        if (state === 'granted') transport?._flush();
         decide();
       },
       undefined,
@@ -480,6 +516,8 @@ export function createTailor(options: TailorOptions): Tailor {
       () => {
         destroyed = true;
         for (const c of cleanups.splice(0)) c();
+        goals?._stop();
+        transport?._stop();
         renderer?._stop();
         renderer = null;
         behavior._stop();

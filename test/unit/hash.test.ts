@@ -48,7 +48,11 @@ describe('murmur3 (SPEC §7 vectors)', () => {
   it('matches a TextEncoder-based reference on random strings, surrogate pairs and lone surrogates included', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string()),
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 40 }),
+          fc.string({ unit: 'grapheme', maxLength: 20 }),
+          fc.string({ maxLength: 40 }),
+        ),
         (s) => {
           expect(murmur3(s)).toBe(reference(s));
         },
@@ -57,7 +61,7 @@ describe('murmur3 (SPEC §7 vectors)', () => {
     );
     expect(murmur3('a\uD800b')).toBe(reference('a\uD800b'));
     expect(murmur3('\uDC00')).toBe(reference('\uDC00'));
-  });
+  }, 30_000);
 });
 
 describe('bucket (SPEC §7 vectors)', () => {

@@ -1,0 +1,245 @@
+/**
+ * Beacon delivery (SPEC §10): batches events and sends them to the collector at least once.
+ *
+ * - flush at 20 queued events, 5 s after the first queued one, and when the page is hidden
+ *   (`visibilitychange`/`pagehide`; never `unload`, so the back/forward cache keeps working);
+ * - visible: `fetch`, so the status is known; hiding: `sendBeacon`, else `fetch` with
+ *   `keepalive`. Events stay in the queue until a 2xx is seen for them: events sent while
+ *   hiding are sent again by a later flush, and the collector's dedupe by id makes that harmless;
+ * - the queue is persisted under `tlr_queue` (at most 500 events, oldest dropped first and the
+ *   count reported) and retried on later page views, with exponential backoff and jitter;
+ *   4xx other than 408/429 are dropped; `Retry-After` is respected; offline, nothing is sent
+ *   until the browser is back online;
+ * - no body is larger than 60 KiB: bigger batches are split.
+ * While consent is not granted, nothing is sent and the queue lives in memory only (the
+ * store's consent gate); `_drop()` forgets it.
+ */
+import type { ConversionEvent, ExposureEvent } from '../manifest/types';
+
+type TailorEvent = ExposureEvent | ConversionEvent;
+
+import type { Store } from '../storage/store';
+
+export const QUEUE_KEY = 'tlr_queue';
+export const MAX_QUEUE = 500;
+export const MAX_BATCH = 20;
+export const MAX_BODY = 60 * 1024;
+export const FLUSH_MS = 5000;
+const MAX_BACKOFF = 300_000;
+
+export interface TransportOptions {
+  _endpoint: string;
+  _site: string;
+  _store: Store;
+  /** Whether sending is allowed now (consent granted, not a crawler). */
+  _allowed(): boolean;
+  _report(message: string): void;
+  _now(): number;
+  /** Custom transport (tests, native bridges): true when the collector accepted the body. */
+  _send?: (body: string, endpoint: string) => Promise<boolean> | boolean;
+}
+
+export interface Transport {
+  _push(event: TailorEvent): void;
+  /** Sends what is queued now (`hiding`: the page is going away). */
+  _flush(hiding?: boolean): void;
+  /** Drops every queued event (consent denied, `forget()`). */
+  _drop(): void;
+  _stop(): void;
+}
+
+interface Saved {
+  /** Events, oldest first. */
+  e: TailorEvent[];
+  /** Failed attempts in a row (for the backoff). */
+  n: number;
+  /** Epoch ms before which nothing is sent (backoff, `Retry-After`). */
+  at: number;
+  /** Set when `at` comes from the collector's `Retry-After` (coming back online does not lift it). */
+  h?: 1;
+}
+
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** Splits events into request bodies of at most MAX_BODY bytes (an oversized single event goes alone). */
+export function batches(
+  site: string,
+  sent: number,
+  events: readonly TailorEvent[],
+): [string, TailorEvent[]][] {
+  const out: [string, TailorEvent[]][] = [];
+  const head = `{"v":1,"site":${JSON.stringify(site)},"sent":${sent},"events":[`;
+  let part: TailorEvent[] = [];
+  let size = bytes(head) + 2;
+  const close = () => {
+    if (part.length) out.push([`${head}${part.map((e) => JSON.stringify(e)).join(',')}]}`, part]);
+    part = [];
+    size = bytes(head) + 2;
+  };
+  for (const e of events) {
+    const n = bytes(JSON.stringify(e)) + 1;
+    if (part.length && size + n > MAX_BODY) close();
+    part.push(e);
+    size += n;
+  }
+  close();
+  return out;
+}
+
+export function createTransport(o: TransportOptions): Transport {
+  const win = typeof window === 'object' ? window : null;
+  const load = (): Saved => {
+    try {
+      const s = JSON.parse(o._store.get(QUEUE_KEY) || 'null') as Saved;
+      if (s && Array.isArray(s.e))
+        return {
+          e: s.e.filter((x) => x && typeof x.id === 'string').slice(-MAX_QUEUE),
+          n: +s.n || 0,
+          at: +s.at || 0,
+          ...(s.h ? { h: 1 as const } : {}),
+        };
+    } catch {}
+    return { e: [], n: 0, at: 0 };
+  };
+  let q = load();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let armed = false;
+  let busy = false;
+  const save = () => o._store.set(QUEUE_KEY, JSON.stringify(q));
+
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    armed = true;
+    timer = setTimeout(() => flush(false), Math.max(0, ms));
+  };
+
+  const done = (ids: Set<string>) => {
+    q.e = q.e.filter((e) => !ids.has(e.id));
+  };
+
+  const fail = (retryAfterMs?: number) => {
+    q.n++;
+    const backoff = Math.min(MAX_BACKOFF, 1000 * 2 ** q.n) * (0.5 + Math.random() / 2);
+    q.at = o._now() + Math.max(backoff, retryAfterMs || 0);
+    if (retryAfterMs) q.h = 1;
+    else delete q.h;
+    save();
+    schedule(q.at - o._now());
+  };
+
+  async function post(body: string, keepalive: boolean): Promise<Response | boolean> {
+    if (o._send) return !!(await o._send(body, o._endpoint));
+    return fetch(o._endpoint, {
+      method: 'POST',
+      body,
+      keepalive,
+      credentials: 'omit',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    });
+  }
+
+  async function flush(hiding: boolean): Promise<void> {
+    clearTimeout(timer);
+    armed = false;
+    if (!q.e.length || !o._endpoint || !o._allowed()) return;
+    if (win && win.navigator.onLine === false) return; // the `online` listener flushes later
+    if (!hiding && (busy || o._now() < q.at)) {
+      if (!busy) schedule(q.at - o._now());
+      return;
+    }
+    const parts = batches(o._site, o._now(), q.e);
+    if (hiding) {
+      // The page may be gone before a promise settles: send and keep the events queued until
+      // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id).
+      for (const [body] of parts) {
+        let queued = false;
+        try {
+          if (!o._send)
+            queued =
+              win?.navigator.sendBeacon?.(
+                o._endpoint,
+                new Blob([body], { type: 'text/plain;charset=UTF-8' }),
+              ) || false;
+        } catch {}
+        if (!queued) post(body, true).catch(() => {});
+      }
+      // If the page lives on (a tab switch, bfcache), a normal flush confirms delivery later.
+      schedule(FLUSH_MS);
+      return;
+    }
+    busy = true;
+    try {
+      for (const [body, events] of parts) {
+        let res: Response | boolean;
+        try {
+          res = await post(body, bytes(body) <= MAX_BODY);
+        } catch {
+          return fail();
+        }
+        const status = typeof res === 'boolean' ? (res ? 204 : 503) : res.status;
+        if (status >= 200 && status < 300) {
+          done(new Set(events.map((e) => e.id)));
+          q = { e: q.e, n: 0, at: 0 };
+        } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+          o._report(`the collector refused ${events.length} event(s) with HTTP ${status}; they are dropped`);
+          done(new Set(events.map((e) => e.id)));
+        } else {
+          const ra = typeof res === 'boolean' ? null : res.headers.get('retry-after');
+          const secs = ra === null ? Number.NaN : Number(ra);
+          const date = ra === null ? Number.NaN : Date.parse(ra) - Date.now();
+          return fail(Number.isFinite(secs) ? secs * 1000 : Number.isFinite(date) ? date : undefined);
+        }
+      }
+      save();
+      if (q.e.length) schedule(0);
+    } finally {
+      busy = false;
+    }
+  }
+
+  const onHide = () => {
+    if (win?.document.visibilityState === 'hidden') flush(true);
+  };
+  const onPageHide = () => flush(true);
+  // Back online: network failures while offline do not hold the queue back; Retry-After does.
+  const onOnline = () => {
+    if (!q.h) (q.n = 0), (q.at = 0);
+    flush(false);
+  };
+  if (win) {
+    win.document.addEventListener('visibilitychange', onHide);
+    win.addEventListener('pagehide', onPageHide);
+    win.addEventListener('online', onOnline);
+  }
+  // Events left by earlier page views: retried now, or when their backoff ends.
+  if (q.e.length) schedule(q.at - o._now());
+
+  return {
+    _push(event) {
+      q.e.push(event);
+      const over = q.e.length - MAX_QUEUE;
+      if (over > 0) {
+        q.e.splice(0, over);
+        o._report(`the event queue is full: dropped the ${over} oldest event(s)`);
+      }
+      save();
+      if (q.e.length >= MAX_BATCH) flush(false);
+      else if (!armed) schedule(Math.max(FLUSH_MS, q.at - o._now()));
+    },
+    _flush: (hiding) => {
+      flush(!!hiding);
+    },
+    _drop() {
+      q = { e: [], n: 0, at: 0 };
+      o._store.remove(QUEUE_KEY);
+    },
+    _stop() {
+      clearTimeout(timer);
+      if (win) {
+        win.document.removeEventListener('visibilitychange', onHide);
+        win.removeEventListener('pagehide', onPageHide);
+        win.removeEventListener('online', onOnline);
+      }
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ExposureEvent } from '../../src/manifest/types';
+import { createStore } from '../../src/storage/store';
+import { batches, createTransport, MAX_BODY, QUEUE_KEY } from '../../src/track/transport';
+
+let n = 0;
+const event = (extra = ''): ExposureEvent => ({
+  type: 'exposure',
+  id: `evt-${String(++n).padStart(16, '0')}`,
+  ts: 1,
+  visitor: 'v',
+  session: 's',
+  path: `/p${extra}`,
+  experience: 'e',
+  variant: 'b',
+});
+
+interface Call {
+  body: { v: number; site: string; events: ExposureEvent[] };
+}
+
+function setup(
+  responses: (number | [number, Record<string, string>] | 'network')[] = [],
+  allowed = () => true,
+) {
+  const calls: Call[] = [];
+  let clock = 1_000_000;
+  const fetchMock = vi.fn(async (_url: string, init: RequestInit) => {
+    calls.push({ body: JSON.parse(init.body as string) });
+    const r = responses.shift() ?? 204;
+    if (r === 'network') throw new TypeError('Failed to fetch');
+    const [status, headers] = Array.isArray(r) ? r : [r, {}];
+    return new Response(status === 204 ? null : '', { status, headers });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  const store = createStore({ persist: true });
+  const errors: string[] = [];
+  const t = createTransport({
+    _endpoint: '/collect',
+    _site: 'shop',
+    _store: store,
+    _allowed: allowed,
+    _report: (m) => errors.push(m),
+    _now: () => clock,
+  });
+  return {
+    t,
+    calls,
+    errors,
+    store,
+    advance: async (ms: number) => {
+      clock += ms;
+      await vi.advanceTimersByTimeAsync(ms);
+    },
+    ids: () => calls.flatMap((c) => c.body.events.map((e) => e.id)),
+  };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  localStorage.clear();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('batches', () => {
+  it('keeps every body at or under 60 KiB and every event exactly once, in order', () => {
+    const events = Array.from({ length: 200 }, () => event('x'.repeat(900)));
+    const parts = batches('shop', 1, events);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const [body] of parts) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_BODY);
+    expect(parts.flatMap(([body]) => JSON.parse(body).events.map((e: ExposureEvent) => e.id))).toEqual(
+      events.map((e) => e.id),
+    );
+    expect(JSON.parse(parts[0]![0])).toMatchObject({ v: 1, site: 'shop', sent: 1 });
+  });
+});
+
+describe('createTransport', () => {
+  it('flushes at 20 events', async () => {
+    const s = setup();
+    for (let i = 0; i < 19; i++) s.t._push(event());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.calls).toHaveLength(0);
+    s.t._push(event());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.calls).toHaveLength(1);
+    expect(s.calls[0]!.body.events).toHaveLength(20);
+  });
+
+  it('flushes 5 s after the first queued event, not 5 s after the last', async () => {
+    const s = setup();
+    s.t._push(event());
+    await s.advance(3000);
+    s.t._push(event());
+    await s.advance(1999);
+    expect(s.calls).toHaveLength(0);
+    await s.advance(1);
+    expect(s.calls).toHaveLength(1);
+    expect(s.calls[0]!.body.events).toHaveLength(2);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toEqual([]);
+  });
+
+  it('retries 503s with backoff, keeping the original ids, until a 2xx', async () => {
+    const s = setup([503, 503, 503, 204]);
+    const e = event();
+    s.t._push(e);
+    await s.advance(5000);
+    for (let i = 0; i < 3; i++) await s.advance(20_000);
+    expect(s.calls).toHaveLength(4);
+    expect(new Set(s.ids())).toEqual(new Set([e.id]));
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toEqual([]);
+  });
+
+  it('drops events the collector refuses with 400, without retrying', async () => {
+    const s = setup([400]);
+    s.t._push(event());
+    await s.advance(5000);
+    await s.advance(60_000);
+    expect(s.calls).toHaveLength(1);
+    expect(s.errors[0]).toMatch(/HTTP 400/);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toEqual([]);
+  });
+
+  it('sends nothing before Retry-After expires after a 429', async () => {
+    const s = setup([[429, { 'retry-after': '30' }], 204]);
+    s.t._push(event());
+    await s.advance(5000);
+    s.t._push(event());
+    s.t._flush();
+    await s.advance(29_000);
+    expect(s.calls).toHaveLength(1);
+    await s.advance(20_000);
+    expect(s.calls).toHaveLength(2);
+    expect(s.calls[1]!.body.events).toHaveLength(2);
+  });
+
+  it('retries network errors', async () => {
+    const s = setup(['network', 204]);
+    s.t._push(event());
+    await s.advance(5000);
+    await s.advance(10_000);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it('caps the queue at 500, dropping the oldest and reporting the count', () => {
+    const s = setup([], () => false);
+    const all = Array.from({ length: 503 }, () => event());
+    for (const e of all) s.t._push(e);
+    const kept = JSON.parse(s.store.get(QUEUE_KEY)!).e.map((e: ExposureEvent) => e.id);
+    expect(kept).toEqual(all.slice(3).map((e) => e.id));
+    expect(s.errors.filter((m) => /full/.test(m))).toHaveLength(3);
+  });
+
+  it('sends nothing while not allowed (no consent, crawler), then everything once allowed', async () => {
+    let ok = false;
+    const s = setup([], () => ok);
+    s.t._push(event());
+    await s.advance(60_000);
+    expect(s.calls).toHaveLength(0);
+    ok = true;
+    s.t._flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it('re-sends events persisted by an earlier page view, with the same ids', async () => {
+    const first = setup([], () => false);
+    const e = event();
+    first.t._push(e);
+    first.t._stop();
+    const second = setup();
+    await second.advance(0);
+    expect(second.ids()).toEqual([e.id]);
+  });
+
+  it('uses sendBeacon when the page is hidden and keeps the events until a 2xx', async () => {
+    const s = setup();
+    const beacon = vi.fn(() => true);
+    Object.defineProperty(navigator, 'sendBeacon', { value: beacon, configurable: true });
+    s.t._push(event());
+    s.t._flush(true);
+    expect(beacon).toHaveBeenCalledTimes(1);
+    expect(s.calls).toHaveLength(0);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toHaveLength(1);
+    await s.advance(5000);
+    expect(s.calls).toHaveLength(1);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toHaveLength(0);
+  });
+
+  it('falls back to fetch with keepalive when sendBeacon returns false', async () => {
+    const s = setup();
+    Object.defineProperty(navigator, 'sendBeacon', { value: () => false, configurable: true });
+    s.t._push(event());
+    s.t._flush(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.calls).toHaveLength(1);
+    const init = (fetch as unknown as { mock: { calls: [string, RequestInit][] } }).mock.calls[0]![1];
+    expect(init.keepalive).toBe(true);
+    expect(init.headers).toEqual({ 'content-type': 'text/plain;charset=UTF-8' });
+  });
+
+  it('drop() forgets the queue', async () => {
+    const s = setup([], () => false);
+    s.t._push(event());
+    s.t._drop();
+    expect(s.store.get(QUEUE_KEY)).toBeNull();
+  });
+});
