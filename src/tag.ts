@@ -46,9 +46,10 @@ function boot(): void {
   }
   let api: TagApi | null = null;
   // The manifest is cached only with consent: the cache is a `tlr_` key like any other (SPEC §9).
-  fresh?.then((m) => {
+  // Checked once the instance has decided (before, there is no consent state to read).
+  const cache = (m: unknown) => {
     if (m && api?.context()?.consent.state === 'granted') writeCache(url!, m);
-  });
+  };
 
   const start = (m: unknown) => {
     const t = createTailor({
@@ -71,9 +72,10 @@ function boot(): void {
 
   if (manifest !== undefined || !fresh) {
     // Inline or cached: decide now, synchronously in <head>; refresh the cache for next time.
-    start(manifest ?? { version: 1, site: '' });
+    const ready = start(manifest ?? { version: 1, site: '' });
+    if (fresh) Promise.all([fresh, ready]).then(([m]) => cache(m));
   } else {
-    fresh.then((m) => start(m ?? { version: 1, site: '' }));
+    fresh.then((m) => start(m ?? { version: 1, site: '' }).then(() => cache(m)));
   }
 }
 

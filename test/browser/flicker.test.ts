@@ -1,0 +1,314 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newPage } from './chromium';
+import { startServer, type TestServer } from './server';
+
+// SPEC §8.2 "No flicker": sampled every animation frame from the first one (a rAF loop
+// started in <head> before the tag), plus Element Timing (what was actually painted).
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startServer()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const NEW_H1 = 'Personalized headline';
+const NEW_CTA = 'Start your free trial';
+const OLD_H1 = 'Original headline';
+const OLD_CTA = 'Original call to action';
+
+const MANIFEST = {
+  version: 1,
+  site: 'flicker-test',
+  experiences: [
+    {
+      id: 'hero',
+      trigger: { on: 'load' },
+      variants: [
+        {
+          id: 'personalized',
+          actions: [
+            { type: 'text', selector: 'h1', value: NEW_H1 },
+            { type: 'cta', selector: '#cta', text: NEW_CTA, href: '/trial' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+// Runs in <head> before the tag: samples the page each animation frame, records Element
+// Timing entries and (through a MutationObserver created before Tailor's, so it sees the
+// original insertion first) when the h1 got its new text and when slots were revealed.
+const PROBE = `<script>
+(function () {
+  var w = window;
+  w.samples = []; w.painted = []; w.changedAt = null; w.revealedAt = null; w.firstH1 = null;
+  function style(el) {
+    if (!el) return null;
+    var s = getComputedStyle(el);
+    return { v: s.visibility, o: s.opacity, d: s.display };
+  }
+  function text(sel) { var el = document.querySelector(sel); return el ? el.textContent : null; }
+  function frame() {
+    var h1 = document.querySelector('h1'), cta = document.getElementById('cta');
+    w.samples.push({
+      t: performance.now(),
+      h1: text('h1'), cta: text('#cta'),
+      h1v: h1 ? getComputedStyle(h1).visibility : null,
+      ctav: cta ? getComputedStyle(cta).visibility : null,
+      plain: (style(document.getElementById('plain')) || {}).v || null,
+      html: style(document.documentElement), body: style(document.body)
+    });
+    requestAnimationFrame(frame);
+  }
+  requestAnimationFrame(frame);
+  new MutationObserver(function () {
+    var h1 = document.querySelector('h1');
+    if (h1 && w.firstH1 === null) w.firstH1 = h1.textContent;
+    if (h1 && w.changedAt === null && h1.textContent === ${JSON.stringify(NEW_H1)}) w.changedAt = performance.now();
+    if (h1 && w.revealedAt === null && h1.hasAttribute('data-tailor-slot') &&
+        getComputedStyle(h1).visibility === 'visible') w.revealedAt = performance.now();
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        w.painted.push({ id: e.identifier, text: e.element ? e.element.textContent : null, t: e.renderTime || e.loadTime });
+      });
+    }).observe({ type: 'element', buffered: true });
+  } catch (e) {}
+})();
+</script>`;
+
+const BODY = (slot: boolean) => `
+<h1 elementtiming="h1"${slot ? ' data-tailor-slot' : ''}>${OLD_H1}</h1>
+<p id="plain" elementtiming="plain">A paragraph Tailor does not touch.</p>
+<p><a id="cta" href="/signup" elementtiming="cta"${slot ? ' data-tailor-slot' : ''}>${OLD_CTA}</a></p>
+${'<p>Filler content so the page has something to lay out.</p>'.repeat(20)}`;
+
+interface Sample {
+  t: number;
+  h1: string | null;
+  cta: string | null;
+  h1v: string | null;
+  ctav: string | null;
+  plain: string | null;
+  html: { v: string; o: string; d: string };
+  body: { v: string; o: string; d: string } | null;
+}
+interface Probe {
+  samples: Sample[];
+  painted: { id: string; text: string | null; t: number }[];
+  changedAt: number | null;
+  revealedAt: number | null;
+  firstH1: string | null;
+  tagAt?: number;
+  ctrlAt?: number;
+}
+
+const readProbe = (page: Page): Promise<Probe> =>
+  page.evaluate(() => {
+    const w = window as unknown as Probe;
+    return {
+      samples: w.samples,
+      painted: w.painted,
+      changedAt: w.changedAt,
+      revealedAt: w.revealedAt,
+      firstH1: w.firstH1,
+      tagAt: w.tagAt,
+      ctrlAt: w.ctrlAt,
+    };
+  });
+
+/** Waits until the change is in and a few more frames were sampled after it. */
+async function settle(page: Page, frames = 5): Promise<Probe> {
+  await page.waitForFunction(
+    (n) => {
+      const w = window as unknown as Probe;
+      return w.changedAt !== null && w.samples.filter((s) => s.t > (w.changedAt as number)).length >= n;
+    },
+    frames,
+    { timeout: 5000 },
+  );
+  return readProbe(page);
+}
+
+/** The page itself is never hidden, nor anything not marked as a slot. */
+function expectPageNeverHidden(samples: Sample[]): void {
+  for (const s of samples) {
+    for (const st of [s.html, s.body]) {
+      if (!st) continue;
+      expect(st.v).toBe('visible');
+      expect(st.o).toBe('1');
+      expect(st.d).not.toBe('none');
+    }
+    if (s.plain !== null) expect(s.plain).toBe('visible');
+  }
+}
+
+/** Never sampled, nor painted (Element Timing), with the original text. */
+function expectNoOriginal(p: Probe): void {
+  expect(p.samples.length).toBeGreaterThanOrEqual(5);
+  const seen = p.samples.filter((s) => s.h1 !== null || s.cta !== null);
+  expect(seen.length).toBeGreaterThan(0);
+  for (const s of seen) {
+    expect(s.h1).toBe(NEW_H1);
+    expect(s.cta).toBe(NEW_CTA);
+  }
+  // Element Timing, where the browser has it: the first paint of each text already shows the change.
+  // (Chromium has it for the h1; an inline <a> inside a <p> gets no entry of its own.)
+  expect(p.painted.some((x) => x.id === 'h1')).toBe(true);
+  for (const e of p.painted.filter((x) => x.id === 'h1' || x.id === 'cta')) {
+    expect(e.text).toBe(e.id === 'h1' ? NEW_H1 : NEW_CTA);
+    if (e.id === 'h1' && p.changedAt !== null && e.t > 0) expect(e.t).toBeGreaterThanOrEqual(p.changedAt - 1);
+  }
+  expectPageNeverHidden(p.samples);
+}
+
+describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+  const tag = (attrs = '') => `<script src="/dist/${file}"${attrs}></script>`;
+
+  it('inline manifest: the original h1 and CTA are never painted', async () => {
+    server.page(
+      `/flicker-inline-${file}.html`,
+      `<!doctype html><html><head><title>inline</title>${PROBE}
+      <script type="application/json" id="tailor-manifest">${JSON.stringify(MANIFEST)}</script>
+      ${tag()}</head><body>${BODY(false)}</body></html>`,
+    );
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/flicker-inline-${file}.html`);
+    const p = await settle(page);
+    expect(p.firstH1).toBe(OLD_H1); // the parser did insert the original; Tailor swapped it before paint
+    expectNoOriginal(p);
+    expect(await page.getAttribute('#cta', 'href')).toBe('/trial');
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('inline manifest, body streamed in chunks: still never painted in the original state', async () => {
+    // The parser gets the h1 and CTA, then waits 150 ms for the rest: a paint happens in between.
+    const path = `/flicker-chunked-${file}.html`;
+    server.route(path, (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.write(
+        `<!doctype html><html><head><title>chunked</title>${PROBE}
+        <script type="application/json" id="tailor-manifest">${JSON.stringify(MANIFEST)}</script>
+        ${tag()}</head><body>${BODY(false)}${' '.repeat(2048)}`,
+      );
+      setTimeout(() => res.end('<p>The rest of the page.</p></body></html>'), 150);
+    });
+    const page = await newPage(browser);
+    await page.goto(`${server.url}${path}`);
+    const p = await settle(page);
+    expectNoOriginal(p);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('remote manifest, second page view (cached): the original is never painted', async () => {
+    const json = `/flicker-remote-${file}.json`;
+    server.route(json, (_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(MANIFEST));
+    });
+    const path = `/flicker-remote-${file}.html`;
+    server.page(
+      path,
+      `<!doctype html><html><head><title>remote</title>${PROBE}
+      ${tag(` data-manifest="${json}"`)}</head><body>${BODY(false)}</body></html>`,
+    );
+    const page = await newPage(browser);
+    // First view: fetched, rendered late, and cached (default opt-out consent is granted).
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction(() => !!localStorage.getItem('tlr_manifest'), undefined, { timeout: 5000 });
+    // Second view: decided synchronously from the cache, before first paint.
+    await page.goto(`${server.url}${path}`);
+    const p = await settle(page);
+    expectNoOriginal(p);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('uncached remote manifest delayed 300 ms: slots are hidden until rendered, nothing else is', async () => {
+    const json = `/flicker-slow-${file}.json`;
+    server.route(json, (_, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(MANIFEST));
+      }, 300);
+    });
+    const path = `/flicker-slow-${file}.html`;
+    server.page(
+      path,
+      `<!doctype html><html><head><title>slow</title>${PROBE}
+      ${tag(` data-manifest="${json}" data-hide-timeout="2000"`)}</head><body>${BODY(true)}</body></html>`,
+    );
+    const page = await newPage(browser);
+    await page.goto(`${server.url}${path}`);
+    const p = await settle(page);
+    const seen = p.samples.filter((s) => s.h1 !== null);
+    // Frames were painted while waiting for the manifest: the page itself was visible.
+    expect(seen.filter((s) => s.t < (p.changedAt as number)).length).toBeGreaterThan(3);
+    for (const s of seen) {
+      expect(s.h1v === 'hidden' || s.h1 === NEW_H1).toBe(true);
+      expect(s.ctav === 'hidden' || s.cta === NEW_CTA).toBe(true);
+    }
+    // Visible from the first frame after rendering.
+    for (const s of seen.filter((x) => x.t > (p.changedAt as number))) {
+      expect([s.h1, s.h1v, s.cta, s.ctav]).toEqual([NEW_H1, 'visible', NEW_CTA, 'visible']);
+    }
+    for (const e of p.painted.filter((x) => x.id === 'h1' || x.id === 'cta'))
+      expect(e.text).toBe(e.id === 'h1' ? NEW_H1 : NEW_CTA);
+    expectPageNeverHidden(p.samples);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('remote manifest that never answers: slots are shown with their original content at data-hide-timeout', async () => {
+    const json = `/flicker-hang-${file}.json`;
+    server.route(json, () => {}); // never answers
+    const path = `/flicker-hang-${file}.html`;
+    server.page(
+      path,
+      `<!doctype html><html><head><title>hang</title>${PROBE}
+      ${tag(` data-manifest="${json}" data-hide-timeout="500"`)}
+      <script>window.tagAt = performance.now(); setTimeout(function () { window.ctrlAt = performance.now(); }, 500);</script></head><body>${BODY(true)}</body></html>`,
+    );
+    const page = await newPage(browser);
+    await page.goto(`${server.url}${path}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(
+      () => {
+        const w = window as unknown as Probe;
+        return (
+          w.revealedAt !== null &&
+          w.ctrlAt !== undefined &&
+          w.samples.filter((s) => s.t > (w.revealedAt as number)).length >= 3
+        );
+      },
+      undefined,
+      { timeout: 5000 },
+    );
+    const p = await readProbe(page);
+    const shownAfter = (p.revealedAt as number) - (p.tagAt as number);
+    expect(shownAfter).toBeGreaterThanOrEqual(450);
+    // A page timer of the same 500 ms, set at the same moment, measures how late the event loop
+    // itself runs (a loaded CI machine); only that lateness is allowed on top of the 50 ms.
+    const late = Math.max(0, (p.ctrlAt as number) - (p.tagAt as number) - 500);
+    expect(shownAfter).toBeLessThanOrEqual(550 + late);
+    const seen = p.samples.filter((s) => s.h1 !== null);
+    expect(seen.filter((s) => s.t < (p.revealedAt as number)).length).toBeGreaterThan(3);
+    for (const s of seen) {
+      expect([s.h1, s.cta]).toEqual([OLD_H1, OLD_CTA]);
+      const expected = s.t < (p.revealedAt as number) ? 'hidden' : 'visible';
+      expect([s.h1v, s.ctav]).toEqual([expected, expected]);
+    }
+    expectPageNeverHidden(p.samples);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+});

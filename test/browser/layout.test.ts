@@ -1,0 +1,267 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newPage } from './chromium';
+import { startServer, type TestServer } from './server';
+
+// SPEC §8.2: banners cause no layout shift (CLS), and a change that a framework overwrites
+// (hydration) is re-applied, rate-limited, without ever hanging the page.
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startServer()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const NEW_H1 = 'Personalized headline';
+const OLD_H1 = 'Original headline';
+
+const manifest = (trigger: object, actions: object[]) =>
+  JSON.stringify({
+    version: 1,
+    site: 'layout-test',
+    experiences: [{ id: 'exp', trigger, variants: [{ id: 'on', actions }] }],
+  });
+
+// In <head>, before the tag: cumulative layout shift (layout-shift entries without recent
+// input), Tailor's error events (through the command queue), and whether the banner was
+// already there in the first animation frame that had page content.
+const PROBE = `<script>
+window.cls = 0; window.shifts = 0; window.tailorErrors = []; window.bannerAtFirstFrame = null;
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) { if (!e.hadRecentInput) { window.cls += e.value; window.shifts++; } });
+}).observe({ type: 'layout-shift', buffered: true });
+window.tailor = window.tailor || [];
+tailor.push(function (t) { t.on('error', function (e) { window.tailorErrors.push(e.message); }); });
+requestAnimationFrame(function first() {
+  if (!document.querySelector('h1')) return requestAnimationFrame(first);
+  window.bannerAtFirstFrame = !!document.querySelector('.tailor-banner');
+});
+</script>`;
+
+const CONTENT = `<h1>${OLD_H1}</h1>
+<nav><a href="/a">One</a> <a href="/b">Two</a></nav>
+${Array.from(
+  { length: 40 },
+  (_, i) =>
+    `<p>Paragraph ${i}: Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>`,
+).join('\n')}`;
+
+type W = { cls: number; shifts: number; tailorErrors: string[]; bannerAtFirstFrame: boolean | null };
+
+/** Resolves after `n` more animation frames (layout-shift entries are reported after the frame). */
+const frames = (page: Page, n = 3) =>
+  page.evaluate(
+    (count) =>
+      new Promise<void>((resolve) => {
+        let left = count;
+        const tick = () => (--left <= 0 ? resolve() : requestAnimationFrame(tick));
+        requestAnimationFrame(tick);
+      }),
+    n,
+  );
+
+/** Waits for the banner and the end of its entrance animation. */
+async function bannerSettled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const b = document.querySelector('.tailor-banner');
+      return !!b && b.getAnimations().every((a) => a.playState === 'finished');
+    },
+    undefined,
+    { timeout: 5000 },
+  );
+  await frames(page, 3);
+}
+
+const readCls = (page: Page) => page.evaluate(() => (window as unknown as W).cls);
+
+describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+  const pageWith = (path: string, json: string, body = CONTENT, extra = '') =>
+    server.page(
+      path,
+      `<!doctype html><html><head><title>layout</title>
+      <meta name="viewport" content="width=device-width">${PROBE}
+      <script type="application/json" id="tailor-manifest">${json}</script>
+      <script src="/dist/${file}"></script></head><body>${body}${extra}</body></html>`,
+    );
+
+  describe('banners and layout shift', () => {
+    it.each(['top', 'bottom'])('a %s banner shown after 1 s adds at most 0.01 CLS', async (position) => {
+      const path = `/cls-delay-${position}-${file}.html`;
+      pageWith(
+        path,
+        manifest({ on: 'delay', value: 1000 }, [
+          { type: 'banner', value: '<strong>Free shipping</strong> on orders over 50 €', position },
+        ]),
+      );
+      const page = await newPage(browser);
+      await page.goto(`${server.url}${path}`);
+      await bannerSettled(page);
+      // It came after the first paint of the content, and the whole page view stays within 0.01 CLS.
+      expect(await page.evaluate(() => (window as unknown as W).bannerAtFirstFrame)).toBe(false);
+      const after = await readCls(page);
+      expect(after).toBeLessThanOrEqual(0.01);
+      expect(
+        await page.evaluate(() => document.querySelector('h1')?.getBoundingClientRect().top),
+      ).toBeGreaterThan(0);
+      // The measurement works: content inserted in flow does shift the page.
+      await page.evaluate(() => {
+        const d = document.createElement('div');
+        d.style.height = '200px';
+        document.body.prepend(d);
+      });
+      await page.waitForFunction(() => (window as unknown as W).shifts > 0, undefined, { timeout: 2000 });
+      expect(await readCls(page)).toBeGreaterThan(after);
+      expect(await page.evaluate(() => (window as unknown as W).tailorErrors)).toEqual([]);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+
+    it('a banner rendered before first paint (trigger load, inline manifest) adds 0 CLS', async () => {
+      const path = `/cls-load-${file}.html`;
+      pageWith(path, manifest({ on: 'load' }, [{ type: 'banner', value: 'Welcome back!', position: 'top' }]));
+      const page = await newPage(browser);
+      await page.goto(`${server.url}${path}`);
+      await bannerSettled(page);
+      await page.waitForFunction(() => (window as unknown as W).bannerAtFirstFrame !== null);
+      const w = await page.evaluate(() => {
+        const x = window as unknown as W;
+        return { cls: x.cls, shifts: x.shifts, first: x.bannerAtFirstFrame, errors: x.tailorErrors };
+      });
+      expect(w).toEqual({ cls: 0, shifts: 0, first: true, errors: [] });
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+  });
+
+  describe('framework re-renders', () => {
+    it('re-applies the change each time hydration overwrites it', async () => {
+      const path = `/hydrate-${file}.html`;
+      // A "framework" overwrites the h1 three times, 50 ms after the change is back each time
+      // (Tailor repairs once per frame: two overwrites within one frame only need the last
+      // one repaired), then replaces the element outright.
+      const script = `<script>
+        window.seq = [];
+        var h1 = document.querySelector('h1');
+        var step = 0;
+        var next = function () {
+          step++;
+          if (step <= 3) h1.textContent = 'Hydrated ' + step;
+          else if (step === 4) {
+            var fresh = document.createElement('h1');
+            fresh.textContent = 'Replaced';
+            seq.push('Replaced');
+            watch(fresh);
+            h1.replaceWith(fresh);
+          } else window.done = true;
+        };
+        var watch = function (el) {
+          new MutationObserver(function () {
+            var t = el.textContent;
+            if (seq[seq.length - 1] === t) return;
+            seq.push(t);
+            if (t === ${JSON.stringify(NEW_H1)}) setTimeout(next, 50);
+          }).observe(el, { childList: true, characterData: true, subtree: true });
+        };
+        watch(h1);
+        setTimeout(next, 50);
+      </script>`;
+      pageWith(
+        path,
+        manifest({ on: 'load' }, [{ type: 'text', selector: 'h1', value: NEW_H1 }]),
+        CONTENT,
+        script,
+      );
+      const page = await newPage(browser);
+      await page.goto(`${server.url}${path}`);
+      // On a stall (a change not re-applied), the sequence below says where.
+      await page
+        .waitForFunction(() => (window as unknown as { done?: boolean }).done, undefined, { timeout: 3000 })
+        .catch(() => {});
+      expect(await page.evaluate(() => (window as unknown as { seq: string[] }).seq)).toEqual([
+        'Hydrated 1',
+        NEW_H1,
+        'Hydrated 2',
+        NEW_H1,
+        'Hydrated 3',
+        NEW_H1,
+        'Replaced',
+        NEW_H1,
+      ]);
+      await frames(page, 3);
+      expect(await page.textContent('h1')).toBe(NEW_H1);
+      expect(await page.evaluate(() => (window as unknown as W).tailorErrors)).toEqual([]);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+
+    const FIGHTS = {
+      'setInterval(0)': `var iv = setInterval(function () {
+          if (performance.now() > end) { clearInterval(iv); window.fightOver = true; return; }
+          h1.textContent = 'Framework text';
+        }, 0);`,
+      MutationObserver: `var mo = new MutationObserver(function () {
+          if (performance.now() > end) { mo.disconnect(); window.fightOver = true; return; }
+          if (h1.textContent !== 'Framework text') h1.textContent = 'Framework text';
+        });
+        mo.observe(h1, { childList: true, characterData: true, subtree: true });
+        h1.textContent = 'Framework text';
+        setTimeout(function () { mo.disconnect(); window.fightOver = true; }, 2000);`,
+    };
+
+    it.each(Object.keys(FIGHTS) as (keyof typeof FIGHTS)[])(
+      'a script fighting it with %s for 2 s: the page does not hang, Tailor stops and says so',
+      async (kind) => {
+        const path = `/fight-${kind.replace(/\W/g, '')}-${file}.html`;
+        const script = `<script>
+        var h1 = document.querySelector('h1');
+        var end = performance.now() + 2000;
+        window.rafDelays = [];
+        [300, 700, 1200, 1700].forEach(function (ms) {
+          setTimeout(function () {
+            var t0 = performance.now();
+            requestAnimationFrame(function () { rafDelays.push(performance.now() - t0); });
+          }, ms);
+        });
+        ${FIGHTS[kind]}
+      </script>`;
+        pageWith(
+          path,
+          manifest({ on: 'load' }, [{ type: 'text', selector: 'h1', value: NEW_H1 }]),
+          CONTENT,
+          script,
+        );
+        const page = await newPage(browser);
+        await page.goto(`${server.url}${path}`);
+        await page.waitForFunction(
+          () => {
+            const w = window as unknown as { fightOver?: boolean; rafDelays: number[] };
+            return w.fightOver && w.rafDelays.length === 4;
+          },
+          undefined,
+          { timeout: 5000 },
+        );
+        const r = await page.evaluate(() => {
+          const w = window as unknown as W & { rafDelays: number[] };
+          return {
+            delays: w.rafDelays,
+            errors: w.tailorErrors,
+            h1: document.querySelector('h1')?.textContent,
+          };
+        });
+        for (const d of r.delays) expect(d).toBeLessThan(100);
+        expect(r.errors.length).toBe(1);
+        expect(r.errors[0]).toMatch(/stopped re-applying "h1"/);
+        // Tailor gave up: the page's own text stays.
+        expect(r.h1).toBe('Framework text');
+        expect(page.errors).toEqual([]);
+        await page.close();
+      },
+    );
+  });
+});
