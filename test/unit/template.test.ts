@@ -94,6 +94,21 @@ describe('fillTemplate', () => {
     expect(fillTemplate('/p/{{evil}}', ctx, 'url')).not.toMatch(/[<> ]/);
   });
 
+  it('url-encodes (then html-escapes) values inside URL attributes of html templates', () => {
+    expect(fillTemplate('<a href="{{url}}">{{url}}</a>', ctx, 'html')).toBe(
+      '<a href="javascript%3Aalert(1)">javascript:alert(1)</a>',
+    );
+    expect(fillTemplate("<a title=x href='/s?q={{q}}&r={{amp}}'>", ctx, 'html')).toBe(
+      "<a title=x href='/s?q=a%20b%26c%3Dd%2Fe%3Ff%23g&r=Tom%20%26%20%22Jerry%22%20&#39;s%20%3Cb%3E'>",
+    );
+    expect(fillTemplate('<img src={{url}} alt="{{url}}">', ctx, 'html')).toBe(
+      '<img src=javascript%3Aalert(1) alt="javascript:alert(1)">',
+    );
+    expect(fillTemplate('<iframe srcdoc="{{evil}}">', ctx, 'html')).toBe(
+      '<iframe srcdoc="%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E">',
+    );
+  });
+
   it('never reaches prototype members', () => {
     for (const mode of ['text', 'html', 'url'] as const) {
       expect(fillTemplate('{{constructor|fb}}', ctx, mode)).toBe('fb');
