@@ -95,6 +95,9 @@ export function renderExperience(
           return;
         }
         const elementAction = action as ElementAction;
+        // Refused at once, not after the 10 s element wait: the tags' manifest guard lets
+        // actions without a selector through (an unknown type with one is refused on apply).
+        if (!elementAction.selector) throw new Error('needs a "selector"');
         reverts.push(
           env._watcher._add({
             _selector: elementAction.selector,

@@ -1,0 +1,351 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newPage } from './chromium';
+import { startServer, type TestServer } from './server';
+
+// Bad input (SPEC §3, §8.1, §8.2): whatever a manifest gets wrong is skipped and reported once
+// through on('error'); everything else renders and nothing reaches the host page's error
+// handlers. Redirect safety lives here too.
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startServer()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const FILES = ['tailor.min.js', 'tailor.lite.min.js'];
+
+type Reported = { message: string; path?: string; at: number };
+type Win = Window & {
+  exposures: { experience: string; variant: string }[];
+  errors: Reported[];
+  pageErrors: string[];
+  /** performance.now() just before the tag runs. */
+  tagAt: number;
+  tailor: unknown;
+};
+
+/**
+ * A page with an inline manifest (`raw` JSON text). Handlers are queued before the tag, so no
+ * report is missed; `window.onerror` and unhandled rejections are recorded in `pageErrors`.
+ */
+function tagPage(file: string, raw: string, body: string, head = ''): string {
+  return `<!doctype html><html><head><title>bad input</title>
+    <script>
+      window.exposures = []; window.errors = []; window.pageErrors = []; window.tagAt = performance.now();
+      window.onerror = function (m) { pageErrors.push(String(m)); };
+      window.addEventListener('unhandledrejection', function (e) { pageErrors.push('rejection: ' + e.reason); });
+      window.tailor = [function (t) {
+        t.on('exposure', function (e) { exposures.push({ experience: e.experience, variant: e.variant }); });
+        t.on('error', function (e) { errors.push({ message: e.message, path: e.path, at: performance.now() }); });
+      }];
+    </script>
+    ${head}
+    <script type="application/json" id="tailor-manifest">${raw.replace(/</g, '\\u003c')}</script>
+    <script src="/dist/${file}"></script></head><body>${body}</body></html>`;
+}
+
+const manifestJson = (manifest: object) =>
+  JSON.stringify({ version: 1, site: 'bad-input-test', ...manifest });
+const one = (id: string, actions: unknown[], extra: object = {}) => ({
+  id,
+  ...extra,
+  variants: [{ id: 'v', actions }],
+});
+const errorsOf = (page: Page) => page.evaluate(() => (window as unknown as Win).errors);
+const exposuresOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as Win).exposures.map((e) => e.experience));
+const pageErrorsOf = (page: Page) => page.evaluate(() => (window as unknown as Win).pageErrors);
+const textOf = (page: Page, id: string) => page.evaluate((i) => document.getElementById(i)?.textContent, id);
+
+describe.each(FILES)('dist/%s', (file) => {
+  it('skips and reports a bad selector, unknown action types and refused actions; the rest renders', async () => {
+    const manifest = {
+      experiences: [
+        one('bad-selector', [
+          { type: 'text', selector: '##hero', value: 'never' },
+          { type: 'text', selector: '#ok1', value: 'Fine 1' },
+        ]),
+        one('unknown-type', [
+          { type: 'explode', selector: '#boom', value: 'boom' },
+          { type: 'text', selector: '#ok2', value: 'Fine 2' },
+        ]),
+        one('unknown-no-selector', [{ type: 'sparkle', value: 'boom' }]),
+        one('no-selector', [{ type: 'text', value: 'nowhere' }]),
+        one('refused', [
+          { type: 'attr', selector: '#link', name: 'onclick', value: 'window.pwned = 1' },
+          { type: 'attr', selector: '#link', name: 'href', value: 'javascript:window.pwned=1' },
+          { type: 'cta', selector: '#cta', href: ' JaVaScRiPt:window.pwned=1' },
+          { type: 'insert', selector: '#ok3', position: 'inside', value: '<b>x</b>' },
+          { type: 'text', selector: '#ok3', value: 'Fine 3' },
+        ]),
+        // An action that is not an object: the guard drops the whole experience.
+        one('not-an-object', ['text', { type: 'text', selector: '#ok4', value: 'dropped' }]),
+        one('fine', [{ type: 'text', selector: '#hero', value: 'Fine hero' }]),
+      ],
+    };
+    const path = `/bad-actions-${file}`;
+    server.page(
+      path,
+      tagPage(
+        file,
+        manifestJson(manifest),
+        '<h1 id="hero">Hero</h1><p id="boom">boom</p><p id="ok1">1</p><p id="ok2">2</p><p id="ok3">3</p><p id="ok4">4</p>' +
+          '<a id="link" href="#safe">link</a><a id="cta" href="/cta">cta</a>',
+      ),
+    );
+    const page = await newPage(browser);
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction(() => document.getElementById('hero')?.textContent === 'Fine hero');
+    // Reports come at once (not after the 10 s element wait).
+    await page.waitForFunction(() => (window as unknown as Win).errors.length >= 9, undefined, {
+      timeout: 3000,
+    });
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+
+    expect(await textOf(page, 'ok1')).toBe('Fine 1');
+    expect(await textOf(page, 'ok2')).toBe('Fine 2');
+    expect(await textOf(page, 'ok3')).toBe('Fine 3');
+    expect(await textOf(page, 'ok4')).toBe('4');
+    expect(await page.evaluate(() => document.getElementById('link')!.getAttribute('href'))).toBe('#safe');
+    expect(await page.evaluate(() => document.getElementById('link')!.hasAttribute('onclick'))).toBe(false);
+    expect(await page.evaluate(() => document.getElementById('cta')!.getAttribute('href'))).toBe('/cta');
+
+    const errors = await errorsOf(page);
+    const about = (exp: string) => errors.filter((e) => `${e.path} ${e.message}`.includes(exp));
+    expect(about('"bad-selector"').map((e) => e.message)).toEqual([
+      expect.stringMatching(/##hero.*not a valid/),
+    ]);
+    expect(about('"unknown-type"').map((e) => e.message)).toEqual([
+      expect.stringMatching(/unknown action type "explode"/),
+    ]);
+    expect(about('"unknown-no-selector"').map((e) => `${e.path}: ${e.message}`)).toEqual([
+      expect.stringMatching(/\(sparkle\).*selector/),
+    ]);
+    expect(about('"no-selector"').map((e) => e.message)).toEqual([expect.stringMatching(/selector/)]);
+    expect(about('"refused"')).toHaveLength(4);
+    expect(about('experiences[5]').map((e) => e.message)).toEqual([expect.stringMatching(/dropped/)]);
+    expect(about('"fine"')).toEqual([]);
+    expect(errors).toHaveLength(9);
+    // Each reported once, well before the element wait ends.
+    const tagAt = await page.evaluate(() => (window as unknown as Win).tagAt);
+    expect(Math.max(...errors.map((e) => e.at - tagAt))).toBeLessThan(2000);
+
+    const exposed = (await exposuresOf(page)).sort();
+    expect(exposed).toEqual(['bad-selector', 'fine', 'refused', 'unknown-type']);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await page.click('#link');
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await pageErrorsOf(page)).toEqual([]);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a manifest that is not JSON or not a manifest is reported; the page keeps working', async () => {
+    const cases = ['{ "version": 1, oops', '{"version": 2, "site": "x"}', '[1, 2]'];
+    const pages = await Promise.all(
+      cases.map(async (raw, i) => {
+        const path = `/bad-manifest-${i}-${file}`;
+        server.page(
+          path,
+          tagPage(
+            file,
+            raw,
+            '<h1 id="hero">Hero</h1><script>document.getElementById("hero").textContent += " ok"</script>',
+          ),
+        );
+        const page = await newPage(browser);
+        await page.goto(`${server.url}${path}`);
+        await page.waitForFunction(() => (window as unknown as Win).errors.length > 0);
+        return page;
+      }),
+    );
+    for (const page of pages) {
+      expect(await textOf(page, 'hero')).toBe('Hero ok');
+      expect(await errorsOf(page)).toHaveLength(1);
+      // The API is installed and answers.
+      expect(
+        await page.evaluate(() =>
+          (window as unknown as { tailor: { segments(): string[] } }).tailor.segments(),
+        ),
+      ).toEqual([]);
+      expect(await pageErrorsOf(page)).toEqual([]);
+      expect(page.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+      await page.close();
+    }
+  });
+});
+
+// The one slow test: both builds in parallel wait out the 10 s element window once.
+it('an element that never appears is reported once, by ~10.5 s; one that appears late still renders', async () => {
+  const manifest = {
+    experiences: [
+      one('missing', [{ type: 'text', selector: '#never', value: 'x' }]),
+      one('late', [{ type: 'text', selector: '#late', value: 'Late but tailored' }]),
+    ],
+  };
+  const body = `<script>setTimeout(function () {
+      document.body.insertAdjacentHTML('beforeend', '<p id="late">late</p>');
+    }, 2000)</script>`;
+  await Promise.all(
+    FILES.map(async (file) => {
+      const path = `/missing-${file}`;
+      server.page(path, tagPage(file, manifestJson(manifest), body));
+      const page = await newPage(browser);
+      await page.goto(`${server.url}${path}`);
+      await page.waitForFunction(
+        () => document.getElementById('late')?.textContent === 'Late but tailored',
+        undefined,
+        {
+          timeout: 5000,
+        },
+      );
+      expect(await errorsOf(page)).toEqual([]);
+      await page.waitForFunction(() => (window as unknown as Win).errors.length > 0, undefined, {
+        timeout: 12_000,
+      });
+      const errors = await errorsOf(page);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.path).toMatch(/missing/);
+      expect(errors[0]!.message).toMatch(/#never/);
+      // 10 s after the page view (the tag's start), not sooner, not much later.
+      const after = errors[0]!.at - (await page.evaluate(() => (window as unknown as Win).tagAt));
+      expect(after).toBeGreaterThan(9_900);
+      expect(after).toBeLessThan(10_500);
+      expect(await exposuresOf(page)).toEqual(['late']);
+      expect(await pageErrorsOf(page)).toEqual([]);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    }),
+  );
+}, 20_000);
+
+describe.each(['tailor.min.js', 'tailor.lite.min.js'])('redirect, dist/%s', (file) => {
+  const redirectManifest = (url: string, extra: object = {}) => ({
+    ...extra,
+    experiences: [
+      {
+        id: 'move',
+        pages: { include: ['/from-*'] },
+        variants: [{ id: 'v', actions: [{ type: 'redirect', url }] }],
+      },
+    ],
+  });
+  // The exposure handler records into sessionStorage, which survives the navigation.
+  const recorder = `<script>
+    window.tailor.push(function (t) {
+      t.on('exposure', function (e) {
+        sessionStorage.setItem('exposed', JSON.stringify({ experience: e.experience, variant: e.variant, path: e.path }));
+      });
+    });
+  </script>`;
+
+  it('a same-origin redirect keeps the query string; the exposure is emitted before leaving', async () => {
+    server.page(
+      `/from-${file}`,
+      tagPage(file, manifestJson(redirectManifest(`/to-${file}?ref=tailor`)), '<p>old</p>', recorder),
+    );
+    server.page(`/to-${file}`, '<!doctype html><title>target</title><p id="target">new</p>');
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/from-${file}?utm_source=x&ref=page`);
+    await page.waitForFunction(() => !!document.getElementById('target'));
+    const url = new URL(page.url());
+    expect(url.pathname).toBe(`/to-${file}`);
+    expect(url.searchParams.get('utm_source')).toBe('x');
+    // The target's own parameters win over the page's.
+    expect(url.searchParams.getAll('ref')).toEqual(['tailor']);
+    expect(JSON.parse((await page.evaluate(() => sessionStorage.getItem('exposed'))) || 'null')).toEqual({
+      experience: 'move',
+      variant: 'v',
+      path: `/from-${file}`,
+    });
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a redirect to a host listed in redirectHosts is allowed', async () => {
+    // localhost and 127.0.0.1 are different hosts served by the same test server.
+    const other = server.url.replace('127.0.0.1', 'localhost');
+    const host = new URL(other).host;
+    server.page(
+      `/from-listed-${file}`,
+      tagPage(
+        file,
+        manifestJson(redirectManifest(`${other}/to-listed-${file}`, { redirectHosts: [host] })),
+        '',
+      ),
+    );
+    server.page(`/to-listed-${file}`, '<!doctype html><title>target</title><p id="target">new</p>');
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/from-listed-${file}?utm_source=x`);
+    await page.waitForFunction(() => !!document.getElementById('target'));
+    expect(page.url()).toBe(`${other}/to-listed-${file}?utm_source=x`);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a redirect to a host not in redirectHosts is refused and reported', async () => {
+    server.page(
+      `/from-offsite-${file}`,
+      tagPage(
+        file,
+        manifestJson(redirectManifest('https://evil.example/phish', { redirectHosts: ['www.example.com'] })),
+        '<p id="here">stay</p>',
+        recorder,
+      ),
+    );
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/from-offsite-${file}`);
+    await page.waitForFunction(() => (window as unknown as Win).errors.length > 0);
+    expect(new URL(page.url()).pathname).toBe(`/from-offsite-${file}`);
+    const errors = await errorsOf(page);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/evil\.example.*redirectHosts/);
+    expect(await page.evaluate(() => sessionStorage.getItem('exposed'))).toBeNull();
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses javascript: redirect URLs in every disguise', async () => {
+    const urls = [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      ' javascript:alert(1)',
+      'java\tscript:alert(1)',
+      '%20javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+    ];
+    // One experience per URL on one page: each redirect is refused and reported on its own.
+    const manifest = {
+      experiences: urls.map((url, i) => ({
+        id: `js-${i}`,
+        variants: [{ id: 'v', actions: [{ type: 'redirect', url }] }],
+      })),
+    };
+    const path = `/from-js-${file}`;
+    server.page(path, tagPage(file, manifestJson(manifest), '<p id="here">stay</p>', recorder));
+    const page = await newPage(browser);
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction((n) => (window as unknown as Win).errors.length >= n, urls.length);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    const errors = await errorsOf(page);
+    expect(errors.map((e) => e.path)).toEqual(urls.map((_, i) => `experience "js-${i}"`));
+    for (const e of errors) expect(e.message).toMatch(/refused/);
+    expect(new URL(page.url()).pathname).toBe(path);
+    expect(await textOf(page, 'here')).toBe('stay');
+    expect(await page.evaluate(() => sessionStorage.getItem('exposed'))).toBeNull();
+    expect(dialogs).toBe(0);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+});
