@@ -31,7 +31,11 @@ async function measure(api, manifests, rounds) {
       again.push(performance.now() - t);
       tailor.destroy();
     }
-    out[n] = { setup: median(setup) * 1000, firstPageView: median(first) * 1000, reDecide: median(again) * 1000 };
+    out[n] = {
+      setup: median(setup) * 1000,
+      firstPageView: median(first) * 1000,
+      reDecide: median(again) * 1000,
+    };
   }
   return out;
 }
@@ -113,7 +117,8 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  if (!(await page.evaluate('crossOriginIsolated'))) console.warn('page not cross-origin isolated: timer resolution 100 µs');
+  if (!(await page.evaluate('crossOriginIsolated')))
+    console.warn('page not cross-origin isolated: timer resolution 100 µs');
   const chrome = {};
   for (const n of SIZES) {
     const fn = `(${measure.toString()})(TailorBench, { ${n}: ${JSON.stringify(manifests[n])} }, ${rounds(n)})`;
