@@ -2,7 +2,7 @@
  * The `tailor` command (Node ≥ 20). `main` is pure of process state so tests run it in-process:
  * it takes the arguments and an output sink and returns the exit code.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -10,8 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { cssWhatSelectorCheck } from '../manifest/selector-check';
+import type { Manifest } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
+import { createCollector, loadManifest, pickSite, reportFor } from './collector';
+import { openStore, type Store } from './db';
 import { parseJsonPath } from './json-path';
+import { formatReport } from './report-text';
 import { serveStatic } from './static';
 
 export interface Io {
@@ -26,8 +30,12 @@ const HELP = `Usage: tailor <command>
 
 Commands:
   validate <file>                    check a manifest; prints file:line:col  path  message
-  serve [dir] [--port 8080] [--host 127.0.0.1]
-                                     serve a folder (examples, demo pages) over HTTP
+  serve [dir] [--port 8080] [--host 127.0.0.1] [--db .tailor/events.db]
+        [--cors <origin,origin>] [--manifest <file>]
+                                     serve a folder over HTTP with the collector:
+                                     POST /collect, GET /report, GET /api/report
+  report [--db .tailor/events.db] [--json] [--site <site>] [--manifest <file>]
+                                     print the report of the collected events
   help                               this text
 
 Options: --help, --version`;
@@ -113,14 +121,70 @@ function flag(args: string[], name: string, fallback: string): string {
   return v ?? fallback;
 }
 
-function serve(args: string[], io: Io): Promise<number> {
-  const port = Number(flag(args, '--port', '8080'));
+const hasFlag = (args: string[], name: string): boolean => {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+};
+
+const DEFAULT_DB = '.tailor/events.db';
+
+/** Opens the store and reads the manifest of `serve`/`report`; prints one line on failure. */
+function openInputs(
+  files: { db: string; manifest: string },
+  io: Io,
+  command: string,
+  mustExist: boolean,
+): { store: Store; manifest: Manifest | null } | null {
+  const db = path.resolve(io.cwd, files.db);
+  const manifestFile = files.manifest;
+  let manifest: Manifest | null = null;
+  try {
+    if (manifestFile) manifest = loadManifest(path.resolve(io.cwd, manifestFile));
+    return { store: openStore(db, { mustExist }), manifest };
+  } catch (e) {
+    io.err(`tailor ${command}: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+function serve(args: string[], io: Io): Promise<number> | number {
+  const portText = flag(args, '--port', '8080');
+  const port = Number(portText);
   const host = flag(args, '--host', '127.0.0.1');
-  const root = path.resolve(io.cwd, args[0] || '.');
+  const files = { db: flag(args, '--db', DEFAULT_DB), manifest: flag(args, '--manifest', '') };
+  const cors = flag(args, '--cors', '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`tailor serve: --port must be a number from 0 to 65535, got "${portText}"`);
+    return 2;
+  }
+  const root = path.resolve(io.cwd, args.find((a) => !a.startsWith('--')) || '.');
+  try {
+    if (!statSync(root).isDirectory()) throw Object.assign(new Error(''), { code: 'ENOTDIR' });
+    accessSync(root, constants.R_OK | constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'ENOTDIR'
+          ? 'not a directory'
+          : `cannot be read (${code})`;
+    io.err(`tailor serve: ${root}: ${why}`);
+    return 1;
+  }
+  const inputs = openInputs(files, io, 'serve', false);
+  if (!inputs) return 1;
+  const { store, manifest } = inputs;
+  const collector = createCollector({ store, cors, manifest });
   // The script tags are served from the package's own dist/ when the folder has no copy.
   const dist = path.dirname(fileURLToPath(import.meta.url));
   const server = createServer((req, res) => {
     if (
+      !collector(req, res) &&
       !serveStatic(root, req, res) &&
       !(/^\/tailor(\.lite)?\.min\.js$/.test(req.url || '') && serveStatic(dist, req, res))
     ) {
@@ -130,17 +194,53 @@ function serve(args: string[], io: Io): Promise<number> {
   });
   return new Promise((resolve) => {
     server.once('error', (e) => {
-      io.err(`tailor serve: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      io.err(
+        code === 'EADDRINUSE'
+          ? `tailor serve: port ${port} on ${host} is already in use; choose another with --port`
+          : code === 'EACCES'
+            ? `tailor serve: no permission to listen on port ${port}; choose a port above 1023 with --port`
+            : `tailor serve: ${(e as Error).message}`,
+      );
+      store.close();
       resolve(1);
     });
     server.listen(port, host, () => {
       const addr = server.address();
       const actual = typeof addr === 'object' && addr ? addr.port : port;
-      io.out(`Tailor serving ${root} on http://${host}:${actual}/`);
+      io.out(`Tailor serving ${root} on http://${host}:${actual}/ (report: /report, beacons: /collect)`);
       io.onServer?.(server);
-      server.once('close', () => resolve(0));
+      server.once('close', () => {
+        store.close();
+        resolve(0);
+      });
     });
   });
+}
+
+function report(args: string[], io: Io): number {
+  const json = hasFlag(args, '--json');
+  const asked = flag(args, '--site', '');
+  const files = { db: flag(args, '--db', DEFAULT_DB), manifest: flag(args, '--manifest', '') };
+  const inputs = openInputs(files, io, 'report', true);
+  if (!inputs) return 1;
+  const { store, manifest } = inputs;
+  try {
+    const pick = pickSite(store, asked);
+    if ('error' in pick) {
+      io.err(`tailor report: ${pick.error}${pick.sites.length ? ` (${pick.sites.join(', ')})` : ''}`);
+      return 1;
+    }
+    const r = reportFor(store, pick.site, manifest, Date.now());
+    if (json) io.out(JSON.stringify(r, null, 2));
+    else for (const line of formatReport(r)) io.out(line);
+    return 0;
+  } catch (e) {
+    io.err(`tailor report: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    store.close();
+  }
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -150,6 +250,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return validate(rest[0], io);
     case 'serve':
       return serve(rest, io);
+    case 'report':
+      return report(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,296 @@
+/**
+ * The event store (SPEC §12): one SQLite file through better-sqlite3, WAL mode with
+ * synchronous=NORMAL (a commit survives a crash of the process, which is what the collector's
+ * 2xx promises), versioned migrations in `PRAGMA user_version`, event id as the primary key.
+ *
+ * better-sqlite3 is a native optional dependency loaded at run time, so the CLI bundle does not
+ * contain it and a missing build is reported in one line.
+ *
+ * Nothing IP-derived is stored: the columns are exactly the §10 event fields, the batch's site
+ * and the time the collector received the event.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { GroupCounts } from './stats';
+
+/** The subset of the better-sqlite3 API used here. */
+interface Statement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): Record<string, unknown> | undefined;
+  all(...params: unknown[]): Record<string, unknown>[];
+}
+interface Sqlite {
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+  pragma(sql: string, options?: { simple: boolean }): unknown;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  close(): void;
+}
+type SqliteCtor = new (file: string, options?: { fileMustExist?: boolean; timeout?: number }) => Sqlite;
+
+/** A failure with a message fit for one line of CLI output. */
+export class StoreError extends Error {}
+
+let ctor: SqliteCtor | undefined;
+function loadSqlite(): SqliteCtor {
+  if (ctor) return ctor;
+  try {
+    ctor = createRequire(import.meta.url)('better-sqlite3') as SqliteCtor;
+    return ctor;
+  } catch (e) {
+    const why = (e as Error).message.split('\n')[0];
+    throw new StoreError(
+      `better-sqlite3 is not installed or not built for this Node (${why}); run "npm install better-sqlite3"`,
+    );
+  }
+}
+
+/** Ordered schema migrations; migration i brings `user_version` from i to i + 1. Never edit one: append. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE events (
+     id         TEXT PRIMARY KEY,
+     site       TEXT NOT NULL,
+     type       TEXT NOT NULL CHECK (type IN ('exposure', 'conversion')),
+     ts         REAL NOT NULL,
+     visitor    TEXT NOT NULL,
+     session    TEXT NOT NULL,
+     path       TEXT NOT NULL,
+     experience TEXT,
+     variant    TEXT,
+     forced     INTEGER NOT NULL DEFAULT 0,
+     goal       TEXT,
+     value      REAL,
+     segments   TEXT,
+     received   INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX events_exposures ON events (site, experience, visitor, variant, ts) WHERE type = 'exposure';
+   CREATE INDEX events_conversions ON events (site, visitor, goal, ts) WHERE type = 'conversion';
+   CREATE TABLE assignments (
+     event      TEXT NOT NULL REFERENCES events (id),
+     experience TEXT NOT NULL,
+     variant    TEXT NOT NULL,
+     PRIMARY KEY (event, experience)
+   ) WITHOUT ROWID;`,
+];
+
+/** One validated §10 event, as stored. */
+export type StoredEvent =
+  | {
+      type: 'exposure';
+      id: string;
+      ts: number;
+      visitor: string;
+      session: string;
+      path: string;
+      experience: string;
+      variant: string;
+      forced?: boolean;
+    }
+  | {
+      type: 'conversion';
+      id: string;
+      ts: number;
+      visitor: string;
+      session: string;
+      path: string;
+      goal: string;
+      value?: number;
+      assignments: Record<string, string>;
+      segments: string[];
+    };
+
+export interface Store {
+  /** Stores a batch in one transaction (durable on return); returns how many ids were new. */
+  insert(site: string, events: StoredEvent[], received: number): number;
+  /** Sites with stored events, sorted. */
+  sites(): string[];
+  /** Rows in the events table (all sites). */
+  count(): number;
+  /** The counts the report needs for one site. */
+  counts(site: string): SiteCounts;
+  close(): void;
+}
+
+export interface SiteCounts {
+  /** Experience → variant → exposed visitors and converting visitors per goal. */
+  experiences: Map<string, Map<string, { exposed: number; converted: Record<string, number> }>>;
+  /** Goals seen in conversions, sorted. */
+  goals: string[];
+  personalized: GroupCounts;
+  holdout: GroupCounts;
+}
+
+function describe(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const message = (err.message || String(e)).split('\n')[0]!;
+  return err.code && !/^SQLITE_/.test(err.code) && !message.startsWith(err.code)
+    ? `${err.code} ${message}`
+    : message;
+}
+
+/**
+ * Opens (creating it and its folder unless `mustExist`) and migrates the store at `file`.
+ * Throws StoreError with a one-line message on any failure.
+ */
+export function openStore(file: string, options: { mustExist?: boolean } = {}): Store {
+  const Database = loadSqlite();
+  let db: Sqlite;
+  try {
+    if (!options.mustExist) mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file, { fileMustExist: !!options.mustExist, timeout: 5000 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (options.mustExist && (code === 'SQLITE_CANTOPEN' || /does not exist/.test((e as Error).message)))
+      throw new StoreError(`no database at ${file} (run "tailor serve" to collect events first)`);
+    throw new StoreError(`cannot open database ${file}: ${describe(e)}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+  } catch (e) {
+    db.close();
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(`cannot use database ${file}: ${describe(e)}`);
+  }
+  return wrap(db);
+}
+
+function migrate(db: Sqlite, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length)
+    throw new StoreError(
+      `database ${file} has schema version ${version}, newer than this tailor understands (${MIGRATIONS.length}); upgrade tailorjs`,
+    );
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+const HOLDOUT_SQL = `('holdout', 'global-holdout')`;
+
+function wrap(db: Sqlite): Store {
+  const insertEvent = db.prepare(
+    `INSERT OR IGNORE INTO events (id, site, type, ts, visitor, session, path, experience, variant, forced, goal, value, segments, received)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertAssignment = db.prepare(
+    'INSERT OR IGNORE INTO assignments (event, experience, variant) VALUES (?, ?, ?)',
+  );
+  const insertBatch = db.transaction((site: string, events: StoredEvent[], received: number) => {
+    let added = 0;
+    for (const e of events) {
+      const exposure = e.type === 'exposure';
+      const r = insertEvent.run(
+        e.id,
+        site,
+        e.type,
+        e.ts,
+        e.visitor,
+        e.session,
+        e.path,
+        exposure ? e.experience : null,
+        exposure ? e.variant : null,
+        exposure && e.forced ? 1 : 0,
+        exposure ? null : e.goal,
+        exposure ? null : (e.value ?? null),
+        exposure ? null : JSON.stringify(e.segments),
+        received,
+      );
+      if (!r.changes) continue; // a duplicate id: the first copy stays
+      added++;
+      if (!exposure) for (const [x, v] of Object.entries(e.assignments)) insertAssignment.run(e.id, x, v);
+    }
+    return added;
+  });
+
+  // Forced (QA) exposures are not randomized: they are left out of every count.
+  const exposed = db.prepare(
+    `SELECT experience, variant, COUNT(DISTINCT visitor) AS n FROM events
+     WHERE site = @site AND type = 'exposure' AND forced = 0 GROUP BY experience, variant`,
+  );
+  // A visitor converts for (experience, variant, goal) when a conversion for the goal carries that
+  // assignment, the visitor was exposed to that variant, and the conversion is at or after the
+  // visitor's first exposure to the experience (SPEC §12).
+  const converted = db.prepare(
+    `WITH first AS (
+       SELECT experience, visitor, MIN(ts) AS ts FROM events
+       WHERE site = @site AND type = 'exposure' AND forced = 0 GROUP BY experience, visitor
+     ), seen AS (
+       SELECT DISTINCT experience, variant, visitor FROM events
+       WHERE site = @site AND type = 'exposure' AND forced = 0
+     )
+     SELECT a.experience, a.variant, c.goal, COUNT(DISTINCT c.visitor) AS n
+     FROM events c
+     JOIN assignments a ON a.event = c.id
+     JOIN first f ON f.experience = a.experience AND f.visitor = c.visitor
+     JOIN seen s ON s.experience = a.experience AND s.variant = a.variant AND s.visitor = c.visitor
+     WHERE c.site = @site AND c.type = 'conversion' AND c.ts >= f.ts
+     GROUP BY a.experience, a.variant, c.goal`,
+  );
+  // Program view: the global holdout against everyone exposed to a non-holdout variant (and never
+  // to the global holdout); a conversion counts at or after the visitor's first such exposure.
+  const groupFirst = (where: string) =>
+    `SELECT visitor, MIN(ts) AS ts FROM events
+     WHERE site = @site AND type = 'exposure' AND forced = 0 AND ${where} GROUP BY visitor`;
+  const inHoldout = groupFirst(`variant = 'global-holdout'`);
+  const personalizedFirst = `SELECT p.visitor, p.ts FROM (${groupFirst(`variant NOT IN ${HOLDOUT_SQL}`)}) p
+     WHERE p.visitor NOT IN (SELECT visitor FROM (${inHoldout}))`;
+  const groupStatements = (first: string) => ({
+    visitors: db.prepare(`SELECT COUNT(*) AS n FROM (${first})`),
+    converted: db.prepare(
+      `SELECT c.goal, COUNT(DISTINCT c.visitor) AS n FROM (${first}) f
+       JOIN events c ON c.site = @site AND c.type = 'conversion' AND c.visitor = f.visitor AND c.ts >= f.ts
+       GROUP BY c.goal`,
+    ),
+  });
+  const program = { personalized: groupStatements(personalizedFirst), holdout: groupStatements(inHoldout) };
+  const goals = db.prepare(
+    `SELECT DISTINCT goal FROM events WHERE site = @site AND type = 'conversion' ORDER BY goal`,
+  );
+  const sites = db.prepare('SELECT DISTINCT site FROM events ORDER BY site');
+  const count = db.prepare('SELECT COUNT(*) AS n FROM events');
+
+  const group = (s: ReturnType<typeof groupStatements>, site: string): GroupCounts => {
+    const converted: Record<string, number> = {};
+    for (const r of s.converted.all({ site })) converted[r.goal as string] = r.n as number;
+    return { visitors: (s.visitors.get({ site })?.n as number) ?? 0, converted };
+  };
+
+  return {
+    insert: (site, events, received) => insertBatch(site, events, received),
+    sites: () => sites.all().map((r) => r.site as string),
+    count: () => count.get()!.n as number,
+    counts(site) {
+      // One read transaction, so the numbers agree with each other while beacons keep arriving.
+      return db.transaction(() => {
+        const experiences: SiteCounts['experiences'] = new Map();
+        const variantOf = (x: string, v: string) => {
+          const vs = experiences.get(x) ?? new Map();
+          experiences.set(x, vs);
+          const c = vs.get(v) ?? { exposed: 0, converted: {} };
+          vs.set(v, c);
+          return c;
+        };
+        for (const r of exposed.all({ site }))
+          variantOf(r.experience as string, r.variant as string).exposed = r.n as number;
+        for (const r of converted.all({ site })) {
+          const vs = experiences.get(r.experience as string)?.get(r.variant as string);
+          if (vs) vs.converted[r.goal as string] = r.n as number;
+        }
+        return {
+          experiences,
+          goals: goals.all({ site }).map((r) => r.goal as string),
+          personalized: group(program.personalized, site),
+          holdout: group(program.holdout, site),
+        };
+      })();
+    },
+    close: () => db.close(),
+  };
+}
