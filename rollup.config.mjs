@@ -11,7 +11,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
-import typescript from '@rollup/plugin-typescript';
+import typescript from 'typescript';
 import { buildSchema } from './scripts/schema.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -21,16 +21,26 @@ const src = (p) => path.join(root, 'src', p);
 // The one build-time dev flag: false in every published file (GrowthBook forgot this in its ESM build).
 const devFlag = () => replace({ preventAssignment: true, values: { __DEV__: 'false' } });
 
-const ts = (extra = {}) =>
-  typescript({
-    tsconfig: './tsconfig.json',
-    include: ['src/**/*.ts'],
-    noEmit: false,
-    declaration: false,
-    sourceMap: false,
-    outputToFilesystem: false,
-    ...extra,
-  });
+// TypeScript is type-checked once by `npm run typecheck`; the bundles only need it transpiled,
+// module by module (isolatedModules + verbatimModuleSyntax make that exact), which keeps the
+// four builds from type-checking the whole program four times.
+const ts = () => ({
+  name: 'tailor-ts',
+  transform(code, id) {
+    if (!id.endsWith('.ts')) return null;
+    const out = typescript.transpileModule(code, {
+      fileName: id,
+      compilerOptions: {
+        target: typescript.ScriptTarget.ES2020,
+        module: typescript.ModuleKind.ESNext,
+        verbatimModuleSyntax: true,
+        sourceMap: false,
+      },
+    });
+    return { code: out.outputText, map: null };
+  },
+});
+const resolveTs = () => nodeResolve({ extensions: ['.ts', '.mjs', '.js', '.json'], preferBuiltins: true });
 
 /** Swaps one source module for another in a build (resolved ids, so every importer is covered). */
 const swap = (from, to) => ({
@@ -70,7 +80,7 @@ const tag = (file, lite) => ({
     swap('manifest/validate.ts', 'manifest/guard.ts'),
     browserOnly(),
     devFlag(),
-    nodeResolve({ browser: true }),
+    nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
     commonjs(),
     ts(),
     tagTerser(),
@@ -87,6 +97,7 @@ export default [
     plugins: [
       browserOnly(),
       devFlag(),
+      resolveTs(),
       ts(),
       {
         name: 'tailor-schema',
@@ -107,7 +118,7 @@ export default [
     plugins: [
       devFlag(),
       replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(pkg.version) } }),
-      nodeResolve({ preferBuiltins: true }),
+      resolveTs(),
       commonjs(),
       ts(),
     ],
