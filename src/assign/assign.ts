@@ -72,7 +72,11 @@ export function assignVariants(input: AssignInput): {
 
   for (const [e] of ordered) {
     const forcedVariant = forced?.[e.id];
-    if (forcedVariant && e.variants.some((v) => v.id === forcedVariant)) {
+    // `exp:holdout` forces the experience holdout (QA of what held-out visitors see).
+    if (
+      forcedVariant &&
+      (e.variants.some((v) => v.id === forcedVariant) || (forcedVariant === 'holdout' && e.holdout))
+    ) {
       assignments.push({
         experience: e.id,
         variant: forcedVariant,

@@ -25,6 +25,8 @@ export const MAX_QUEUE = 500;
 export const MAX_BATCH = 20;
 export const MAX_BODY = 60 * 1024;
 export const FLUSH_MS = 5000;
+/** Largest body a visible flush sends with `keepalive` (see the note in `flush`). */
+const KEEPALIVE_BODY = 16 * 1024;
 const MAX_BACKOFF = 300_000;
 
 export interface TransportOptions {
@@ -172,7 +174,10 @@ export function createTransport(o: TransportOptions): Transport {
       for (const [body, events] of parts) {
         let res: Response | boolean;
         try {
-          res = await post(body, bytes(body) <= MAX_BODY);
+          // Chromium shares one 64 KiB budget among in-flight keepalive requests and beacons and
+          // frees it late: back-to-back large keepalive bodies fail ("Failed to fetch"). Only small
+          // bodies use keepalive here; the rest stay queued until a 2xx anyway.
+          res = await post(body, bytes(body) <= KEEPALIVE_BODY);
         } catch {
           return fail();
         }
