@@ -153,6 +153,8 @@ export function createTailor(options: TailorOptions): Tailor {
   /** One page view: signals that change per page, then a decision. */
   async function pageViewRun(): Promise<void> {
     const now = clock();
+    store.persist(canPersist());
+    id = visitorId(store);
     behavior._reset(now);
     page = readPage(manifest, now, options.country, behavior._values);
     const url = page._url;
@@ -397,8 +399,11 @@ export function createTailor(options: TailorOptions): Tailor {
       }
     };
 
+  // forget() leaves nothing behind: what the runtime keeps using (a fresh id and profile) stays
+  // in memory until the next page view.
   const forget = () => {
     transport?._drop();
+    store.persist(false);
     store.forgetAll();
     profile = null;
     id = visitorId(store);

@@ -145,6 +145,8 @@ interface Live {
   _variant: string;
   _revert: () => void;
   _exposed: boolean;
+  /** The actions with their templates filled: when identify()/set() change it, re-render. */
+  _sig: string;
 }
 
 /**
@@ -191,12 +193,16 @@ export function createRenderer(
           claimed.set(sel, id);
           return true;
         });
+        const raw = JSON.stringify(actions);
+        const sig = raw.includes('{{') ? fillTemplate(raw, context, 'text') : raw;
         const kept = live.get(id);
-        if (kept) {
+        if (kept && kept._sig === sig) {
           if (newView && kept._exposed) hooks._exposed(item);
           continue;
         }
-        const l: Live = { _variant: item._variant, _revert: () => {}, _exposed: false };
+        // Changed template output: swap in place, in the same task (nothing in between is painted).
+        kept?._revert();
+        const l: Live = { _variant: item._variant, _revert: () => {}, _exposed: !!kept?._exposed, _sig: sig };
         live.set(id, l);
         l._revert = renderExperience(
           item._experience,

@@ -106,6 +106,7 @@ export function createTransport(o: TransportOptions): Transport {
   let q = load();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armed = false;
+  let dropped = 0;
   let busy = false;
   const save = () => o._store.set(QUEUE_KEY, JSON.stringify(q));
 
@@ -225,7 +226,8 @@ export function createTransport(o: TransportOptions): Transport {
       const over = q.e.length - MAX_QUEUE;
       if (over > 0) {
         q.e.splice(0, over);
-        o._report(`the event queue is full: dropped the ${over} oldest event(s)`);
+        dropped += over;
+        o._report(`the event queue is full (${MAX_QUEUE}): ${dropped} oldest event(s) dropped on this page`);
       }
       save();
       if (q.e.length >= MAX_BATCH) flush(false);

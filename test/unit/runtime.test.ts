@@ -285,3 +285,39 @@ describe('force and preview', () => {
     expect(t.variant('paused-one')).toBeNull();
   });
 });
+
+describe('rendering from the runtime', () => {
+  it('re-renders template output when identify() or set() changes what it shows, reverting on destroy()', async () => {
+    document.body.innerHTML = '<h1>Original</h1>';
+    const t = createTailor({
+      manifest: {
+        version: 1,
+        site: 's',
+        experiences: [
+          {
+            id: 'greet',
+            variants: [
+              {
+                id: 'on',
+                actions: [{ type: 'text', selector: 'h1', value: 'Hi {{visitor.traits.name|there}}' }],
+              },
+            ],
+          },
+        ],
+      },
+      storage: 'memory',
+    });
+    const exposures: unknown[] = [];
+    t.on('exposure', (e) => exposures.push(e));
+    await t.start();
+    const h1 = () => document.querySelector('h1')!.textContent;
+    expect(h1()).toBe('Hi there');
+    t.identify('u1', { name: 'Ana' });
+    expect(h1()).toBe('Hi Ana');
+    t.set({ unrelated: 1 });
+    expect(h1()).toBe('Hi Ana');
+    expect(exposures).toHaveLength(1);
+    t.destroy();
+    expect(h1()).toBe('Original');
+  });
+});

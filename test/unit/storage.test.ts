@@ -460,7 +460,7 @@ describe('runtime: storage and consent', () => {
     expect(t.context().visitor.id).not.toBe(id);
   });
 
-  it('forget() with consent granted starts over as a new visitor', async () => {
+  it('forget() with consent granted leaves no tlr_ key, then starts over as a new visitor at the next page view', async () => {
     const t = make(manifest());
     await t.start();
     t.track('purchase');
@@ -469,7 +469,11 @@ describe('runtime: storage and consent', () => {
     t.set({});
     expect(t.context().visitor.id).not.toBe(id);
     expect(t.context().visitor.conversions).toEqual({});
+    expect(Cookies.get('tlr_id')).toBeUndefined();
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('tlr_'))).toEqual([]);
+    t.page();
     expect(Cookies.get('tlr_id')).toBe(t.context().visitor.id);
+    expect(localStorage.getItem('tlr_profile')).not.toBeNull();
   });
 
   it('a server-set tlr_id cookie is the visitor id', async () => {
