@@ -5,7 +5,9 @@
  *   (`visibilitychange`/`pagehide`; never `unload`, so the back/forward cache keeps working);
  * - visible: `fetch`, so the status is known; hiding: `sendBeacon`, else `fetch` with
  *   `keepalive`. Events stay in the queue until a 2xx is seen for them: events sent while
- *   hiding are sent again by a later flush, and the collector's dedupe by id makes that harmless;
+ *   hiding are confirmed by a later visible flush (5 s into a later page view that lives that
+ *   long), and the collector's dedupe by id makes the re-send harmless. An event is beaconed
+ *   once, so fast navigation does not send the whole queue again on every page;
  * - the queue is persisted under `tlr_queue` (at most 500 events, oldest dropped first and the
  *   count reported) and retried on later page views, with exponential backoff and jitter;
  *   4xx other than 408/429 are dropped; `Retry-After` is respected; offline, nothing is sent
@@ -59,6 +61,8 @@ interface Saved {
   at: number;
   /** Set when `at` comes from the collector's `Retry-After` (coming back online does not lift it). */
   h?: 1;
+  /** Ids already sent by a beacon, awaiting confirmation by a visible flush. */
+  b?: string[];
 }
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -93,13 +97,17 @@ export function createTransport(o: TransportOptions): Transport {
   const load = (): Saved => {
     try {
       const s = JSON.parse(o._store.get(QUEUE_KEY) || 'null') as Saved;
-      if (s && Array.isArray(s.e))
+      if (s && Array.isArray(s.e)) {
+        const e = s.e.filter((x) => x && typeof x.id === 'string').slice(-MAX_QUEUE);
+        const ids = new Set(e.map((x) => x.id));
         return {
-          e: s.e.filter((x) => x && typeof x.id === 'string').slice(-MAX_QUEUE),
+          e,
           n: +s.n || 0,
           at: +s.at || 0,
           ...(s.h ? { h: 1 as const } : {}),
+          b: Array.isArray(s.b) ? s.b.filter((x) => ids.has(x)) : [],
         };
+      }
     } catch {}
     return { e: [], n: 0, at: 0 };
   };
@@ -118,6 +126,7 @@ export function createTransport(o: TransportOptions): Transport {
 
   const done = (ids: Set<string>) => {
     q.e = q.e.filter((e) => !ids.has(e.id));
+    q.b = q.b?.filter((id) => !ids.has(id));
   };
 
   const fail = (retryAfterMs?: number) => {
@@ -150,8 +159,12 @@ export function createTransport(o: TransportOptions): Transport {
       if (!busy) schedule(q.at - o._now());
       return;
     }
-    const parts = batches(o._site, o._now(), q.e);
     if (hiding) {
+      const beaconed = new Set(q.b);
+      const fresh = q.e.filter((e) => !beaconed.has(e.id));
+      q.b = [...beaconed, ...fresh.map((e) => e.id)];
+      save();
+      const parts = batches(o._site, o._now(), fresh);
       // The page may be gone before a promise settles: send and keep the events queued until
       // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id).
       for (const [body] of parts) {
@@ -170,6 +183,7 @@ export function createTransport(o: TransportOptions): Transport {
       schedule(FLUSH_MS);
       return;
     }
+    const parts = batches(o._site, o._now(), q.e);
     busy = true;
     try {
       for (const [body, events] of parts) {
@@ -185,7 +199,7 @@ export function createTransport(o: TransportOptions): Transport {
         const status = typeof res === 'boolean' ? (res ? 204 : 503) : res.status;
         if (status >= 200 && status < 300) {
           done(new Set(events.map((e) => e.id)));
-          q = { e: q.e, n: 0, at: 0 };
+          q = { e: q.e, n: 0, at: 0, b: q.b };
         } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
           o._report(`the collector refused ${events.length} event(s) with HTTP ${status}; they are dropped`);
           done(new Set(events.map((e) => e.id)));
@@ -217,8 +231,10 @@ export function createTransport(o: TransportOptions): Transport {
     win.addEventListener('pagehide', onPageHide);
     win.addEventListener('online', onOnline);
   }
-  // Events left by earlier page views: retried now, or when their backoff ends.
-  if (q.e.length) schedule(q.at - o._now());
+  // Events left by earlier page views: never-sent ones are retried now (or when their backoff
+  // ends); ones a beacon already carried are probably delivered and are confirmed 5 s later.
+  const beaconed = new Set(q.b);
+  if (q.e.length) schedule(Math.max(q.at - o._now(), q.e.every((e) => beaconed.has(e.id)) ? FLUSH_MS : 0));
 
   return {
     _push(event) {

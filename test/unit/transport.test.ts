@@ -191,6 +191,44 @@ describe('createTransport', () => {
     expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toHaveLength(0);
   });
 
+  it('beacons each event once: a later hide sends only new events, a later page view confirms after 5 s', async () => {
+    const s = setup();
+    const bodies: string[] = [];
+    Object.defineProperty(navigator, 'sendBeacon', {
+      value: (_: string, b: Blob) => {
+        b.text().then((t) => bodies.push(t));
+        return true;
+      },
+      configurable: true,
+    });
+    const a = event();
+    const b = event();
+    s.t._push(a);
+    s.t._flush(true);
+    s.t._push(b);
+    s.t._flush(true);
+    s.t._flush(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bodies.map((t) => JSON.parse(t).events.map((e: ExposureEvent) => e.id))).toEqual([[a.id], [b.id]]);
+    s.t._stop();
+    // the next page view: both are still queued (no 2xx seen), confirmed by one fetch 5 s later
+    const next = setup();
+    await next.advance(4999);
+    expect(next.calls).toHaveLength(0);
+    await next.advance(1);
+    expect(next.ids()).toEqual([a.id, b.id]);
+    expect(JSON.parse(next.store.get(QUEUE_KEY)!).e).toEqual([]);
+  });
+
+  it('sends never-sent events from an earlier page view at once', async () => {
+    const first = setup([], () => false);
+    first.t._push(event());
+    first.t._stop();
+    const second = setup();
+    await second.advance(0);
+    expect(second.calls).toHaveLength(1);
+  });
+
   it('falls back to fetch with keepalive when sendBeacon returns false', async () => {
     const s = setup();
     Object.defineProperty(navigator, 'sendBeacon', { value: () => false, configurable: true });
