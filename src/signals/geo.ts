@@ -58,26 +58,47 @@ export interface GeoInput {
   timezone?: string | null;
 }
 
+/**
+ * The geo part of the context. `timezone`, and `country` when it has to come from the zone, are
+ * getters evaluated on first read: the browser's first `Intl.DateTimeFormat()` costs 30–50 ms
+ * in a fresh tab (time-zone data loading), which most page views never need.
+ */
 export function geoSignals(input: GeoInput): Context['geo'] {
   const language = input.language || null;
   // `en-GB` → GB, `zh-Hant-TW` → TW; a bare `en` or a script-only tag has no region.
   const region = language
     ? alpha2(/[-_]([a-z]{2})(?:[-_]|$)/i.exec(language.replace(/^[a-z]+[-_][a-z]{4}/i, 'x'))?.[1])
     : null;
+  const known = alpha2(input.country) || region;
+  let zone: string | null | undefined;
+  const tz = () => (zone === undefined ? (zone = input.timezone || null) : zone);
   return {
-    country: alpha2(input.country) || region || zoneCountry(input.timezone),
-    timezone: input.timezone || null,
+    get country() {
+      return known || zoneCountry(tz());
+    },
+    get timezone() {
+      return tz();
+    },
     language,
     languages: [...(input.languages || (language ? [language] : []))],
   };
 }
 
-/** Reads language and time zone from the browser; nulls where unavailable (Node, old browsers). */
+/**
+ * Reads language and time zone from the browser; nulls where unavailable (Node, old browsers).
+ * `timezone` is a getter, read only when needed (see geoSignals).
+ */
 export function browserGeoInput(): GeoInput {
   const nav = globalThis.navigator;
-  let timezone: string | null = null;
-  try {
-    timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || null;
-  } catch {}
-  return { language: nav?.language || null, languages: nav?.languages || [], timezone };
+  return {
+    language: nav?.language || null,
+    languages: nav?.languages || [],
+    get timezone() {
+      try {
+        return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+      } catch {
+        return null;
+      }
+    },
+  };
 }

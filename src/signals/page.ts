@@ -42,7 +42,7 @@ export function readPage(
       excludeAutomation: !!manifest.excludeAutomation,
     }),
     _screen: { width: scr?.width ?? null, height: scr?.height ?? null },
-    _geo: geoSignals({ ...browserGeoInput(), country }),
+    _geo: geoSignals(Object.assign(browserGeoInput(), { country })),
     _time: timeSignals(new Date(now)),
     _behavior: behavior,
   };

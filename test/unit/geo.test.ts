@@ -318,3 +318,28 @@ describe('browserGeoInput', () => {
     });
   });
 });
+
+describe('lazy time zone', () => {
+  it('does not call Intl.DateTimeFormat until the zone is needed', () => {
+    const original = Intl.DateTimeFormat;
+    let calls = 0;
+    (Intl as { DateTimeFormat: unknown }).DateTimeFormat = () => {
+      calls++;
+      return { resolvedOptions: () => ({ timeZone: 'Europe/Madrid' }) };
+    };
+    try {
+      const byLanguage = geoSignals(Object.assign(browserGeoInput(), { country: null, language: 'en-GB' }));
+      expect(byLanguage.country).toBe('GB');
+      expect(byLanguage.language).toBe('en-GB');
+      expect(calls).toBe(0);
+      expect(byLanguage.timezone).toBe('Europe/Madrid');
+      expect(byLanguage.timezone).toBe('Europe/Madrid');
+      expect(calls).toBe(1);
+      const byZone = geoSignals(Object.assign(browserGeoInput(), { country: null, language: 'es' }));
+      expect(byZone.country).toBe('ES');
+      expect(JSON.parse(JSON.stringify(byZone))).toMatchObject({ country: 'ES', timezone: 'Europe/Madrid' });
+    } finally {
+      (Intl as { DateTimeFormat: unknown }).DateTimeFormat = original;
+    }
+  });
+});
