@@ -1,9 +1,11 @@
 // Builds every file of SPEC §1:
 //   dist/tailor.min.js       IIFE script tag, full device signal (ua-parser-js 1.x)
 //   dist/tailor.lite.min.js  IIFE script tag, src/signals/device.ts swapped for device-lite.ts
+//   dist/tailor.debug.js     IIFE debug view, injected by either tag only with ?tailor_debug=1
 //   dist/index.js (+ .d.ts)  ESM for bundlers, dependencies external, no side effects on import
 //   dist/manifest.schema.json  generated from src/manifest/types.ts
 //   dist/cli.js              the `tailor` command (Node ≥ 20)
+// and examples/spa/dist/app.min.js, the SPA example (gitignored), which imports the source as an app imports tailorjs.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,10 +71,10 @@ const tagTerser = () =>
     format: { comments: false },
   });
 
-const tag = (file, lite) => ({
-  input: 'src/tag.ts',
+const tag = (file, lite, input = 'src/tag.ts') => ({
+  input,
   output: { file, format: 'iife', strict: true, sourcemap: false },
-  treeshake: { moduleSideEffects: (id) => id.endsWith('/tag.ts') },
+  treeshake: { moduleSideEffects: (id) => id === src(input.slice(4)) },
   plugins: [
     // The lite tag: device-lite.ts (UA-CH + a small classifier) instead of ua-parser-js.
     ...(lite ? [swap('signals/device.ts', 'signals/device-lite.ts')] : []),
@@ -90,6 +92,8 @@ const tag = (file, lite) => ({
 export default [
   tag('dist/tailor.min.js', false),
   tag('dist/tailor.lite.min.js', true),
+  // The debug view: its own file so that neither tag carries it (src/debug/view.ts).
+  tag('dist/tailor.debug.js', true, 'src/debug/entry.ts'),
   {
     input: 'src/index.ts',
     output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', sourcemap: false },
@@ -109,6 +113,18 @@ export default [
           });
         },
       },
+    ],
+  },
+  {
+    input: 'examples/spa/app.ts',
+    output: { file: 'examples/spa/dist/app.min.js', format: 'es', sourcemap: false },
+    plugins: [
+      browserOnly(),
+      devFlag(),
+      nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
+      commonjs(),
+      ts(),
+      tagTerser(),
     ],
   },
   {

@@ -6,6 +6,7 @@ export { bucket } from './assign/bucket';
 export type {
   Action,
   ActionType,
+  AnalyticsConfig,
   AttrAction,
   BannerAction,
   ClassAction,
@@ -18,6 +19,8 @@ export type {
   ConversionEvent,
   CssAction,
   CtaAction,
+  DecidedAssignment,
+  DecisionSnapshot,
   DelayTrigger,
   DeviceType,
   EventBase,

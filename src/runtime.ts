@@ -8,6 +8,7 @@ import type {
   ConsentState,
   Context,
   ConversionEvent,
+  DecisionSnapshot,
   Experience,
   ExposureEvent,
   JsonValue,
@@ -39,6 +40,7 @@ import { pageView, recordConversion } from './signals/visitor';
 import type { Profile } from './storage/profile';
 import { readProfile, writeProfile } from './storage/profile-store';
 import { createStore, visitorId } from './storage/store';
+import { pushToDataLayer } from './track/data-layer';
 import type { Goals } from './track/goals';
 import { watchGoals } from './track/goals';
 import { createTransport } from './track/transport';
@@ -70,6 +72,8 @@ export function createTailor(options: TailorOptions): Tailor {
 
   const { manifest: valid, problems } = validateManifest(options.manifest);
   const manifest = valid || EMPTY;
+  // GTM / GA4 (on unless `analytics.dataLayer` is false): ids and names only (SPEC §9).
+  if (manifest.analytics?.dataLayer !== false) pushToDataLayer(events);
   for (const p of problems) if (p.severity === 'error') report(p.message, p.path);
   const experiences = manifest.experiences || [];
   const byId = new Map(experiences.map((e) => [e.id, e]));
@@ -128,6 +132,7 @@ export function createTailor(options: TailorOptions): Tailor {
   let ctx: Context | null = null;
   let current: string[] = [];
   let assignments = new Map<string, Assignment>();
+  let decision: DecisionSnapshot | null = null;
   let remoteValues: Record<string, JsonValue> = {};
   let siteData: Record<string, JsonValue> = {};
   let started = false;
@@ -250,6 +255,17 @@ export function createTailor(options: TailorOptions): Tailor {
     }
     log('log', 'decided', { segments: segs, assignments: out.assignments });
     render(newView);
+    // What the debug view (`?tailor_debug=1`, loaded lazily) explains; `shown` is live.
+    decision = {
+      manifest,
+      context: c,
+      segments: segs,
+      assignments: out.assignments,
+      exposed: shown,
+      capped: (e) => capped(e, now),
+      now,
+    };
+    events._emit('debug', decision);
   }
 
   const sessionId = () => `${id}.${profile!.session.start}`;
@@ -513,7 +529,15 @@ export function createTailor(options: TailorOptions): Tailor {
         report(`on("${String(event)}") needs a function`, 'on');
         return () => {};
       }
-      return events._on(event, handler);
+      const off = events._on(event, handler);
+      // A late `debug` subscriber (the lazily loaded debug view) gets the latest decision at once.
+      if (event === 'debug' && decision)
+        try {
+          (handler as (s: DecisionSnapshot) => void)(decision);
+        } catch (e) {
+          log('error', 'an event handler threw', e);
+        }
+      return off;
     },
     forget: guard('forget', forget, undefined),
     destroy: guard(

@@ -16,11 +16,16 @@ function boot(): void {
   const w = window as unknown as { tailor?: unknown };
   // A second copy of the tag on the page must not start a second instance.
   if (w.tailor && !Array.isArray(w.tailor)) return;
-  const queue = (Array.isArray(w.tailor) ? w.tailor : []) as Command[];
+  // The queue stays on `window.tailor` until start: commands pushed while a remote manifest
+  // loads (e.g. by the debug view) are drained with the others.
+  w.tailor ||= [];
+  const queue = w.tailor as Command[];
   const script = (document.currentScript ||
     document.querySelector('script[data-manifest],script[src*="tailor"]')) as HTMLScriptElement | null;
   const data = script?.dataset || {};
-  const debug = data.debug !== undefined;
+  // `?tailor_debug=1`: the debug view (loaded lazily, below) and console logging.
+  const debugView = /[?&]tailor_debug=1(&|$)/.test(location.search);
+  const debug = data.debug !== undefined || debugView;
   const inline = document.getElementById('tailor-manifest');
   const url = data.manifest;
 
@@ -77,6 +82,18 @@ function boot(): void {
   } else {
     fresh.then((m) => start(m ?? { version: 1, site: '' }).then(() => cache(m)));
   }
+  if (debugView) loadDebugView(script);
+}
+
+/**
+ * Loads `tailor.debug.js` from the tag's own directory. A dynamic `import()` carries the nonce
+ * of the tag (CSP) and is no Trusted Types sink, so it works on strict pages without a policy.
+ * Only with `?tailor_debug=1`: the view costs the tags these few bytes and nothing else.
+ */
+function loadDebugView(tag: HTMLScriptElement | null): void {
+  import(new URL('tailor.debug.js', tag?.src || location.href).href).catch((e) =>
+    console.error('[tailor] could not load the debug view', e),
+  );
 }
 
 /** Runs one queued command; a throwing command never stops the others (SPEC §2). */

@@ -40,7 +40,8 @@ export function parseForce(query: string | null | undefined): Record<string, str
 }
 
 /** Needs no stable id (§9): one variant, no holdout, full traffic. */
-const anonymous = (e: Experience) => e.variants.length === 1 && !e.holdout && (e.traffic ?? 100) >= 100;
+export const anonymous = (e: Experience) =>
+  e.variants.length === 1 && !e.holdout && (e.traffic ?? 100) >= 100;
 
 function pickVariant(e: Experience, u: string, salt: string): string | null {
   const weights = e.variants.map((v) => Math.max(0, v.weight ?? 1));

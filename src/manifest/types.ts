@@ -168,6 +168,16 @@ export interface EventGoal {
 /** A conversion goal (SPEC §6). */
 export type Goal = PageviewGoal | ClickGoal | SubmitGoal | EventGoal;
 
+/** Where Tailor reports exposures and conversions besides its own collector. */
+export interface AnalyticsConfig {
+  /**
+   * Push `tailor_exposure` and `tailor_conversion` events to `window.dataLayer` (Google Tag
+   * Manager / GA4) when the page has one. Only ids, names and the conversion value are pushed.
+   * @default true
+   */
+  dataLayer?: boolean;
+}
+
 /** The manifest: everything a site configures (SPEC §6). */
 export interface Manifest {
   /** URL of this JSON Schema, for editor completion. Ignored by Tailor. */
@@ -206,6 +216,8 @@ export interface Manifest {
   remote?: { [name: string]: RemoteSource };
   /** `window.dataLayer` keys copied into `data.<key>`. */
   dataLayer?: string[];
+  /** Analytics integrations: `{"dataLayer": false}` stops the GTM/GA4 pushes. */
+  analytics?: AnalyticsConfig;
   /** Hosts a `redirect` action may send visitors to; by default only the same origin. */
   redirectHosts?: string[];
   /**
@@ -827,6 +839,38 @@ export interface TailorError {
   path?: string;
 }
 
+/** One experience the visitor is in, as decided (see {@link DecisionSnapshot}). */
+export interface DecidedAssignment {
+  /** Experience id. */
+  experience: string;
+  /** Variant id, `holdout` or `global-holdout`. */
+  variant: string;
+  /** Set when the variant was forced with `?tailor_force`. */
+  forced?: true;
+}
+
+/**
+ * What one decision was made from and what it gave: the payload of the `debug` event, read by
+ * the debug view (`?tailor_debug=1`) to explain each experience. For tooling; the shape may
+ * grow between minor versions. The objects are the runtime's own: treat them as read-only.
+ */
+export interface DecisionSnapshot {
+  /** The validated manifest that runs. */
+  manifest: Manifest;
+  /** The context the decision used. */
+  context: Context;
+  /** Segments the visitor is in. */
+  segments: string[];
+  /** The experiences the visitor is in, with their variants. */
+  assignments: readonly DecidedAssignment[];
+  /** Ids of the experiences exposed on this page view so far (live: grows as triggers fire). */
+  exposed: ReadonlySet<string>;
+  /** Whether an experience that is not exposed yet is held back by its frequency cap or dismissal. */
+  capped(experience: Experience): boolean;
+  /** Epoch ms of the decision. */
+  now: number;
+}
+
 /** Payloads of the events `on()` subscribes to. */
 export interface TailorEvents {
   /** The first page view is decided. */
@@ -839,6 +883,8 @@ export interface TailorEvents {
   segments: string[];
   /** A failure was caught. */
   error: TailorError;
+  /** A decision was made (page view, identify, set, consent…); a new subscriber gets the latest at once. */
+  debug: DecisionSnapshot;
 }
 
 /** Options of `createTailor` (SPEC §3). */

@@ -330,6 +330,7 @@ const BLOCKS: Fields = {
   scores: [record(obj({ bias: [num()], weights: [record(num()), 1] }))],
   remote: [record(remoteSource)],
   dataLayer: [list(text)],
+  analytics: [obj({ dataLayer: [bool] })],
   redirectHosts: [list(text)],
   excludeAutomation: [bool],
 };

@@ -14,6 +14,7 @@ import type { Manifest } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
 import { createCollector, loadManifest, pickSite, reportFor } from './collector';
 import { openStore, type Store } from './db';
+import { demoRoute, spaFallback } from './demo';
 import { parseJsonPath } from './json-path';
 import { formatReport } from './report-text';
 import { serveStatic } from './static';
@@ -31,9 +32,11 @@ const HELP = `Usage: tailor <command>
 Commands:
   validate <file>                    check a manifest; prints file:line:col  path  message
   serve [dir] [--port 8080] [--host 127.0.0.1] [--db .tailor/events.db]
-        [--cors <origin,origin>] [--manifest <file>]
+        [--cors <origin,origin>] [--manifest <file>] [--demo]
                                      serve a folder over HTTP with the collector:
                                      POST /collect, GET /report, GET /api/report
+                                     (--demo: also GET /api/weather and SPA routes,
+                                     for the examples; not for production)
   report [--db .tailor/events.db] [--json] [--site <site>] [--manifest <file>]
                                      print the report of the collected events
   help                               this text
@@ -157,6 +160,7 @@ function serve(args: string[], io: Io): Promise<number> | number {
     .split(',')
     .map((o) => o.trim().replace(/\/$/, ''))
     .filter(Boolean);
+  const demo = hasFlag(args, '--demo');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err(`tailor serve: --port must be a number from 0 to 65535, got "${portText}"`);
     return 2;
@@ -185,8 +189,10 @@ function serve(args: string[], io: Io): Promise<number> | number {
   const server = createServer((req, res) => {
     if (
       !collector(req, res) &&
+      !(demo && demoRoute(req, res)) &&
       !serveStatic(root, req, res) &&
-      !(/^\/tailor(\.lite)?\.min\.js$/.test(req.url || '') && serveStatic(dist, req, res))
+      !(/^\/tailor(\.lite)?\.min\.js$/.test(req.url || '') && serveStatic(dist, req, res)) &&
+      !(demo && spaFallback(root, req, res))
     ) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
@@ -208,7 +214,9 @@ function serve(args: string[], io: Io): Promise<number> | number {
     server.listen(port, host, () => {
       const addr = server.address();
       const actual = typeof addr === 'object' && addr ? addr.port : port;
-      io.out(`Tailor serving ${root} on http://${host}:${actual}/ (report: /report, beacons: /collect)`);
+      io.out(
+        `Tailor serving ${root} on http://${host}:${actual}/ (report: /report, beacons: /collect)${demo ? ' [demo mode: /api/weather]' : ''}`,
+      );
       io.onServer?.(server);
       server.once('close', () => {
         store.close();

@@ -71,7 +71,10 @@ export function geoSignals(input: GeoInput): Context['geo'] {
     : null;
   const known = alpha2(input.country) || region;
   let zone: string | null | undefined;
-  const tz = () => (zone === undefined ? (zone = input.timezone || null) : zone);
+  const tz = () => {
+    if (zone === undefined) zone = input.timezone || null;
+    return zone;
+  };
   return {
     get country() {
       return known || zoneCountry(tz());

@@ -548,7 +548,9 @@ describe('delivery (dist/tailor.min.js)', () => {
     );
     expect(queued).toEqual(ids.slice(10));
     const errors = await pageErrors(page);
-    expect(errors).toContainEqual(expect.stringMatching(/queue is full \(500\): 10 oldest event\(s\) dropped/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/queue is full \(500\): 10 oldest event\(s\) dropped/),
+    );
     c.release();
     await page.close();
   });
