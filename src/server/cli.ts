@@ -189,9 +189,9 @@ function serve(args: string[], io: Io): Promise<number> | number {
   const server = createServer((req, res) => {
     if (
       !collector(req, res) &&
-      !(demo && demoRoute(req, res)) &&
+      !(demo && demoRoute(req, res, root)) &&
       !serveStatic(root, req, res) &&
-      !(/^\/tailor(\.lite)?\.min\.js$/.test(req.url || '') && serveStatic(dist, req, res)) &&
+      !(/^\/tailor(\.lite\.min|\.min|\.debug)\.js$/.test(req.url || '') && serveStatic(dist, req, res)) &&
       !(demo && spaFallback(root, req, res))
     ) {
       res.writeHead(404, { 'content-type': 'text/plain' });

@@ -13,16 +13,30 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { serveStatic } from './static';
 
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
 /** The demo weather, deterministic. */
 export const DEMO_WEATHER = { condition: 'rain', tempC: 12 } as const;
 
-export function demoRoute(req: IncomingMessage, res: ServerResponse): boolean {
+export function demoRoute(req: IncomingMessage, res: ServerResponse, root?: string): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   let url: URL;
   try {
     url = new URL(req.url || '/', 'http://x');
   } catch {
     return false;
+  }
+  // The demo opens on the shop (`npm start` → http://127.0.0.1:8080/).
+  if (url.pathname === '/' && root && isFile(path.join(root, 'shop/index.html'))) {
+    res.writeHead(302, { location: `/shop/${url.search}` });
+    res.end();
+    return true;
   }
   if (url.pathname === '/api/weather') {
     const temp = Number(url.searchParams.get('tempC'));

@@ -11,6 +11,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-demo-'));
 mkdirSync(path.join(dir, 'site/spa'), { recursive: true });
 writeFileSync(path.join(dir, 'site/spa/index.html'), '<p>spa</p>');
 writeFileSync(path.join(dir, 'site/index.html'), '<p>home</p>');
+mkdirSync(path.join(dir, 'site/shop'), { recursive: true });
+writeFileSync(path.join(dir, 'site/shop/index.html'), '<p>shop</p>');
 
 async function withServe(flags: string[], check: (base: string) => Promise<void>): Promise<void> {
   let lines: string[] = [];
@@ -35,6 +37,19 @@ async function withServe(flags: string[], check: (base: string) => Promise<void>
 }
 
 describe('tailor serve --demo', () => {
+  it('opens on the shop: / redirects to /shop/, keeping the query', async () => {
+    await withServe(['--demo'], async (base) => {
+      const res = await fetch(`${base}/?utm_medium=email`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('/shop/?utm_medium=email');
+      expect(await (await fetch(`${base}/`)).text()).toBe('<p>shop</p>');
+      expect(await (await fetch(`${base}/index.html`)).text()).toBe('<p>home</p>');
+    });
+    await withServe([], async (base) => {
+      expect(await (await fetch(`${base}/`)).text()).toBe('<p>home</p>');
+    });
+  });
+
   it('answers /api/weather with a fixed forecast and serves SPA deep links', async () => {
     await withServe(['--demo'], async (base) => {
       const res = await fetch(`${base}/api/weather?tz=Europe%2FMadrid`);
