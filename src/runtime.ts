@@ -119,7 +119,7 @@ export function createTailor(options: TailorOptions): Tailor {
           _endpoint: endpoint,
           _site: manifest.site,
           _store: store,
-          _allowed: () => consent === 'granted' && !!ctx && ctx.device.type !== 'bot',
+          _allowed: () => consent === 'granted' && !!page && !page._bot,
           _report: (m) => report(m, 'beacons'),
           _now: clock,
           _send: options.transport,
@@ -351,7 +351,7 @@ export function createTailor(options: TailorOptions): Tailor {
 
   /** Brings the page in line with the assignments (SPEC §8.2). Crawlers get the default page. */
   function render(newView: boolean): void {
-    if (!win || !ctx || destroyed || ctx.device.type === 'bot') return;
+    if (!win || !ctx || !page || destroyed || page._bot) return;
     if (newView) shown.clear();
     const now = clock();
     const items: RenderItem[] = [];

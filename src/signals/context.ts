@@ -14,8 +14,10 @@ export interface PageSignals {
   _title: string;
   /** Page category (manifest `categories` or `<meta name="tailor:category">`). */
   _category: string | null;
-  /** Device, OS and browser. */
-  _device: DeviceSignals;
+  /** Device, OS and browser (computed on first read). */
+  readonly _device: DeviceSignals;
+  /** A crawler (cheap check, without parsing the user agent): no rendering, no beacons. */
+  _bot: boolean;
   /** Screen size. */
   _screen: Context['screen'];
   /** Geo. */
@@ -55,7 +57,15 @@ export function buildContext(
       category: page._category,
     },
     traffic: { ...profile.session.touch, first: { ...profile.firstTouch } },
-    ...page._device,
+    get device() {
+      return page._device.device;
+    },
+    get os() {
+      return page._device.os;
+    },
+    get browser() {
+      return page._device.browser;
+    },
     screen: page._screen,
     geo: page._geo,
     time: page._time,

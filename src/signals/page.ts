@@ -2,6 +2,8 @@ import type { Context, Manifest } from '../manifest/types';
 import { pageCategory } from './affinity';
 import type { PageSignals } from './context';
 import { readDevice } from './device';
+import type { DeviceSignals } from './device-common';
+import { isCrawler } from './device-common';
 import { browserGeoInput, geoSignals } from './geo';
 import { timeSignals } from './time';
 
@@ -29,18 +31,26 @@ export function readPage(
   const url = new URL(g.location?.href || BLANK_URL);
   const meta = doc?.querySelector?.('meta[name="tailor:category"]')?.getAttribute('content') || null;
   const scr = g.screen;
+  const input = {
+    ua: nav?.userAgent || '',
+    touchPoints: nav?.maxTouchPoints || 0,
+    hints: nav?.userAgentData || null,
+    webdriver: !!nav?.webdriver,
+    excludeAutomation: !!manifest.excludeAutomation,
+  };
+  let device: DeviceSignals | undefined;
   return {
     _url: url,
     _referrer: doc?.referrer || null,
     _title: doc?.title || '',
     _category: pageCategory(manifest.categories, url.pathname, meta),
-    _device: readDevice({
-      ua: nav?.userAgent || '',
-      touchPoints: nav?.maxTouchPoints || 0,
-      hints: nav?.userAgentData || null,
-      webdriver: !!nav?.webdriver,
-      excludeAutomation: !!manifest.excludeAutomation,
-    }),
+    // Parsing the user agent (ua-parser-js compiles its regex table on first use, ~17 ms in a
+    // fresh tab) waits until a condition or template reads device, os or browser.
+    get _device() {
+      device ||= readDevice(input);
+      return device;
+    },
+    _bot: isCrawler(input),
     _screen: { width: scr?.width ?? null, height: scr?.height ?? null },
     _geo: geoSignals(Object.assign(browserGeoInput(), { country })),
     _time: timeSignals(new Date(now)),
