@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
-import { startServer, type TestServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { newPage, useChromiumAndServer } from './chromium';
+import type { TestServer } from './server';
 
 // Bad input (SPEC §3, §8.1, §8.2): whatever a manifest gets wrong is skipped and reported once
 // through on('error'); everything else renders and nothing reaches the host page's error
@@ -10,12 +10,9 @@ import { startServer, type TestServer } from './server';
 let browser: Browser;
 let server: TestServer;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useChromiumAndServer((b, s) => {
+  browser = b;
+  server = s;
 });
 
 const FILES = ['tailor.min.js', 'tailor.lite.min.js'];

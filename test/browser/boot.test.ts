@@ -1,17 +1,14 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
-import { startServer, type TestServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { newPage, useChromiumAndServer } from './chromium';
+import type { TestServer } from './server';
 
 let browser: Browser;
 let server: TestServer;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useChromiumAndServer((b, s) => {
+  browser = b;
+  server = s;
 });
 
 const MANIFEST = JSON.stringify({

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, type TestServer } from './server';
 
 export const INSTALL_HINT =
   'Chromium is needed for the browser suite. Install it with "apt-get update && apt-get install -y chromium" ' +
@@ -37,4 +39,21 @@ export async function newPage(browser: Browser): Promise<Page & { errors: string
   });
   page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
   return page;
+}
+
+/**
+ * One Chromium and one test server per test file, started before its tests and closed after;
+ * `set` receives them (the file keeps them in its own variables).
+ */
+export function useChromiumAndServer(set: (browser: Browser, server: TestServer) => void): void {
+  let browser: Browser | undefined;
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchChromium(), startServer()]);
+    set(browser, server);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }

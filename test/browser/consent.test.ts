@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
+import { describe, expect, it } from 'vitest';
+import { newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, createCollector } from './collector';
-import { startServer, type TestServer } from './server';
+import type { TestServer } from './server';
 
 // SPEC §9 in real Chromium against both tags: opt-in holds everything in memory until a grant,
 // a denial drops it, GPC counts as a denial in opt-out mode, forget() leaves no tlr_ trace.
@@ -10,12 +10,9 @@ import { startServer, type TestServer } from './server';
 let browser: Browser;
 let server: TestServer;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useChromiumAndServer((b, s) => {
+  browser = b;
+  server = s;
 });
 
 type W = Window & {

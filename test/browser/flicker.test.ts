@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
-import { startServer, type TestServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { newPage, useChromiumAndServer } from './chromium';
+import type { TestServer } from './server';
 
 // SPEC §8.2 "No flicker": sampled every animation frame from the first one (a rAF loop
 // started in <head> before the tag), plus Element Timing (what was actually painted).
@@ -9,12 +9,9 @@ import { startServer, type TestServer } from './server';
 let browser: Browser;
 let server: TestServer;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useChromiumAndServer((b, s) => {
+  browser = b;
+  server = s;
 });
 
 const NEW_H1 = 'Personalized headline';

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
-import { startServer, type TestServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { newPage, useChromiumAndServer } from './chromium';
+import type { TestServer } from './server';
 
 // SPEC §8.2: banners cause no layout shift (CLS), and a change that a framework overwrites
 // (hydration) is re-applied, rate-limited, without ever hanging the page.
@@ -9,12 +9,9 @@ import { startServer, type TestServer } from './server';
 let browser: Browser;
 let server: TestServer;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useChromiumAndServer((b, s) => {
+  browser = b;
+  server = s;
 });
 
 const NEW_H1 = 'Personalized headline';

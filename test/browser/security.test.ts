@@ -42,6 +42,7 @@ const RAW = [
   'vbscript:X',
   "{{constructor.constructor('X')()}}",
   '</style><script>X</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-literal injection payload, on purpose
   '${X}`;X;`',
   '<a href=javascript:X id=pwn>click</a>',
   '<div style="width:expression(X);background:url(javascript:X)">css</div>',

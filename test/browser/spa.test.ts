@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
-import { startServer, type TestServer } from './server';
+import { describe, expect, it } from 'vitest';
+import { newPage, useChromiumAndServer } from './chromium';
+import type { TestServer } from './server';
 
 // SPA page views (SPEC §3 `page()`, §8.2): history changes re-evaluate, revert what no longer
 // applies and render what newly applies; exposures are once per experience per page view.
@@ -9,12 +9,9 @@ import { startServer, type TestServer } from './server';
 let browser: Browser;
 let server: TestServer;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useChromiumAndServer((b, s) => {
+  browser = b;
+  server = s;
 });
 
 type Exposure = { experience: string; variant: string; path: string };

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
+import { describe, expect, it } from 'vitest';
+import { newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, type BeaconEvent, type Collector, createCollector } from './collector';
-import { startServer, type TestServer } from './server';
+import type { TestServer } from './server';
 
 // SPEC §10 in real Chromium against the built tags: exposures, goals, batching and delivery
 // (sendBeacon/fetch, 60 KiB split, retries, Retry-After, offline, reload, queue cap, bfcache),
@@ -11,12 +11,9 @@ import { startServer, type TestServer } from './server';
 let browser: Browser;
 let server: TestServer;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useChromiumAndServer((b, s) => {
+  browser = b;
+  server = s;
 });
 
 type Json = Record<string, unknown>;
