@@ -33,7 +33,8 @@ function page(title: string, body: string): string {
 /** A horizontal chart: one row per variant, a dot at the rate and a bar over its 95% interval. */
 export function chart(e: ExperienceReport, goal: string): string {
   const rows = e.variants.map((v) => ({ id: v.id, g: v.goals[goal] as GoalStats | undefined }));
-  const max = Math.max(0.0001, ...rows.map((r) => r.g?.ci?.[1] ?? r.g?.rate ?? 0)) * 1.1;
+  // 10% headroom past the highest interval end, but a rate axis never goes past 100%.
+  const max = Math.min(1, Math.max(0.0001, ...rows.map((r) => r.g?.ci?.[1] ?? r.g?.rate ?? 0)) * 1.1);
   const left = 130;
   const width = 460;
   const rowH = 26;
