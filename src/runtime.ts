@@ -49,6 +49,10 @@ import { createTransport } from './track/transport';
 const EMPTY: Manifest = { version: 1, site: '' };
 const DAY = 86_400_000;
 
+/** Consent state per instance, for the script tag (cheaper than `context()`, which copies it all). */
+const consentOf = new WeakMap<Tailor, () => ConsentState>();
+export const consentState = (t: Tailor): ConsentState | undefined => consentOf.get(t)?.();
+
 /**
  * Creates a Tailor instance (SPEC §3). Nothing happens until `start()`; nothing is thrown into
  * the host page: every failure is caught, reported once through `on('error')`.
@@ -555,5 +559,6 @@ export function createTailor(options: TailorOptions): Tailor {
       undefined,
     ),
   };
+  consentOf.set(api, () => consent);
   return api;
 }

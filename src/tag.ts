@@ -5,7 +5,7 @@
  */
 import type { ConsentState, Tailor } from './manifest/types';
 import { addStyle } from './render/widgets';
-import { createTailor } from './runtime';
+import { consentState, createTailor } from './runtime';
 
 type Command = unknown[] | ((t: Tailor) => void);
 type TagApi = Tailor & { push(...commands: Command[]): number };
@@ -51,9 +51,8 @@ function boot(): void {
   }
   let api: TagApi | null = null;
   // The manifest is cached only with consent: the cache is a `tlr_` key like any other (SPEC §9).
-  // Checked once the instance has decided (before, there is no consent state to read).
   const cache = (m: unknown) => {
-    if (m && api?.context()?.consent.state === 'granted') writeCache(url!, m);
+    if (m && api && consentState(api) === 'granted') writeCache(url!, m);
   };
 
   const start = (m: unknown) => {

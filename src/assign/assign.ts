@@ -43,6 +43,10 @@ export function parseForce(query: string | null | undefined): Record<string, str
 export const anonymous = (e: Experience) =>
   e.variants.length === 1 && !e.holdout && (e.traffic ?? 100) >= 100;
 
+/** Outside the experience's `traffic` share (SPEC §7 step 3). */
+export const outsideTraffic = (e: Experience, u: string) =>
+  bucket(`${e.salt || e.id}.traffic.${u}`) >= (e.traffic ?? 100) / 100;
+
 function pickVariant(e: Experience, u: string, salt: string): string | null {
   const weights = e.variants.map((v) => Math.max(0, v.weight ?? 1));
   const total = weights.reduce((a, b) => a + b, 0);
@@ -100,7 +104,7 @@ export function assignVariants(input: AssignInput): {
       assignments.push({ experience: e.id, variant: 'global-holdout', actions: [] });
       continue;
     }
-    if (bucket(`${salt}.traffic.${u}`) >= (e.traffic ?? 100) / 100) continue;
+    if (outsideTraffic(e, u)) continue;
     if (e.layer) layersTaken.add(e.layer);
 
     const kept = sticky[e.id];

@@ -6,8 +6,7 @@
  * who is in; the unit tests check both agree on random manifests and visitors.
  */
 import type { DecidedAssignment, Experience } from '../manifest/types';
-import { anonymous } from './assign';
-import { bucket } from './bucket';
+import { anonymous, outsideTraffic } from './assign';
 import { inSchedule, pathMatches } from './eligibility';
 
 /**
@@ -85,7 +84,7 @@ function whyOut(e: Experience, input: ExplainInput, layerOwner: string | undefin
   const u = input.unitOf(e);
   if (u === null) return 'unit';
   if (!input.consentGranted && (!anonymous(e) || input.holdoutPercent > 0)) return 'consent';
-  if (bucket(`${e.salt || e.id}.traffic.${u}`) >= (e.traffic ?? 100) / 100) return 'traffic';
+  if (outsideTraffic(e, u)) return 'traffic';
   return 'no-variant';
 }
 

@@ -11,7 +11,7 @@
 import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { serveStatic } from './static';
+import { readPath, serveStatic } from './static';
 
 const isFile = (p: string) => {
   try {
@@ -54,14 +54,8 @@ export function demoRoute(req: IncomingMessage, res: ServerResponse, root?: stri
 
 /** Client-side routes: an extension-less path with no file gets the nearest index.html above it. */
 export function spaFallback(root: string, req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  let rel: string;
-  try {
-    rel = decodeURIComponent(new URL(req.url || '/', 'http://x').pathname);
-  } catch {
-    return false;
-  }
-  if (path.posix.extname(rel) || rel.endsWith('/')) return false;
+  const rel = readPath(req);
+  if (rel === null || path.posix.extname(rel) || rel.endsWith('/')) return false;
   const base = path.resolve(root);
   let dir = path.resolve(base, `.${path.posix.dirname(rel)}`);
   while (dir === base || dir.startsWith(base + path.sep)) {

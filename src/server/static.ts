@@ -19,15 +19,20 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The decoded path of a GET or HEAD request; null for other methods and malformed URLs. */
+export function readPath(req: IncomingMessage): string | null {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+  try {
+    return decodeURIComponent(new URL(req.url || '/', 'http://x').pathname);
+  } catch {
+    return null;
+  }
+}
+
 /** Serves `req` from `root`; returns false when no file matched (the caller answers 404). */
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  let rel: string;
-  try {
-    rel = decodeURIComponent(new URL(req.url || '/', 'http://x').pathname);
-  } catch {
-    return false;
-  }
+  const rel = readPath(req);
+  if (rel === null) return false;
   const base = path.resolve(root);
   let file = path.resolve(base, `.${rel}`);
   if (file !== base && !file.startsWith(base + path.sep)) return false;

@@ -65,7 +65,11 @@ interface Saved {
   b?: string[];
 }
 
-const bytes = (s: string) => new TextEncoder().encode(s).length;
+let encoder: TextEncoder | undefined;
+const bytes = (s: string) => {
+  encoder ||= new TextEncoder();
+  return encoder.encode(s).length;
+};
 
 /** Splits events into request bodies of at most MAX_BODY bytes (an oversized single event goes alone). */
 export function batches(
@@ -75,17 +79,22 @@ export function batches(
 ): [string, TailorEvent[]][] {
   const out: [string, TailorEvent[]][] = [];
   const head = `{"v":1,"site":${JSON.stringify(site)},"sent":${sent},"events":[`;
+  const empty = bytes(head) + 2;
   let part: TailorEvent[] = [];
-  let size = bytes(head) + 2;
+  let json: string[] = [];
+  let size = empty;
   const close = () => {
-    if (part.length) out.push([`${head}${part.map((e) => JSON.stringify(e)).join(',')}]}`, part]);
+    if (part.length) out.push([`${head}${json.join(',')}]}`, part]);
     part = [];
-    size = bytes(head) + 2;
+    json = [];
+    size = empty;
   };
   for (const e of events) {
-    const n = bytes(JSON.stringify(e)) + 1;
+    const text = JSON.stringify(e);
+    const n = bytes(text) + 1;
     if (part.length && size + n > MAX_BODY) close();
     part.push(e);
+    json.push(text);
     size += n;
   }
   close();
