@@ -450,6 +450,12 @@ describe('delivery (dist/tailor.min.js)', () => {
     const gaps = c.requests.slice(1).map((r, i) => r.at - c.requests[i]!.at);
     expect(gaps[0]).toBeGreaterThanOrEqual(400);
     expect(gaps[2]).toBeGreaterThan(gaps[0]!);
+    // The collector has answered; the page removes the events when its fetch resolves, a moment later.
+    await page
+      .waitForFunction(() => JSON.parse(localStorage.getItem('tlr_queue') || '{}').e?.length === 0, null, {
+        timeout: 5000,
+      })
+      .catch(() => {});
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem('tlr_queue') || '{}').e)).toEqual([]);
     await page.close();
   });
