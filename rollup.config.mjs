@@ -3,6 +3,7 @@
 //   dist/tailor.lite.min.js  IIFE script tag, src/signals/device.ts swapped for device-lite.ts
 //   dist/tailor.debug.js     IIFE debug view, injected by either tag only with ?tailor_debug=1
 //   dist/index.js (+ .d.ts)  ESM for bundlers, dependencies external, no side effects on import
+//   dist/debug.js (+ .d.ts)  `tailorjs/debug`: the debug view for npm users
 //   dist/manifest.schema.json  generated from src/manifest/types.ts
 //   dist/cli.js              the `tailor` command (Node ≥ 20)
 // and examples/spa/dist/app.min.js, the SPA example (gitignored), which imports the source as an app imports tailorjs.
@@ -95,8 +96,15 @@ export default [
   // The debug view: its own file so that neither tag carries it (src/debug/view.ts).
   tag('dist/tailor.debug.js', true, 'src/debug/entry.ts'),
   {
-    input: 'src/index.ts',
-    output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', sourcemap: false },
+    // `tailorjs` and `tailorjs/debug`; code they share goes to dist/chunks/.
+    input: { index: 'src/index.ts', debug: 'src/debug.ts' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name].js',
+      sourcemap: false,
+    },
     external: ['js-cookie', 'ua-parser-js'],
     plugins: [
       browserOnly(),

@@ -159,6 +159,12 @@ export function createTailor(options: TailorOptions): Tailor {
     if (profile) writeProfile(store, profile);
   };
 
+  /** The visitor history with this page view counted (`page` is read). */
+  const countPageView = (p: Profile | null, now: number) => {
+    const url = page!._url;
+    return pageView(p, { now, path: url.pathname, touch: trafficTouch(url, page!._referrer, url.host) }).profile;
+  };
+
   /** One page view: signals that change per page, then a decision. */
   async function pageViewRun(): Promise<void> {
     const now = clock();
@@ -166,13 +172,7 @@ export function createTailor(options: TailorOptions): Tailor {
     id = visitorId(store);
     behavior._reset(now);
     page = readPage(manifest, now, options.country, behavior._values);
-    const url = page._url;
-    const result = pageView(profile, {
-      now,
-      path: url.pathname,
-      touch: trafficTouch(url, page._referrer, url.host),
-    });
-    profile = result.profile;
+    profile = countPageView(profile, now);
     profile.affinity = addAffinity(profile.affinity, page._category, now, manifest.affinityHalfLifeDays);
     applyIdentity();
     remoteValues = {};
@@ -182,7 +182,7 @@ export function createTailor(options: TailorOptions): Tailor {
     const waiting = pending;
     pending = null;
     if (waiting) for (const fn of waiting) fn();
-    goals?._pageview(url.pathname);
+    goals?._pageview(page._url.pathname);
   }
 
   async function loadRemotes(now: number): Promise<Record<string, JsonValue>> {
@@ -272,7 +272,15 @@ export function createTailor(options: TailorOptions): Tailor {
     events._emit('debug', decision);
   }
 
-  const sessionId = () => `${id}.${profile!.session.start}`;
+  /** The fields every beacon event carries (SPEC §9). */
+  const eventBase = <T extends 'exposure' | 'conversion'>(type: T) => ({
+    type,
+    id: randomId(),
+    ts: clock(),
+    visitor: id,
+    session: `${id}.${profile!.session.start}`,
+    path: page!._url.pathname,
+  });
 
   /** Frequency caps and dismissal memory (SPEC §8) for an experience not shown on this page view. */
   function capped(e: Experience, now: number): boolean {
@@ -304,12 +312,7 @@ export function createTailor(options: TailorOptions): Tailor {
     save();
     const forced = assignments.get(e.id)?.forced;
     const event: ExposureEvent = {
-      type: 'exposure',
-      id: randomId(),
-      ts: clock(),
-      visitor: id,
-      session: sessionId(),
-      path: page._url.pathname,
+      ...eventBase('exposure'),
       experience: e.id,
       variant: item._variant,
       ...(forced ? { forced } : {}),
@@ -409,13 +412,13 @@ export function createTailor(options: TailorOptions): Tailor {
 
   /** Runs `fn`, turning any throw into an `error` event: nothing reaches the host page. */
   const guard =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => R, fallback: R) =>
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R, fallback?: R) =>
     (...args: A): R => {
       try {
         return fn(...args);
       } catch (e) {
         report(`${name} failed: ${(e as Error)?.message || e}`, name);
-        return fallback;
+        return fallback as R;
       }
     };
 
@@ -427,14 +430,7 @@ export function createTailor(options: TailorOptions): Tailor {
     store.forgetAll();
     profile = null;
     id = visitorId(store);
-    if (page) {
-      const url = page._url;
-      profile = pageView(null, {
-        now: clock(),
-        path: url.pathname,
-        touch: trafficTouch(url, page._referrer, url.host),
-      }).profile;
-    }
+    if (page) profile = countPageView(null, clock());
   };
 
   const api: Tailor = {
@@ -459,7 +455,6 @@ export function createTailor(options: TailorOptions): Tailor {
       () => {
         pageViewRun().catch((e) => report(`page failed: ${(e as Error)?.message || e}`, 'page'));
       },
-      undefined,
     ),
     track: guard(
       'track',
@@ -475,12 +470,7 @@ export function createTailor(options: TailorOptions): Tailor {
         for (const [k, s] of Object.entries(profile.sticky)) held[k] = s.v;
         for (const a of assignments.values()) held[a.experience] = a.variant;
         const event: ConversionEvent = {
-          type: 'conversion',
-          id: randomId(),
-          ts: clock(),
-          visitor: id,
-          session: sessionId(),
-          path: page._url.pathname,
+          ...eventBase('conversion'),
           goal,
           ...(value === undefined ? {} : { value }),
           assignments: held,
@@ -490,7 +480,6 @@ export function createTailor(options: TailorOptions): Tailor {
         events._emit('conversion', event);
         decide();
       },
-      undefined,
     ),
     identify: guard(
       'identify',
@@ -498,7 +487,6 @@ export function createTailor(options: TailorOptions): Tailor {
         identity.push([userId, traits]);
         if (!pending) applyIdentity(), decide();
       },
-      undefined,
     ),
     set: guard(
       'set',
@@ -507,7 +495,6 @@ export function createTailor(options: TailorOptions): Tailor {
         siteData = { ...siteData, ...data };
         decide();
       },
-      undefined,
     ),
     consent: guard(
       'consent',
@@ -523,11 +510,10 @@ export function createTailor(options: TailorOptions): Tailor {
         if (state === 'granted') transport?._flush();
         decide();
       },
-      undefined,
     ),
     segments: () => current.slice(),
     variant: (experienceId) => assignments.get(experienceId)?.variant ?? null,
-    context: guard('context', () => JSON.parse(JSON.stringify(ctx)) as Context, null as unknown as Context),
+    context: guard('context', () => JSON.parse(JSON.stringify(ctx)) as Context),
     on: (event, handler) => {
       if (typeof handler !== 'function') {
         report(`on("${String(event)}") needs a function`, 'on');
@@ -543,7 +529,7 @@ export function createTailor(options: TailorOptions): Tailor {
         }
       return off;
     },
-    forget: guard('forget', forget, undefined),
+    forget: guard('forget', forget),
     destroy: guard(
       'destroy',
       () => {
@@ -556,7 +542,6 @@ export function createTailor(options: TailorOptions): Tailor {
         behavior._stop();
         events._clear();
       },
-      undefined,
     ),
   };
   consentOf.set(api, () => consent);
