@@ -3,7 +3,7 @@
  * variants, layers, sticky assignments, forced variants, and the consent rule of §9. Pure: no
  * DOM, storage or clock.
  */
-import type { Action, Experience } from '../manifest/types';
+import type { Action, Experience, Variant } from '../manifest/types';
 import type { StickyAssignment } from '../storage/profile';
 import { bucket } from './bucket';
 
@@ -47,20 +47,23 @@ export const anonymous = (e: Experience) =>
 export const outsideTraffic = (e: Experience, u: string) =>
   bucket(`${e.salt || e.id}.traffic.${u}`) >= (e.traffic ?? 100) / 100;
 
+/** A variant's weight: `weight`, default 1, never below 0. */
+const weightOf = (v: Variant) => Math.max(0, v.weight ?? 1);
+
 function pickVariant(e: Experience, u: string, salt: string): string | null {
-  const weights = e.variants.map((v) => Math.max(0, v.weight ?? 1));
-  const total = weights.reduce((a, b) => a + b, 0);
+  const total = e.variants.reduce((sum, v) => sum + weightOf(v), 0);
   if (!(total > 0)) return null;
   const b = bucket(`${salt}.${u}`) * total;
   let sum = 0;
-  for (let i = 0; i < weights.length; i++) {
-    sum += weights[i]!;
-    if (b < sum) return e.variants[i]!.id;
+  for (const v of e.variants) {
+    sum += weightOf(v);
+    if (b < sum) return v.id;
   }
   return null;
 }
 
-const actionsOf = (e: Experience, variant: string) => e.variants.find((v) => v.id === variant)?.actions || [];
+const variantOf = (e: Experience, id: string) => e.variants.find((v) => v.id === id);
+const actionsOf = (e: Experience, variant: string) => variantOf(e, variant)?.actions || [];
 
 export function assignVariants(input: AssignInput): {
   assignments: Assignment[];
@@ -78,10 +81,7 @@ export function assignVariants(input: AssignInput): {
   for (const [e] of ordered) {
     const forcedVariant = forced?.[e.id];
     // `exp:holdout` forces the experience holdout (QA of what held-out visitors see).
-    if (
-      forcedVariant &&
-      (e.variants.some((v) => v.id === forcedVariant) || (forcedVariant === 'holdout' && e.holdout))
-    ) {
+    if (forcedVariant && (variantOf(e, forcedVariant) || (forcedVariant === 'holdout' && e.holdout))) {
       assignments.push({
         experience: e.id,
         variant: forcedVariant,
@@ -94,24 +94,21 @@ export function assignVariants(input: AssignInput): {
     const u = input.unitOf(e);
     if (u === null) continue;
     const salt = e.salt || e.id;
+    const kept = sticky[e.id];
     if (!consentGranted) {
       if (!anonymous(e) || input.holdoutPercent > 0) continue;
     } else if (bucket(`holdout.${u}`) < input.holdoutPercent / 100) {
       // Kept with the sticky assignments so conversions on other pages carry it (SPEC §10).
       if (e.layer) layersTaken.add(e.layer);
-      if (sticky[e.id]?.v !== 'global-holdout')
-        sticky = { ...sticky, [e.id]: { v: 'global-holdout', s: salt } };
+      if (kept?.v !== 'global-holdout') sticky = { ...sticky, [e.id]: { v: 'global-holdout', s: salt } };
       assignments.push({ experience: e.id, variant: 'global-holdout', actions: [] });
       continue;
     }
     if (outsideTraffic(e, u)) continue;
     if (e.layer) layersTaken.add(e.layer);
 
-    const kept = sticky[e.id];
     let variant: string | null =
-      kept && kept.s === salt && (kept.v === 'holdout' || e.variants.some((v) => v.id === kept.v))
-        ? kept.v
-        : null;
+      kept && kept.s === salt && (kept.v === 'holdout' || variantOf(e, kept.v)) ? kept.v : null;
     if (variant === null) {
       variant =
         e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100 ? 'holdout' : pickVariant(e, u, salt);

@@ -22,9 +22,7 @@ export function inSchedule(schedule: Schedule | undefined, now: Date): boolean {
   if (schedule.end && t >= Date.parse(schedule.end)) return false;
   if (schedule.weekdays && !schedule.weekdays.includes(now.getDay())) return false;
   const [from, to] = schedule.hours || [];
-  if (from !== undefined && to !== undefined) {
-    const h = now.getHours();
-    return from <= to ? h >= from && h < to : h >= from || h < to;
-  }
-  return true;
+  if (from === undefined || to === undefined) return true;
+  const h = now.getHours();
+  return from <= to ? h >= from && h < to : h >= from || h < to;
 }

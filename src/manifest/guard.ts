@@ -14,45 +14,43 @@
 import type { Manifest, ManifestProblem, ValidationResult } from './types';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+/** A variant the runtime can use: an object with a string `id` and, if any, a list of action objects. */
+const isVariant = (x: unknown) =>
+  isObj(x) &&
+  typeof x.id === 'string' &&
+  (x.actions === undefined || (Array.isArray(x.actions) && x.actions.every(isObj)));
 
 export function validateManifest(json: unknown): ValidationResult {
   const problems: ManifestProblem[] = [];
-  const fail = (path: string, message: string): ValidationResult => ({
-    manifest: null,
-    problems: [{ path, message, severity: 'error' }],
-  });
+  const report = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
+  /** Refuses the whole manifest with this one problem. */
+  const fail = (path: string, message: string): ValidationResult => {
+    report(path, message);
+    return { manifest: null, problems };
+  };
   if (!isObj(json)) return fail('', 'the manifest must be a JSON object');
   if (json.version !== 1) return fail('version', `version ${JSON.stringify(json.version)} is not supported`);
   if (typeof json.site !== 'string' || !json.site) return fail('site', '"site" is required');
   const ids = new Set<unknown>();
   const experiences = (Array.isArray(json.experiences) ? json.experiences : []).filter((e: unknown, i) => {
-    const v = isObj(e) && Array.isArray(e.variants) ? e.variants : [];
-    const why = !isObj(e)
-      ? 'is not an object'
-      : typeof e.id !== 'string' || !/^[a-z0-9_-]+$/.test(e.id) || ids.has(e.id)
-        ? `has a missing, invalid or repeated id ${JSON.stringify(e.id)}`
-        : !v.length ||
-            !v.every(
-              (x: unknown) =>
-                isObj(x) &&
-                typeof x.id === 'string' &&
-                (x.actions === undefined || (Array.isArray(x.actions) && x.actions.every(isObj))),
-            )
-          ? 'needs "variants": a list of objects with an "id" and a list of "actions"'
-          : '';
-    if (isObj(e)) ids.add(e.id);
-    if (why)
-      problems.push({
-        path: `experiences[${i}]`,
-        message: `the experience ${why}; it is dropped`,
-        severity: 'error',
-      });
+    let why = 'is not an object';
+    if (isObj(e)) {
+      const { id, variants } = e;
+      why =
+        typeof id !== 'string' || !/^[a-z0-9_-]+$/.test(id) || ids.has(id)
+          ? `has a missing, invalid or repeated id ${JSON.stringify(id)}`
+          : Array.isArray(variants) && variants.length && variants.every(isVariant)
+            ? ''
+            : 'needs "variants": a list of objects with an "id" and a list of "actions"';
+      ids.add(id);
+    }
+    if (why) report(`experiences[${i}]`, `the experience ${why}; it is dropped`);
     return !why;
   });
   const manifest = { ...json, experiences } as unknown as Manifest;
   for (const k of ['segments', 'goals', 'scores', 'remote', 'categories'] as const) {
     if (manifest[k] !== undefined && !isObj(manifest[k])) {
-      problems.push({ path: k, message: `"${k}" must be an object; it is ignored`, severity: 'error' });
+      report(k, `"${k}" must be an object; it is ignored`);
       delete manifest[k];
     }
   }

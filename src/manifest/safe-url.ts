@@ -14,9 +14,9 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/;
 export function isSafeUrl(url: string): boolean {
   let s = String(url);
   for (let i = 0; i < 3; i++) {
-    let next = s.replace(/&#x([0-9a-f]+);?/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
-    next = next
-      .replace(/&#(\d+);?/g, (_, d) => String.fromCharCode(+d))
+    const next = s
+      .replace(/&#x([\da-f]+);?/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+      .replace(/&#(\d+);?/g, (_, decimal) => String.fromCharCode(+decimal))
       .replace(/&colon;?/gi, ':')
       .replace(/&(tab|newline);/gi, '')
       // Per run of escapes: one stray `%` elsewhere must not stop the decoding.
@@ -30,8 +30,7 @@ export function isSafeUrl(url: string): boolean {
     if (next === s) break;
     s = next;
   }
-  s = s
-    .replace(/[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/g, '')
-    .toLowerCase();
+  // C0 controls, space, DEL, C1 controls and every Unicode space (`\s`), zero-widths included.
+  s = s.replace(/[\0-\x20\x7f-\xa0\u2000-\u200f\s]/g, '').toLowerCase();
   return !SCHEME.test(s) || ALLOWED.test(s);
 }

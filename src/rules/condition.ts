@@ -16,8 +16,9 @@ import { paddedVersion } from './version';
 /** A compiled condition. `segments` are the names the visitor is in (for `$segment`). */
 export type Predicate = (context: unknown, segments?: ReadonlySet<string> | readonly string[]) => boolean;
 type Test = (value: unknown) => boolean;
+/** Reports a problem found while compiling (the message names what is wrong and where). */
+type Report = (message: string) => void;
 
-const TRUE = () => true;
 const FALSE = () => false;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
@@ -33,162 +34,130 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b))
     return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) {
-    if (
-      !Object.hasOwn(b, k) ||
-      !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every(
+      (k) =>
+        Object.hasOwn(b, k) &&
+        deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
     )
-      return false;
-  }
-  return true;
+  );
 }
 
-interface Compiler {
-  _error(message: string): void;
+/** True when every one of `tests` is (also when there are none). */
+function allOf(tests: Predicate[]): Predicate {
+  return tests.length === 1
+    ? tests[0]!
+    : (x, s) => {
+        for (const t of tests) if (!t(x, s)) return false;
+        return true;
+      };
 }
 
-/** `actual` (scalar or array) intersects `expected` (array), optionally case-insensitive. */
-function inTest(expected: unknown, ci: boolean): Test {
+/**
+ * `$eq` … `$lte` use JavaScript's own comparison, coercion included (GrowthBook semantics);
+ * `$veq` … `$vlte` are the same comparisons over padded version strings.
+ */
+const COMPARISONS: Record<string, <T>(actual: T, expected: T) => boolean> = {
+  $eq: (a, e) => a === e,
+  $ne: (a, e) => a !== e,
+  $gt: (a, e) => a > e,
+  $gte: (a, e) => a >= e,
+  $lt: (a, e) => a < e,
+  $lte: (a, e) => a <= e,
+};
+
+/**
+ * `actual` (scalar or array) intersects `expected` (array), optionally case-insensitive;
+ * `negate` for `$nin`. Never true when `expected` is not an array.
+ */
+function inTest(expected: unknown, ci: boolean, negate: boolean): Test {
   if (!Array.isArray(expected)) return FALSE;
-  const list = ci ? expected.map(lower) : expected;
-  const set = new Set(list);
+  const set = new Set(ci ? expected.map(lower) : expected);
   const has = (v: unknown) => set.has(ci ? lower(v) : v);
-  return (v) => (Array.isArray(v) ? v.some(has) : has(v));
+  return (v) => (Array.isArray(v) ? v.some(has) : has(v)) !== negate;
 }
 
-// GrowthBook semantics: JavaScript's own comparison, coercion included.
-function compare(op: string, e: unknown): Test {
-  const x = e as number;
-  return op === '$gt'
-    ? (v) => (v as number) > x
-    : op === '$gte'
-      ? (v) => (v as number) >= x
-      : op === '$lt'
-        ? (v) => (v as number) < x
-        : (v) => (v as number) <= x;
-}
-
-function versionTest(op: string, expected: unknown): Test {
-  const e = paddedVersion(expected);
-  const cmp: Record<string, (a: string) => boolean> = {
-    $veq: (a) => a === e,
-    $vne: (a) => a !== e,
-    $vgt: (a) => a > e,
-    $vgte: (a) => a >= e,
-    $vlt: (a) => a < e,
-    $vlte: (a) => a <= e,
-  };
-  const f = cmp[op]!;
-  return (v) => f(paddedVersion(v));
-}
-
-function regexTest(expected: unknown, flags: string, c: Compiler, at: string): Test {
+function regexTest(expected: unknown, flags: string, report: Report, at: string): Test {
   try {
     const re = new RegExp(String(expected), flags);
     return (v) => (typeof v === 'string' || typeof v === 'number') && re.test(`${v}`);
   } catch {
-    c._error(`invalid regular expression ${JSON.stringify(expected)} at ${at}`);
+    report(`invalid regular expression ${JSON.stringify(expected)} at ${at}`);
     return FALSE;
   }
 }
 
-function compileOperator(op: string, expected: unknown, c: Compiler, at: string): Test {
+const unknownOperator = (op: string, at: string, report: Report) => {
+  report(`unknown operator "${op}" at ${at}`);
+  return FALSE;
+};
+
+function compileOperator(op: string, expected: unknown, report: Report, at: string): Test {
+  const compare = COMPARISONS[op];
+  if (compare) return (v) => compare(v, expected);
+  if (op[1] === 'v') {
+    const compareVersions = COMPARISONS[`$${op.slice(2)}`];
+    if (compareVersions) {
+      const e = paddedVersion(expected);
+      return (v) => compareVersions(paddedVersion(v), e);
+    }
+  }
+  // The `…i` variants ($ini, $nini, $regexi, $alli) are case-insensitive.
+  const ci = op.endsWith('i');
   switch (op) {
-    case '$eq':
-      return (v) => v === expected;
-    case '$ne':
-      return (v) => v !== expected;
-    case '$gt':
-    case '$gte':
-    case '$lt':
-    case '$lte':
-      return compare(op, expected);
-    case '$veq':
-    case '$vne':
-    case '$vgt':
-    case '$vgte':
-    case '$vlt':
-    case '$vlte':
-      return versionTest(op, expected);
     case '$in':
-    case '$ini': {
-      const t = inTest(expected, op === '$ini');
-      return t;
-    }
+    case '$ini':
     case '$nin':
-    case '$nini': {
-      if (!Array.isArray(expected)) return FALSE;
-      const t = inTest(expected, op === '$nini');
-      return (v) => !t(v);
-    }
+    case '$nini':
+      return inTest(expected, ci, op[1] === 'n');
     case '$exists':
-      return expected ? (v) => v != null : (v) => v == null;
+      return (v) => (v != null) === !!expected;
     case '$type':
       return (v) => typeOf(v) === expected;
     case '$regex':
     case '$regexi':
-      return regexTest(expected, op === '$regexi' ? 'i' : '', c, at);
+      return regexTest(expected, ci ? 'i' : '', report, at);
     case '$not': {
-      const t = compileValue(expected, c, at);
+      const t = compileValue(expected, report, at);
       return (v) => !t(v);
     }
     case '$size': {
-      const t = compileValue(expected, c, at);
+      const t = compileValue(expected, report, at);
       return (v) => Array.isArray(v) && t(v.length);
     }
     case '$elemMatch': {
-      const t: Test = isOperatorObject(expected)
-        ? compileValue(expected, c, at)
-        : (
-            (p: Predicate) => (v: unknown) =>
-              p(v)
-          )(compileNode(expected, c, at));
-      return (v) => Array.isArray(v) && v.some(t);
+      const t = (isOperatorObject(expected) ? compileValue : compileNode)(expected, report, at);
+      // One argument only: a sub-condition sees no segments (nor the element's index).
+      return (v) => Array.isArray(v) && v.some((x) => t(x));
     }
     case '$all':
     case '$alli': {
       if (!Array.isArray(expected)) return FALSE;
-      const ci = op === '$alli';
       const tests = expected.map((e) =>
-        ci ? (v: unknown) => lower(v) === lower(e) : compileValue(e, c, at),
+        ci ? (v: unknown) => lower(v) === lower(e) : compileValue(e, report, at),
       );
       return (v) => Array.isArray(v) && tests.every((t) => v.some(t));
     }
-    default:
-      c._error(`unknown operator "${op}" at ${at}`);
-      return FALSE;
   }
+  return unknownOperator(op, at, report);
 }
 
 /** A condition value: an operator object, or a bare value compared by deep equality. */
-function compileValue(expected: unknown, c: Compiler, at: string): Test {
-  if (!isOperatorObject(expected)) {
-    return expected !== null && typeof expected === 'object'
-      ? (v) => deepEqual(v, expected)
-      : (v) => v === expected;
-  }
-  const tests = Object.keys(expected).map((op) => compileOperator(op, expected[op], c, at));
-  return tests.length === 1 ? tests[0]! : (v) => tests.every((t) => t(v));
+function compileValue(expected: unknown, report: Report, at: string): Test {
+  return isOperatorObject(expected)
+    ? allOf(Object.keys(expected).map((op) => compileOperator(op, expected[op], report, at)))
+    : (v) => deepEqual(v, expected);
 }
 
 const inSegments = (segments: ReadonlySet<string> | readonly string[] | undefined, name: unknown) =>
   !!segments &&
   (Array.isArray(segments) ? segments.includes(name) : (segments as ReadonlySet<unknown>).has(name));
 
-function compileList(list: unknown, c: Compiler, at: string): Predicate[] | null {
-  if (!Array.isArray(list)) {
-    c._error(`${at} must be an array of conditions`);
-    return null;
-  }
-  return list.map((x, i) => compileNode(x, c, `${at}[${i}]`));
-}
-
-function compileNode(condition: unknown, c: Compiler, at: string): Predicate {
+function compileNode(condition: unknown, report: Report, at: string): Predicate {
   if (!isObject(condition)) {
-    c._error(`a condition must be an object at ${at}`);
+    report(`a condition must be an object at ${at}`);
     return FALSE;
   }
   const parts: Predicate[] = [];
@@ -196,32 +165,29 @@ function compileNode(condition: unknown, c: Compiler, at: string): Predicate {
     const v = condition[key];
     const where = at ? `${at}.${key}` : key;
     if (key === '$and' || key === '$or' || key === '$nor') {
-      const list = compileList(v, c, where);
-      if (!list) return FALSE;
-      if (key === '$and') parts.push((x, s) => list.every((p) => p(x, s)));
-      else if (key === '$or') parts.push((x, s) => !list.length || list.some((p) => p(x, s)));
-      else parts.push((x, s) => !!list.length && !list.some((p) => p(x, s)));
+      if (!Array.isArray(v)) {
+        report(`${where} must be an array of conditions`);
+        return FALSE;
+      }
+      const list = v.map((x, i) => compileNode(x, report, `${where}[${i}]`));
+      // As in GrowthBook, an empty `$or` is true (and so an empty `$nor` false).
+      const or: Predicate = (x, s) => !list.length || list.some((p) => p(x, s));
+      parts.push(key === '$and' ? allOf(list) : key === '$or' ? or : (x, s) => !or(x, s));
     } else if (key === '$not') {
-      const p = compileNode(v, c, where);
+      const p = compileNode(v, report, where);
       parts.push((x, s) => !p(x, s));
     } else if (key === '$segment') {
       parts.push((_, s) => inSegments(s, v));
     } else if (key[0] === '$') {
-      c._error(`unknown operator "${key}" at ${where}`);
-      return FALSE;
+      return unknownOperator(key, where, report);
     } else {
       const get = compilePath(key);
-      const test = compileValue(v, c, where);
+      const test = compileValue(v, report, where);
       // A missing path reads as null, as in GrowthBook.
       parts.push((x) => test(get(x) ?? null));
     }
   }
-  if (!parts.length) return TRUE;
-  if (parts.length === 1) return parts[0]!;
-  return (x, s) => {
-    for (const p of parts) if (!p(x, s)) return false;
-    return true;
-  };
+  return allOf(parts);
 }
 
 /**
@@ -234,11 +200,9 @@ export function compileCondition(condition: unknown, onError?: (message: string)
   try {
     const p = compileNode(
       condition,
-      {
-        _error: (m) => {
-          broken = true;
-          onError?.(m);
-        },
+      (m) => {
+        broken = true;
+        onError?.(m);
       },
       '',
     );

@@ -18,8 +18,7 @@ export function journeyStage(config: JourneyConfig | undefined, v: JourneyInput)
   const purchases = v.conversions[c.purchaseGoal ?? 'purchase'] || 0;
   const tier = v.traits.loyaltyTier;
   if (purchases > 0 && (v.daysSinceLastVisit ?? 0) > (c.lapsedDays ?? 60)) return 'lapsed';
-  if (purchases >= (c.loyalPurchases ?? 3) || (tier !== undefined && tier !== null && tier !== ''))
-    return 'loyal';
+  if (purchases >= (c.loyalPurchases ?? 3) || (tier != null && tier !== '')) return 'loyal';
   if (purchases > 0) return 'customer';
   if (v.pageviews >= (c.engagedPageviews ?? 3) || v.visits >= 2) return 'engaged';
   return 'new';

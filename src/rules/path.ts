@@ -2,14 +2,12 @@
  * Dotted-path lookup over own properties only: `__proto__`, `constructor` and inherited
  * members are never reached, so a condition or template cannot walk into prototypes.
  */
-const own = Object.prototype.hasOwnProperty;
-
 export function compilePath(path: string): (obj: unknown) => unknown {
   const parts = String(path).split('.');
   return (obj) => {
     let v: unknown = obj;
     for (const p of parts) {
-      if (v === null || typeof v !== 'object' || !own.call(v, p)) return undefined;
+      if (!v || typeof v !== 'object' || !Object.hasOwn(v, p)) return undefined;
       v = (v as Record<string, unknown>)[p];
     }
     return v;

@@ -12,7 +12,7 @@ export function computeScores(models: Manifest['scores'], context: unknown): Rec
     let z = Number(m.bias) || 0;
     for (const path in m.weights) {
       const v = getPath(context, path);
-      const x = typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'boolean' ? +v : 0;
+      const x = Number.isFinite(v) ? (v as number) : typeof v === 'boolean' ? +v : 0;
       z += (Number(m.weights[path]) || 0) * x;
     }
     out[name] = 1 / (1 + Math.exp(-z));

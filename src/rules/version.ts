@@ -8,5 +8,5 @@ export function paddedVersion(input: unknown): string {
   s = s.replace(/(^v|\+.*$)/g, '');
   const parts = s.split(/[-.]/);
   if (parts.length === 3) parts.push('~');
-  return parts.map((p) => (/^\d+$/.test(p) ? p.padStart(5, ' ') : p)).join('-');
+  return parts.map((p) => (/^\d+$/.test(p) ? p.padStart(5) : p)).join('-');
 }
