@@ -30,11 +30,10 @@ export function createBehavior(clock: () => number): Behavior {
     deepest = Math.max(deepest, depth);
     return deepest;
   };
-  const onScroll = () => measure();
   const listen = () => {
     if (win && !listening) {
       listening = true;
-      win.addEventListener('scroll', onScroll, { passive: true });
+      win.addEventListener('scroll', measure, { passive: true });
     }
   };
   const values = {
@@ -54,7 +53,7 @@ export function createBehavior(clock: () => number): Behavior {
     },
     _depth: measure,
     _stop() {
-      win?.removeEventListener('scroll', onScroll);
+      win?.removeEventListener('scroll', measure);
       listening = false;
     },
   };

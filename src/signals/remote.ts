@@ -37,17 +37,17 @@ export async function fetchRemote(
     const hit = JSON.parse(cache.get(key) || 'null');
     if (hit && hit.url === url && deps.now - hit.at < (source.ttlSeconds ?? 1800) * 1000) return hit.value;
   } catch {}
-  const ctrl = typeof AbortController === 'undefined' ? null : new AbortController();
+  const ctrl = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        ctrl?.abort();
+        ctrl.abort();
         reject(new Error('timeout'));
       }, source.timeoutMs ?? 400);
     });
     const res = await Promise.race([
-      fetch(url, { signal: ctrl?.signal, credentials: 'same-origin' }),
+      fetch(url, { signal: ctrl.signal, credentials: 'same-origin' }),
       timeout,
     ]);
     if (!res.ok) return null;

@@ -5,11 +5,12 @@ const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 /** Local time signals of the visitor (SPEC §4). */
 export function timeSignals(now: Date): Context['time'] {
   const weekday = now.getDay();
+  const month = now.getMonth() + 1;
   return {
     hour: now.getHours(),
     weekday,
     isWeekend: weekday === 0 || weekday === 6,
-    date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
-    month: now.getMonth() + 1,
+    date: `${now.getFullYear()}-${pad(month)}-${pad(now.getDate())}`,
+    month,
   };
 }

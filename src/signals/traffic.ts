@@ -17,54 +17,61 @@ const CLICK_IDS: [string, string, string][] = [
   ['twclid', 'x', 'paid-social'],
 ];
 
-// Host patterns → [source, medium]. Webmail comes before search so mail.google.com is email.
-// Each entry matches the host or any subdomain of it; `google.*` covers the country domains.
-const REFERRERS: [RegExp, string, string][] = [
-  [/^(mail\.google\.|com\.google\.android\.gm$)/, 'gmail', 'email'], // + the Android Gmail app
-  [/^(outlook\.(live|office|office365)\.com|mail\.live\.com)$/, 'outlook', 'email'],
-  [/^mail\.yahoo\./, 'yahoo-mail', 'email'],
-  [/^mail\.aol\./, 'aol-mail', 'email'],
-  [/^(mail\.)?proton(mail)?\.(me|com)$/, 'proton-mail', 'email'],
-  [/^(mail\.yandex|e\.mail\.ru|mail\.zoho|webmail\.|mail\.gmx|navigator\.gmx|web\.de$)/, 'webmail', 'email'],
-  [/(^|\.)google\.[a-z.]+$/, 'google', 'organic'],
-  [/(^|\.)bing\.com$/, 'bing', 'organic'],
-  [/(^|\.)search\.yahoo\.|(^|\.)yahoo\.[a-z.]+$/, 'yahoo', 'organic'],
-  [/(^|\.)duckduckgo\.com$/, 'duckduckgo', 'organic'],
-  [/(^|\.)baidu\.com$/, 'baidu', 'organic'],
-  [/(^|\.)sogou\.com$/, 'sogou', 'organic'],
-  [/(^|\.)so\.com$/, '360', 'organic'],
-  [/(^|\.)yandex\.[a-z.]+$|(^|\.)ya\.ru$/, 'yandex', 'organic'],
-  [/(^|\.)ecosia\.org$/, 'ecosia', 'organic'],
-  [/(^|\.)naver\.com$/, 'naver', 'organic'],
-  [/(^|\.)seznam\.cz$/, 'seznam', 'organic'],
-  [/(^|\.)qwant\.com$/, 'qwant', 'organic'],
-  [/(^|\.)startpage\.com$/, 'startpage', 'organic'],
-  [/^search\.brave\.com$/, 'brave', 'organic'],
-  [/(^|\.)ask\.com$/, 'ask', 'organic'],
-  [/(^|\.)aol\.[a-z.]+$/, 'aol', 'organic'],
-  [/(^|\.)(facebook\.com|fb\.com|fb\.me|messenger\.com)$/, 'facebook', 'social'],
-  [/(^|\.)instagram\.com$/, 'instagram', 'social'],
-  [/^(t\.co|(.+\.)?twitter\.com|(.+\.)?x\.com)$/, 'x', 'social'],
-  [/(^|\.)(linkedin\.com|lnkd\.in)$/, 'linkedin', 'social'],
-  [/(^|\.)pinterest\.[a-z.]+$|^pin\.it$/, 'pinterest', 'social'],
-  [/(^|\.)reddit\.com$|^redd\.it$/, 'reddit', 'social'],
-  [/(^|\.)(youtube\.com|youtu\.be)$/, 'youtube', 'social'],
-  [/(^|\.)tiktok\.com$/, 'tiktok', 'social'],
-  [/(^|\.)snapchat\.com$/, 'snapchat', 'social'],
-  [/(^|\.)whatsapp\.com$|^wa\.me$/, 'whatsapp', 'social'],
-  [/(^|\.)(telegram\.org|t\.me)$/, 'telegram', 'social'],
-  [/(^|\.)(vk\.com|ok\.ru)$/, 'vk', 'social'],
-  [/(^|\.)quora\.com$/, 'quora', 'social'],
-  [/(^|\.)threads\.(net|com)$/, 'threads', 'social'],
-  [/(^|\.)(bsky\.app|mastodon\.social)$/, 'bluesky-mastodon', 'social'],
-];
+// Host patterns → source, by medium (tried in this order; the first match wins). Webmail comes
+// before search so mail.google.com is email. Each entry matches the host or any subdomain of
+// it; `google.*` covers the country domains.
+const REFERRERS: Record<string, [RegExp, string][]> = {
+  email: [
+    [/^(mail\.google\.|com\.google\.android\.gm$)/, 'gmail'], // + the Android Gmail app
+    [/^(outlook\.(live|office|office365)\.com|mail\.live\.com)$/, 'outlook'],
+    [/^mail\.yahoo\./, 'yahoo-mail'],
+    [/^mail\.aol\./, 'aol-mail'],
+    [/^(mail\.)?proton(mail)?\.(me|com)$/, 'proton-mail'],
+    [/^(mail\.yandex|e\.mail\.ru|mail\.zoho|webmail\.|mail\.gmx|navigator\.gmx|web\.de$)/, 'webmail'],
+  ],
+  organic: [
+    [/(^|\.)google\.[a-z.]+$/, 'google'],
+    [/(^|\.)bing\.com$/, 'bing'],
+    [/(^|\.)search\.yahoo\.|(^|\.)yahoo\.[a-z.]+$/, 'yahoo'],
+    [/(^|\.)duckduckgo\.com$/, 'duckduckgo'],
+    [/(^|\.)baidu\.com$/, 'baidu'],
+    [/(^|\.)sogou\.com$/, 'sogou'],
+    [/(^|\.)so\.com$/, '360'],
+    [/(^|\.)yandex\.[a-z.]+$|(^|\.)ya\.ru$/, 'yandex'],
+    [/(^|\.)ecosia\.org$/, 'ecosia'],
+    [/(^|\.)naver\.com$/, 'naver'],
+    [/(^|\.)seznam\.cz$/, 'seznam'],
+    [/(^|\.)qwant\.com$/, 'qwant'],
+    [/(^|\.)startpage\.com$/, 'startpage'],
+    [/^search\.brave\.com$/, 'brave'],
+    [/(^|\.)ask\.com$/, 'ask'],
+    [/(^|\.)aol\.[a-z.]+$/, 'aol'],
+  ],
+  social: [
+    [/(^|\.)(facebook\.com|fb\.com|fb\.me|messenger\.com)$/, 'facebook'],
+    [/(^|\.)instagram\.com$/, 'instagram'],
+    [/^(t\.co|(.+\.)?twitter\.com|(.+\.)?x\.com)$/, 'x'],
+    [/(^|\.)(linkedin\.com|lnkd\.in)$/, 'linkedin'],
+    [/(^|\.)pinterest\.[a-z.]+$|^pin\.it$/, 'pinterest'],
+    [/(^|\.)reddit\.com$|^redd\.it$/, 'reddit'],
+    [/(^|\.)(youtube\.com|youtu\.be)$/, 'youtube'],
+    [/(^|\.)tiktok\.com$/, 'tiktok'],
+    [/(^|\.)snapchat\.com$/, 'snapchat'],
+    [/(^|\.)whatsapp\.com$|^wa\.me$/, 'whatsapp'],
+    [/(^|\.)(telegram\.org|t\.me)$/, 'telegram'],
+    [/(^|\.)(vk\.com|ok\.ru)$/, 'vk'],
+    [/(^|\.)quora\.com$/, 'quora'],
+    [/(^|\.)threads\.(net|com)$/, 'threads'],
+    [/(^|\.)(bsky\.app|mastodon\.social)$/, 'bluesky-mastodon'],
+  ],
+};
 
 const touch = (
   source: string,
   medium: string,
   campaign: string | null = null,
-  term = null,
-  content = null,
+  term: string | null = null,
+  content: string | null = null,
 ): TrafficTouch => ({
   source,
   medium,
@@ -83,15 +90,10 @@ export function trafficTouch(url: URL | string, referrer: string | null, ownHost
   }
   const p = (k: string) => q.get(k) || null;
   const source = p('utm_source');
-  if (source || p('utm_medium') || p('utm_campaign')) {
-    return {
-      source: source || '(not set)',
-      medium: p('utm_medium') || '(not set)',
-      campaign: p('utm_campaign'),
-      term: p('utm_term'),
-      content: p('utm_content'),
-    };
-  }
+  const medium = p('utm_medium');
+  const campaign = p('utm_campaign');
+  if (source || medium || campaign)
+    return touch(source || '(not set)', medium || '(not set)', campaign, p('utm_term'), p('utm_content'));
   for (const [id, s, m] of CLICK_IDS) if (q.has(id)) return touch(s, m);
   // Hosts without `www.`: example.com and www.example.com are the same site.
   const bare = (h: string) => h.toLowerCase().replace(/^www\.|:\d+$/g, '');
@@ -100,7 +102,8 @@ export function trafficTouch(url: URL | string, referrer: string | null, ownHost
     host = referrer ? bare(new URL(referrer).hostname) : '';
   } catch {}
   if (!host || host === bare(ownHost)) return touch('direct', 'none');
-  for (const [re, s, m] of REFERRERS) if (re.test(host)) return touch(s, m);
+  for (const medium in REFERRERS)
+    for (const [re, source] of REFERRERS[medium]!) if (re.test(host)) return touch(source, medium);
   return touch(host, 'referral');
 }
 

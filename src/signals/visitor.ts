@@ -15,6 +15,7 @@ export function pageView(
   input: { now: number; path: string; touch: TrafficTouch },
 ): { profile: Profile; newSession: boolean } {
   const { now, path, touch } = input;
+  const freshSession = { start: now, pageviews: 1, landing: path, touch };
   if (!profile) {
     return {
       newSession: true,
@@ -25,7 +26,7 @@ export function pageView(
         prev: null,
         visits: 1,
         pageviews: 1,
-        session: { start: now, pageviews: 1, landing: path, touch },
+        session: freshSession,
         firstTouch: touch,
         conversions: {},
         userId: null,
@@ -41,7 +42,7 @@ export function pageView(
     last: now,
     pageviews: profile.pageviews + 1,
     session: newSession
-      ? { start: now, pageviews: 1, landing: path, touch }
+      ? freshSession
       : {
           ...profile.session,
           pageviews: profile.session.pageviews + 1,
@@ -57,6 +58,7 @@ export function pageView(
 
 /** The `visitor.*` and `session.*` parts of the context. */
 export function visitorContext(p: Profile, id: string, now: number): Pick<Context, 'visitor' | 'session'> {
+  const daysSince = (time: number) => Math.floor((now - time) / DAY);
   return {
     visitor: {
       id,
@@ -65,8 +67,8 @@ export function visitorContext(p: Profile, id: string, now: number): Pick<Contex
       isNew: p.visits === 1,
       visits: p.visits,
       pageviews: p.pageviews,
-      daysSinceFirstVisit: Math.floor((now - p.first) / DAY),
-      daysSinceLastVisit: p.prev === null ? null : Math.floor((now - p.prev) / DAY),
+      daysSinceFirstVisit: daysSince(p.first),
+      daysSinceLastVisit: p.prev === null ? null : daysSince(p.prev),
       conversions: { ...p.conversions },
     },
     session: {
