@@ -1,5 +1,5 @@
 import { isSafeUrl } from '../manifest/safe-url';
-import type { Action } from '../manifest/types';
+import type { Action, InsertAction } from '../manifest/types';
 import { htmlFragment, setHtml } from './html';
 import { fillTemplate } from './template';
 
@@ -23,12 +23,15 @@ export const refuse = (message: string): never => {
   throw new Error(message);
 };
 
-function swapChildren(el: Element, fill: (el: Element) => void, read: (el: Element) => string): Change {
+/** Replaces the element's content with `value`, as markup when `html`, else as text. */
+function setContent(el: Element, value: string, html?: boolean): Change {
   const before = [...el.childNodes];
-  fill(el);
-  const applied = read(el);
+  const read = () => (html ? el.innerHTML : el.textContent);
+  if (html) setHtml(el, value);
+  else el.textContent = value;
+  const applied = read();
   return {
-    _intact: () => read(el) === applied,
+    _intact: () => read() === applied,
     _revert: () => el.replaceChildren(...before),
   };
 }
@@ -57,20 +60,21 @@ function addClasses(el: Element, add: readonly string[] = [], remove: readonly s
   };
 }
 
-function setStyles(el: Element, styles: Record<string, string>, important = false): Change {
+function setStyles(el: Element, styles: Record<string, string>, priority = ''): Change {
   const style = (el as HTMLElement).style;
-  const before = Object.keys(styles).map(
-    (p) => [p, style.getPropertyValue(p), style.getPropertyPriority(p)] as const,
-  );
-  for (const p in styles) style.setProperty(p, String(styles[p]), important ? 'important' : '');
+  const props = Object.keys(styles);
+  const before = props.map((p) => [style.getPropertyValue(p), style.getPropertyPriority(p)]);
+  for (const p of props) style.setProperty(p, String(styles[p]), priority);
   // Compare with what the browser stored (`#FF0000` reads back as `rgb(255, 0, 0)`), or a
   // normalized value would look overwritten forever.
-  const applied = before.map(([p]) => style.getPropertyValue(p));
+  const applied = props.map((p) => style.getPropertyValue(p));
   return {
-    _intact: () => before.every(([p], i) => style.getPropertyValue(p) === applied[i]),
-    _revert: () => {
-      for (const [p, v, prio] of before) v ? style.setProperty(p, v, prio) : style.removeProperty(p);
-    },
+    _intact: () => props.every((p, i) => style.getPropertyValue(p) === applied[i]),
+    _revert: () =>
+      props.forEach((p, i) => {
+        const [value, prio] = before[i]!;
+        value ? style.setProperty(p, value, prio) : style.removeProperty(p);
+      }),
   };
 }
 
@@ -81,20 +85,21 @@ function safeUrl(template: string, context: unknown): string {
     : refuse(`the URL "${url}" is refused: only http, https, mailto, tel and relative URLs`);
 }
 
-function combine(changes: Change[]): Change {
+/** One change made of several (skipped parts are falsy); reverts them in reverse order. */
+function combine(parts: (Change | false | undefined)[]): Change {
+  const changes = parts.filter(Boolean) as Change[];
   return {
     _intact: () => changes.every((c) => c._intact()),
     _revert: () => {
-      for (const c of changes.slice().reverse()) c._revert();
+      for (const c of [...changes].reverse()) c._revert();
     },
   };
 }
 
-function insertHtml(el: Element, position: string, html: string): Change {
+function insertHtml(el: Element, position: InsertAction['position'], html: string): Change {
   const nodes = [...htmlFragment(html).childNodes];
-  const where = { before: 'before', after: 'after', prepend: 'prepend', append: 'append' }[position];
-  if (!where) refuse(`unknown insert position "${position}"`);
-  (el as unknown as Record<string, (...n: Node[]) => void>)[where!]!(...nodes);
+  if (!/^(before|after|prepend|append)$/.test(position)) refuse(`unknown insert position "${position}"`);
+  el[position](...nodes);
   return {
     _intact: () => nodes.every((n) => n.isConnected),
     _revert: () => {
@@ -105,32 +110,32 @@ function insertHtml(el: Element, position: string, html: string): Change {
 
 /** Reorders `items` children so higher `affinity[category]` comes first; stable. */
 function reorder(el: Element, itemSelector: string, key: string, affinity: Record<string, unknown>): Change {
-  const items = [...el.children].filter((c) => c.matches(itemSelector));
+  const items = () => [...el.children].filter((c) => c.matches(itemSelector));
   const score = (c: Element) => {
     const s = affinity[c.getAttribute(key) || ''];
     return typeof s === 'number' ? s : -1;
   };
-  const sorted = items.map((c, i) => [c, score(c), i] as const).sort((a, b) => b[1] - a[1] || a[2] - b[2]);
-  // Put the sorted items back into the slots the items occupied, so other children keep their place.
-  const slots = items.map((c) => {
-    const marker = document.createComment('');
-    el.insertBefore(marker, c);
-    return marker;
-  });
-  for (const [i, [c]] of sorted.entries()) slots[i]!.replaceWith(c);
-  const order = () => [...el.children].filter((c) => c.matches(itemSelector));
-  const applied = sorted.map(([c]) => c);
+  const original = items();
+  // `sort` is stable: items of equal score keep their order.
+  const sorted = [...original].sort((a, b) => score(b) - score(a));
+  /**
+   * Puts `to[i]` into the slot `from[i]` occupies (skipping items no longer in the list), so
+   * other children keep their place: mark every slot first, then fill the marks.
+   */
+  const move = (from: Element[], to: Element[]) => {
+    const marks = from.map((c) => {
+      const mark = document.createComment('');
+      if (c.parentNode === el) el.insertBefore(mark, c);
+      return mark;
+    });
+    marks.forEach((mark, i) => {
+      if (mark.parentNode) mark.replaceWith(to[i]!);
+    });
+  };
+  move(original, sorted);
   return {
-    _intact: () => order().every((c, i) => c === applied[i]),
-    _revert: () => {
-      // Mark the slots in their current (sorted) order, then put each original item back.
-      const marks = applied.map((c) => {
-        const m = document.createComment('');
-        if (c.parentNode === el) el.insertBefore(m, c);
-        return m;
-      });
-      for (const [i, m] of marks.entries()) if (m.parentNode) m.replaceWith(items[i]!);
-    },
+    _intact: () => items().every((c, i) => c === sorted[i]),
+    _revert: () => move(sorted, original),
   };
 }
 
@@ -140,22 +145,9 @@ function reorder(el: Element, itemSelector: string, key: string, affinity: Recor
  */
 export function applyToElement(el: Element, action: ElementAction, context: { affinity?: object }): Change {
   switch (action.type) {
-    case 'text': {
-      const text = fillTemplate(action.value, context, 'text');
-      return swapChildren(
-        el,
-        (e) => (e.textContent = text),
-        (e) => e.textContent || '',
-      );
-    }
-    case 'html': {
-      const html = fillTemplate(action.value, context, 'html');
-      return swapChildren(
-        el,
-        (e) => setHtml(e, html),
-        (e) => e.innerHTML,
-      );
-    }
+    case 'text':
+    case 'html':
+      return setContent(el, fillTemplate(action.value, context, action.type), action.type === 'html');
     case 'attr': {
       const name = String(action.name);
       if (/^on/i.test(name))
@@ -170,25 +162,15 @@ export function applyToElement(el: Element, action: ElementAction, context: { af
     case 'style':
       return setStyles(el, action.value);
     case 'hide':
-      return setStyles(el, { display: 'none' }, true);
+      return setStyles(el, { display: 'none' }, 'important');
     case 'insert':
       return insertHtml(el, action.position, fillTemplate(action.value, context, 'html'));
-    case 'cta': {
-      const changes: Change[] = [];
-      if (action.href !== undefined) changes.push(setAttr(el, 'href', safeUrl(action.href, context)));
-      if (action.text !== undefined) {
-        const text = fillTemplate(action.text, context, 'text');
-        changes.push(
-          swapChildren(
-            el,
-            (e) => (e.textContent = text),
-            (e) => e.textContent || '',
-          ),
-        );
-      }
-      if (action.add) changes.push(addClasses(el, action.add));
-      return combine(changes);
-    }
+    case 'cta':
+      return combine([
+        action.href !== undefined && setAttr(el, 'href', safeUrl(action.href, context)),
+        action.text !== undefined && setContent(el, fillTemplate(action.text, context, 'text')),
+        action.add && addClasses(el, action.add),
+      ]);
     case 'reorder':
       return reorder(el, action.items, action.key, (context.affinity || {}) as Record<string, unknown>);
     default:

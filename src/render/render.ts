@@ -4,7 +4,7 @@
  * everything it did. Reports refused or failed actions through `report`; never throws.
  */
 import type { Action, Experience } from '../manifest/types';
-import type { ElementAction } from './actions';
+import type { Change } from './actions';
 import { applyToElement } from './actions';
 import { fillTemplate } from './template';
 import { onTrigger } from './triggers';
@@ -18,8 +18,6 @@ export interface RenderEnv {
   _scrollDepth(): number;
   _report(message: string, path: string): void;
 }
-
-const PAGE_ACTIONS = /^(css|banner|overlay|redirect)$/;
 
 /** The selectors whose presence means a variant "would have rendered" (for control and holdouts). */
 function anchorSelector(experience: Experience): string | null {
@@ -48,66 +46,49 @@ export function renderExperience(
   const doc = env._win.document;
   const path = `experience "${experience.id}"`;
 
+  /** Watches `selector`: exposed at the first element changed, failures go to `fail`. */
+  const watch = (selector: string, change: (el: Element) => Change, fail: (message: string) => void) =>
+    reverts.push(env._watcher._add({ _selector: selector, _apply: change, _fail: fail, _applied: expose }));
+  /** A change that stays until reverted (widgets, control anchors). */
+  const fixed = (revert: () => void): Change => ({ _intact: () => true, _revert: revert });
+
   const apply = () => {
     if (!actions.length) {
       // Control, holdouts: exposed when the element the others change exists.
       const anchor = anchorSelector(experience);
       if (!anchor) return expose();
-      reverts.push(
-        env._watcher._add({
-          _selector: anchor,
-          _apply: () => ({ _intact: () => true, _revert: () => {} }),
-          _fail: () => {},
-          _applied: expose,
-        }),
+      watch(
+        anchor,
+        () => fixed(() => {}),
+        () => {},
       );
       return;
     }
     actions.forEach((action, i) => {
       const where = `${path} action ${i} (${action?.type})`;
+      const report = (message: string) => env._report(message, where);
       try {
         if (!action || typeof action !== 'object') throw new Error('is not an action');
-        if (PAGE_ACTIONS.test(action.type)) {
-          if (action.type === 'css') {
-            reverts.push(addStyle(doc, action.value));
-            expose();
-          } else if (action.type === 'banner' || action.type === 'overlay') {
-            const show = action.type === 'banner' ? showBanner : showOverlay;
-            // Widgets go into <body>: from a tag in <head>, they wait for it (before first paint).
-            reverts.push(
-              env._watcher._add({
-                _selector: 'body',
-                _apply: () => {
-                  const remove = show(
-                    doc,
-                    action as never,
-                    fillTemplate(action.value, context, 'html'),
-                    onDismiss,
-                  );
-                  return { _intact: () => true, _revert: remove };
-                },
-                _fail: (message) => env._report(message, where),
-                _applied: expose,
-              }),
-            );
-          }
-          // `redirect` is carried out by the runtime before anything renders.
-          return;
+        if (action.type === 'css') {
+          reverts.push(addStyle(doc, action.value));
+          expose();
+        } else if (action.type === 'banner' || action.type === 'overlay') {
+          const show = action.type === 'banner' ? showBanner : showOverlay;
+          // Widgets go into <body>: from a tag in <head>, they wait for it (before first paint).
+          watch(
+            'body',
+            () => fixed(show(doc, action as never, fillTemplate(action.value, context, 'html'), onDismiss)),
+            report,
+          );
+        } else if (action.type !== 'redirect') {
+          // An element action (`redirect` is carried out by the runtime before anything renders).
+          // Refused at once, not after the 10 s element wait: the tags' manifest guard lets
+          // actions without a selector through (an unknown type with one is refused on apply).
+          if (!action.selector) throw new Error('needs a "selector"');
+          watch(action.selector, (el) => applyToElement(el, action, context), report);
         }
-        const elementAction = action as ElementAction;
-        // Refused at once, not after the 10 s element wait: the tags' manifest guard lets
-        // actions without a selector through (an unknown type with one is refused on apply).
-        if (!elementAction.selector) throw new Error('needs a "selector"');
-        reverts.push(
-          env._watcher._add({
-            _selector: elementAction.selector,
-            _apply: (el) => applyToElement(el, elementAction, context),
-            _fail: (message) => env._report(message, where),
-            _applied: expose,
-          }),
-        );
       } catch (e) {
-        env._report((e as Error).message, where);
+        report((e as Error).message);
       }
     });
   };
@@ -180,21 +161,20 @@ export function createRenderer(
         settle = win.setTimeout(() => watcher._settle(), WAIT_MS);
       }
       const claimed = new Map<string, string>();
-      const ordered = items
-        .map((item, i) => [item, i] as const)
-        .sort((a, b) => (b[0]._experience.priority || 0) - (a[0]._experience.priority || 0) || a[1] - b[1]);
-      for (const [item] of ordered) {
+      // `sort` is stable: experiences of equal priority keep their order.
+      const ordered = [...items].sort(
+        (a, b) => (b._experience.priority || 0) - (a._experience.priority || 0),
+      );
+      for (const item of ordered) {
         const id = item._experience.id;
         const actions = item._actions.filter((a) => {
           const sel = a && 'selector' in a ? a.selector : null;
           if (!sel) return true;
-          const owner = claimed.get(sel);
-          if (owner && owner !== id) return false;
-          claimed.set(sel, id);
-          return true;
+          const owner = claimed.get(sel) || id;
+          claimed.set(sel, owner);
+          return owner === id;
         });
-        const raw = JSON.stringify(actions);
-        const sig = raw.includes('{{') ? fillTemplate(raw, context, 'text') : raw;
+        const sig = fillTemplate(JSON.stringify(actions), context, 'text');
         const kept = live.get(id);
         if (kept && kept._sig === sig) {
           if (newView && kept._exposed) hooks._exposed(item);

@@ -25,7 +25,8 @@ export function onTrigger(
   };
   switch (trigger?.on) {
     case 'delay': {
-      const t = win.setTimeout(once, Math.max(0, Number(trigger.value) || 0));
+      // The browser reads a negative or non-numeric delay as 0 (the HTML timer steps).
+      const t = win.setTimeout(once, trigger.value);
       cancel = () => win.clearTimeout(t);
       break;
     }

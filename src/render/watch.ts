@@ -44,19 +44,23 @@ export interface Watcher {
 
 export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTimeout): Watcher {
   const live = new Set<Live>();
-  // Every watch not reverted yet, including failed ones (no longer live): `_stop` reverts them all.
-  const all = new Set<Live>();
+  // The revert of every watch not reverted yet, including failed ones (no longer live): `_stop` runs them all.
+  const reverts = new Set<() => void>();
   let waiting = true;
   let scheduled = false;
   let observer: MutationObserver | null = null;
+
+  /** Ends a watch with a failure, once per watch however many elements match. */
+  const fail = (l: Live, message: string) => {
+    if (live.delete(l)) l._watch._fail(message);
+  };
 
   const applyTo = (l: Live, el: Element) => {
     try {
       l._changes.set(el, l._watch._apply(el));
       if (l._changes.size === 1) l._watch._applied?.(el);
     } catch (e) {
-      // Once per watch, however many elements match.
-      if (live.delete(l)) l._watch._fail((e as Error).message);
+      fail(l, (e as Error).message);
     }
   };
 
@@ -65,9 +69,7 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     try {
       found = doc.querySelectorAll(l._watch._selector);
     } catch {
-      l._watch._fail(`"${l._watch._selector}" is not a valid CSS selector`);
-      live.delete(l);
-      return;
+      return fail(l, `"${l._watch._selector}" is not a valid CSS selector`);
     }
     for (const el of found) if (live.has(l) && !l._changes.has(el)) applyTo(l, el);
   };
@@ -76,13 +78,11 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     for (const [el, change] of l._changes) {
       // A removed element was not overwritten: re-applying to it would only count towards the limit.
       if (!el.isConnected || change._intact()) continue;
-      if (++l._reapplied > MAX_REAPPLY) {
-        l._watch._fail(
+      if (++l._reapplied > MAX_REAPPLY)
+        return fail(
+          l,
           `stopped re-applying "${l._watch._selector}": the page overwrote it ${MAX_REAPPLY} times`,
         );
-        live.delete(l);
-        return;
-      }
       applyTo(l, el);
     }
   };
@@ -103,40 +103,34 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     }
   };
 
-  const connect = () => {
-    if (observer || typeof MutationObserver === 'undefined') return;
-    observer = new MutationObserver(onMutations);
-    observer.observe(doc.documentElement, {
-      childList: true,
-      subtree: true,
-      characterData: true,
-      attributes: true,
-    });
-  };
-
   return {
     _add(watch) {
       const l: Live = { _watch: watch, _changes: new Map(), _reapplied: 0 };
-      live.add(l);
-      all.add(l);
-      scan(l);
-      connect();
-      return () => {
+      const revert = () => {
         live.delete(l);
-        all.delete(l);
+        reverts.delete(revert);
         for (const c of l._changes.values()) c._revert();
         l._changes.clear();
       };
+      live.add(l);
+      reverts.add(revert);
+      scan(l);
+      if (!observer && typeof MutationObserver !== 'undefined') {
+        observer = new MutationObserver(onMutations);
+        observer.observe(doc.documentElement, {
+          childList: true,
+          subtree: true,
+          characterData: true,
+          attributes: true,
+        });
+      }
+      return revert;
     },
     _settle() {
       waiting = false;
       for (const l of live) {
-        if (!l._changes.size) {
-          l._watch._fail(
-            `no element matches "${l._watch._selector}" within ${WAIT_MS / 1000} s of the page view`,
-          );
-          live.delete(l);
-        }
+        if (!l._changes.size)
+          fail(l, `no element matches "${l._watch._selector}" within ${WAIT_MS / 1000} s of the page view`);
       }
     },
     _wait() {
@@ -146,9 +140,7 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     _stop() {
       observer?.disconnect();
       observer = null;
-      for (const l of all) for (const c of l._changes.values()) c._revert();
-      all.clear();
-      live.clear();
+      for (const revert of reverts) revert();
     },
   };
 }

@@ -28,21 +28,29 @@ export function pageNonce(doc: Document): string {
   return el?.nonce || el?.getAttribute('nonce') || '';
 }
 
-/** Adds a `<style>` element (with the page nonce); returns its revert. */
-export function addStyle(doc: Document, css: string): () => void {
+/** Appends a `<style>` element (with the page nonce) to `<head>`, or the root element without one. */
+function styleElement(doc: Document, css: string): HTMLStyleElement {
   const el = doc.createElement('style');
   const nonce = pageNonce(doc);
   if (nonce) el.nonce = nonce;
   el.textContent = css;
-  (doc.head || doc.documentElement).appendChild(el);
+  return (doc.head || doc.documentElement).appendChild(el);
+}
+
+/** Adds a `<style>` element (with the page nonce); returns its revert. */
+export function addStyle(doc: Document, css: string): () => void {
+  const el = styleElement(doc, css);
   return () => el.remove();
 }
 
-function ensureStyles(doc: Document): void {
-  if (!styleEl?.isConnected) {
-    addStyle(doc, CSS);
-    styleEl = doc.head?.lastElementChild as HTMLStyleElement;
-  }
+/** Creates a widget's `<div>` with the manifest HTML (and the widget styles on the page). */
+function widget(doc: Document, className: string, role: string, html: string): HTMLElement {
+  if (!styleEl?.isConnected) styleEl = styleElement(doc, CSS);
+  const el = doc.createElement('div');
+  el.className = className;
+  el.setAttribute('role', role);
+  el.appendChild(htmlFragment(html));
+  return el;
 }
 
 function closeButton(doc: Document, onClose: () => void): HTMLButtonElement {
@@ -62,14 +70,15 @@ export function showBanner(
   html: string,
   onDismiss: () => void,
 ): () => void {
-  ensureStyles(doc);
-  const el = doc.createElement('div');
-  el.className = `tailor-banner tailor-banner--${action.position === 'bottom' ? 'bottom' : 'top'}${
-    action.theme ? ` tailor-banner--${action.theme.replace(/[^\w-]/g, '')}` : ''
-  }`;
-  el.setAttribute('role', 'region');
+  const el = widget(
+    doc,
+    `tailor-banner tailor-banner--${action.position === 'bottom' ? 'bottom' : 'top'}${
+      action.theme ? ` tailor-banner--${action.theme.replace(/[^\w-]/g, '')}` : ''
+    }`,
+    'region',
+    html,
+  );
   el.setAttribute('aria-label', 'Announcement');
-  el.appendChild(htmlFragment(html));
   const remove = () => el.remove();
   if (action.dismissible !== false) el.appendChild(closeButton(doc, () => (remove(), onDismiss())));
   doc.body.appendChild(el);
@@ -88,16 +97,12 @@ export function showOverlay(
   html: string,
   onDismiss: () => void,
 ): () => void {
-  ensureStyles(doc);
   const slideIn = action.layout === 'slide-in';
-  const wrap = doc.createElement('div');
-  wrap.className = `tailor-overlay${slideIn ? ' tailor-overlay--slide-in' : ''}`;
-  const dialog = doc.createElement('div');
-  dialog.className = 'tailor-dialog';
-  dialog.setAttribute('role', 'dialog');
+  const dialog = widget(doc, 'tailor-dialog', 'dialog', html);
   dialog.setAttribute('aria-modal', slideIn ? 'false' : 'true');
   dialog.tabIndex = -1;
-  dialog.appendChild(htmlFragment(html));
+  const wrap = doc.createElement('div');
+  wrap.className = `tailor-overlay${slideIn ? ' tailor-overlay--slide-in' : ''}`;
   const heading = dialog.querySelector('h1,h2,h3,h4,h5,h6');
   if (heading) {
     heading.id ||= `tailor-title-${Math.random().toString(36).slice(2, 8)}`;
@@ -119,9 +124,9 @@ export function showOverlay(
       // Keep focus inside a modal dialog.
       const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
       const first = items[0];
-      const last = items[items.length - 1];
+      const last = items[items.length - 1]!;
       const active = doc.activeElement;
-      if (!first || !last) return e.preventDefault();
+      if (!first) return e.preventDefault();
       if (!dialog.contains(active) || (!e.shiftKey && active === last)) first.focus(), e.preventDefault();
       else if (e.shiftKey && active === first) last.focus(), e.preventDefault();
     }
