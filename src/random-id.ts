@@ -1,13 +1,12 @@
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
 /**
  * `length` url-safe random characters from `crypto.getRandomValues` (SPEC §10: event ids of
- * 16+ chars). 64 symbols, so each byte's low 6 bits map without bias.
+ * 16+ chars): the base64url encoding of `length` random bytes, cut to `length` characters.
+ * Every character of it carries 6 random bits, so all 64 symbols are equally likely.
  */
 export function randomId(length = 22): string {
-  const bytes = new Uint8Array(length);
-  globalThis.crypto.getRandomValues(bytes);
-  let id = '';
-  for (const b of bytes) id += ALPHABET[b & 63];
-  return id;
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(length));
+  return btoa(String.fromCharCode(...bytes))
+    .slice(0, length)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 }

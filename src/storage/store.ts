@@ -94,9 +94,9 @@ const PLAUSIBLE_ID = /^[\w.:~-]{1,128}$/;
  * cookies are disabled or cleared keeps the id.
  */
 export function visitorId(store: Store): string {
-  const fromCookie = attempt(() => Cookies.get(ID_COOKIE)) || null;
+  const fromCookie = attempt(() => Cookies.get(ID_COOKIE));
   const stored = store.get(ID_COOKIE);
-  const id = [fromCookie, stored].find((v) => !!v && PLAUSIBLE_ID.test(v)) || randomId();
+  const id = [fromCookie, stored].find((v) => v && PLAUSIBLE_ID.test(v)) || randomId();
   store.set(ID_COOKIE, id);
   if (store.persisting && fromCookie !== id) {
     attempt(() =>

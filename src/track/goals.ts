@@ -20,7 +20,10 @@ export function watchGoals(
   const pages = entries.flatMap(([name, g]) =>
     g.type === 'pageview' ? [[name, compilePathPattern(g.path), g.value] as const] : [],
   );
-  const on = (type: 'click' | 'submit') => (e: Event) => {
+  // One listener for both kinds, in the capture phase: counted even when the page stops
+  // propagation or navigates away.
+  const onEvent = (e: Event) => {
+    const type = e.type as 'click' | 'submit';
     const target = e.target as Element | null;
     for (const [name, g] of entries) {
       if (g.type !== type) continue;
@@ -32,18 +35,16 @@ export function watchGoals(
       }
     }
   };
-  const onClick = on('click');
-  const onSubmit = on('submit');
-  // Capture phase: counted even when the page stops propagation or navigates away.
-  doc?.addEventListener('click', onClick, true);
-  doc?.addEventListener('submit', onSubmit, true);
+  const listen = (method: 'addEventListener' | 'removeEventListener') => {
+    for (const type of ['click', 'submit']) doc?.[method](type, onEvent, true);
+  };
+  listen('addEventListener');
   return {
     _pageview(path) {
       for (const [name, matches, value] of pages) if (matches(path)) convert(name, value);
     },
     _stop() {
-      doc?.removeEventListener('click', onClick, true);
-      doc?.removeEventListener('submit', onSubmit, true);
+      listen('removeEventListener');
     },
   };
 }

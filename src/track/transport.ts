@@ -65,11 +65,11 @@ interface Saved {
   b?: string[];
 }
 
-let encoder: TextEncoder | undefined;
-const bytes = (s: string) => {
-  encoder ||= new TextEncoder();
-  return encoder.encode(s).length;
-};
+/** UTF-8 byte length of `s` (what the body weighs on the wire). */
+const bytes = (s: string) => new Blob([s]).size;
+
+/** What a send attempt yields: a custom transport's answer is mapped to 204 (accepted) or 503. */
+type Outcome = Pick<Response, 'status'> & { headers?: Headers };
 
 /** Splits events into request bodies of at most MAX_BODY bytes (an oversized single event goes alone). */
 export function batches(
@@ -101,6 +101,8 @@ export function batches(
   return out;
 }
 
+const emptyQueue = (): Saved => ({ e: [], n: 0, at: 0 });
+
 export function createTransport(o: TransportOptions): Transport {
   const win = typeof window === 'object' ? window : null;
   const load = (): Saved => {
@@ -113,12 +115,12 @@ export function createTransport(o: TransportOptions): Transport {
           e,
           n: +s.n || 0,
           at: +s.at || 0,
-          ...(s.h ? { h: 1 as const } : {}),
+          h: s.h ? 1 : undefined, // undefined is left out of the saved JSON
           b: Array.isArray(s.b) ? s.b.filter((x) => ids.has(x)) : [],
         };
       }
     } catch {}
-    return { e: [], n: 0, at: 0 };
+    return emptyQueue();
   };
   let q = load();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -130,26 +132,35 @@ export function createTransport(o: TransportOptions): Transport {
   const schedule = (ms: number) => {
     clearTimeout(timer);
     armed = true;
-    timer = setTimeout(() => flush(false), Math.max(0, ms));
+    timer = setTimeout(() => flush(), Math.max(0, ms));
   };
 
-  const done = (ids: Set<string>) => {
+  /** Removes delivered (or refused) events from the queue. */
+  const done = (events: TailorEvent[]) => {
+    const ids = new Set(events.map((e) => e.id));
     q.e = q.e.filter((e) => !ids.has(e.id));
     q.b = q.b?.filter((id) => !ids.has(id));
+  };
+
+  /** Clears the backoff, and the `Retry-After` hold with it. */
+  const resetBackoff = () => {
+    q.n = q.at = 0;
+    delete q.h;
   };
 
   const fail = (retryAfterMs?: number) => {
     q.n++;
     const backoff = Math.min(MAX_BACKOFF, 1000 * 2 ** q.n) * (0.5 + Math.random() / 2);
-    q.at = o._now() + Math.max(backoff, retryAfterMs || 0);
+    const wait = Math.max(backoff, retryAfterMs || 0);
+    q.at = o._now() + wait;
     if (retryAfterMs) q.h = 1;
     else delete q.h;
     save();
-    schedule(q.at - o._now());
+    schedule(wait);
   };
 
-  async function post(body: string, keepalive: boolean): Promise<Response | boolean> {
-    if (o._send) return !!(await o._send(body, o._endpoint));
+  async function post(body: string, keepalive: boolean): Promise<Outcome> {
+    if (o._send) return { status: (await o._send(body, o._endpoint)) ? 204 : 503 };
     return fetch(o._endpoint, {
       method: 'POST',
       body,
@@ -159,32 +170,24 @@ export function createTransport(o: TransportOptions): Transport {
     });
   }
 
-  async function flush(hiding: boolean): Promise<void> {
+  async function flush(hiding?: boolean): Promise<void> {
     clearTimeout(timer);
     armed = false;
-    if (!q.e.length || !o._endpoint || !o._allowed()) return;
-    if (win && win.navigator.onLine === false) return; // the `online` listener flushes later
-    if (!hiding && (busy || o._now() < q.at)) {
-      if (!busy) schedule(q.at - o._now());
-      return;
-    }
+    // Offline: the `online` listener flushes later.
+    if (!q.e.length || !o._endpoint || !o._allowed() || win?.navigator.onLine === false) return;
     if (hiding) {
       const beaconed = new Set(q.b);
       const fresh = q.e.filter((e) => !beaconed.has(e.id));
       q.b = [...beaconed, ...fresh.map((e) => e.id)];
       save();
-      const parts = batches(o._site, o._now(), fresh);
       // The page may be gone before a promise settles: send and keep the events queued until
       // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id).
-      for (const [body] of parts) {
-        let queued = false;
+      for (const [body] of batches(o._site, o._now(), fresh)) {
+        let queued: boolean | undefined;
         try {
-          if (!o._send)
-            queued =
-              win?.navigator.sendBeacon?.(
-                o._endpoint,
-                new Blob([body], { type: 'text/plain;charset=UTF-8' }),
-              ) || false;
+          queued =
+            !o._send &&
+            win?.navigator.sendBeacon?.(o._endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
         } catch {}
         if (!queued) post(body, true).catch(() => {});
       }
@@ -192,11 +195,14 @@ export function createTransport(o: TransportOptions): Transport {
       schedule(FLUSH_MS);
       return;
     }
-    const parts = batches(o._site, o._now(), q.e);
+    if (busy || o._now() < q.at) {
+      if (!busy) schedule(q.at - o._now());
+      return;
+    }
     busy = true;
     try {
-      for (const [body, events] of parts) {
-        let res: Response | boolean;
+      for (const [body, events] of batches(o._site, o._now(), q.e)) {
+        let res: Outcome;
         try {
           // Chromium shares one 64 KiB budget among in-flight keepalive requests and beacons and
           // frees it late: back-to-back large keepalive bodies fail ("Failed to fetch"). Only small
@@ -205,18 +211,19 @@ export function createTransport(o: TransportOptions): Transport {
         } catch {
           return fail();
         }
-        const status = typeof res === 'boolean' ? (res ? 204 : 503) : res.status;
+        const status = res.status;
         if (status >= 200 && status < 300) {
-          done(new Set(events.map((e) => e.id)));
-          q = { e: q.e, n: 0, at: 0, b: q.b };
+          done(events);
+          resetBackoff();
         } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
           o._report(`the collector refused ${events.length} event(s) with HTTP ${status}; they are dropped`);
-          done(new Set(events.map((e) => e.id)));
+          done(events);
         } else {
-          const ra = typeof res === 'boolean' ? null : res.headers.get('retry-after');
-          const secs = ra === null ? Number.NaN : Number(ra);
-          const date = ra === null ? Number.NaN : Date.parse(ra) - Date.now();
-          return fail(Number.isFinite(secs) ? secs * 1000 : Number.isFinite(date) ? date : undefined);
+          // `Retry-After` in seconds or as an HTTP date. Absent or unparsable it yields 0 or NaN,
+          // which `fail` treats as no `Retry-After`: only the backoff applies.
+          const retryAfter = res.headers?.get('retry-after');
+          const secs = Number(retryAfter);
+          return fail(Number.isFinite(secs) ? secs * 1000 : Date.parse(retryAfter!) - Date.now());
         }
       }
       save();
@@ -226,20 +233,23 @@ export function createTransport(o: TransportOptions): Transport {
     }
   }
 
-  const onHide = () => {
-    if (win?.document.visibilityState === 'hidden') flush(true);
+  // `pagehide` always means the page is going away; `visibilitychange` only when it became hidden.
+  const onHide = (e: Event) => {
+    if (e.type === 'pagehide' || win?.document.visibilityState === 'hidden') flush(true);
   };
-  const onPageHide = () => flush(true);
   // Back online: network failures while offline do not hold the queue back; Retry-After does.
   const onOnline = () => {
-    if (!q.h) (q.n = 0), (q.at = 0);
-    flush(false);
+    if (!q.h) resetBackoff();
+    flush();
   };
-  if (win) {
-    win.document.addEventListener('visibilitychange', onHide);
-    win.addEventListener('pagehide', onPageHide);
-    win.addEventListener('online', onOnline);
-  }
+  const listen = (method: 'addEventListener' | 'removeEventListener') => {
+    if (win) {
+      win.document[method]('visibilitychange', onHide);
+      win[method]('pagehide', onHide);
+      win[method]('online', onOnline);
+    }
+  };
+  listen('addEventListener');
   // Events left by earlier page views: never-sent ones are retried now (or when their backoff
   // ends); ones a beacon already carried are probably delivered and are confirmed 5 s later.
   const beaconed = new Set(q.b);
@@ -255,23 +265,19 @@ export function createTransport(o: TransportOptions): Transport {
         o._report(`the event queue is full (${MAX_QUEUE}): ${dropped} oldest event(s) dropped on this page`);
       }
       save();
-      if (q.e.length >= MAX_BATCH) flush(false);
+      if (q.e.length >= MAX_BATCH) flush();
       else if (!armed) schedule(Math.max(FLUSH_MS, q.at - o._now()));
     },
-    _flush: (hiding) => {
-      flush(!!hiding);
+    _flush(hiding) {
+      flush(hiding);
     },
     _drop() {
-      q = { e: [], n: 0, at: 0 };
+      q = emptyQueue();
       o._store.remove(QUEUE_KEY);
     },
     _stop() {
       clearTimeout(timer);
-      if (win) {
-        win.document.removeEventListener('visibilitychange', onHide);
-        win.removeEventListener('pagehide', onPageHide);
-        win.removeEventListener('online', onOnline);
-      }
+      listen('removeEventListener');
     },
   };
 }
