@@ -1,37 +1,72 @@
-// Prints the minified + gzip -9 size of each given source module on its own (imports left
-// external), to see where the script tag's bytes go. `node scripts/size-report.mjs src/**/*.ts`
+// Where a script tag's bytes go: builds the tag as rollup.config.mjs does (same plugins, same
+// terser options, nothing written to dist/), maps every byte of the minified output back to its
+// source module and prints each module's share of the gzip -9 total (minified bytes scaled to
+// the total: tables compress better than code, so read it as a guide, not to the byte).
+//   node scripts/size-report.mjs [lite|full|debug]     (default: lite)
 import { gzipSync } from 'node:zlib';
-import replace from '@rollup/plugin-replace';
-import typescript from '@rollup/plugin-typescript';
+import { decode } from '@jridgewell/sourcemap-codec';
 import { rollup } from 'rollup';
 import { minify } from 'terser';
+import typescript from 'typescript';
+import configs from '../rollup.config.mjs';
 
-const rows = [];
-for (const f of process.argv.slice(2)) {
-  const b = await rollup({
-    input: f,
-    external: (_, importer) => !!importer,
-    onwarn() {},
-    plugins: [
-      replace({ preventAssignment: true, values: { __DEV__: 'false' } }),
-      typescript({
-        tsconfig: './tsconfig.json',
-        include: ['src/**/*.ts'],
-        noEmit: false,
-        declaration: false,
-        outputToFilesystem: false,
-      }),
-    ],
+const which = process.argv[2] || 'lite';
+const file = { full: 'dist/tailor.min.js', lite: 'dist/tailor.lite.min.js', debug: 'dist/tailor.debug.js' }[
+  which
+];
+const config = configs.find((c) => c.output?.file === file);
+if (!config) throw new Error(`unknown tag "${which}": use lite, full or debug`);
+
+// The build's own plugins, with TypeScript emitting source maps and without terser (run below).
+const terserPlugin = config.plugins.find((p) => p.name === 'terser');
+const plugins = config.plugins
+  .filter((p) => p !== terserPlugin)
+  .map((p) =>
+    p.name === 'tailor-ts'
+      ? {
+          name: 'tailor-ts-mapped',
+          transform(code, id) {
+            if (!id.endsWith('.ts')) return null;
+            const out = typescript.transpileModule(code, {
+              fileName: id,
+              compilerOptions: {
+                target: typescript.ScriptTarget.ES2020,
+                module: typescript.ModuleKind.ESNext,
+                verbatimModuleSyntax: true,
+                sourceMap: true,
+              },
+            });
+            return {
+              code: out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, ''),
+              map: out.sourceMapText,
+            };
+          },
+        }
+      : p,
+  );
+const bundle = await rollup({ input: config.input, treeshake: config.treeshake, plugins, onwarn() {} });
+const { output } = await bundle.generate({ ...config.output, file: undefined, sourcemap: true });
+const min = await minify(output[0].code, {
+  ecma: 2020,
+  compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
+  mangle: { properties: { regex: /^_/ } },
+  format: { comments: false },
+  sourceMap: { content: output[0].map },
+});
+
+const total = gzipSync(min.code, { level: 9 }).length;
+const map = typeof min.map === 'string' ? JSON.parse(min.map) : min.map;
+const lines = min.code.split('\n');
+const bytes = new Map();
+decode(map.mappings).forEach((segments, line) => {
+  segments.forEach((s, i) => {
+    const end = segments[i + 1]?.[0] ?? lines[line].length;
+    const source = s.length > 1 ? map.sources[s[1]].replace(/^.*?\/(src|node_modules)\//, '$1/') : '(glue)';
+    bytes.set(source, (bytes.get(source) || 0) + end - s[0]);
   });
-  const { output } = await b.generate({ format: 'es' });
-  const r = await minify(output[0].code, {
-    module: true,
-    compress: { passes: 2 },
-    mangle: { properties: { regex: /^_/ } },
-  });
-  rows.push([gzipSync(r.code, { level: 9 }).length, r.code.length, f]);
-}
-rows.sort((a, b) => b[0] - a[0]);
-console.log('gzip\tmin\tfile');
-for (const r of rows) console.log(r.join('\t'));
-console.log(`${rows.reduce((a, r) => a + r[0], 0)}\t\tsum (each file gzipped alone)`);
+});
+const mapped = [...bytes.values()].reduce((a, b) => a + b, 0);
+console.log(`${file}: ${min.code.length} B minified, ${total} B gzip -9`);
+console.log('  gzip    min  module');
+for (const [source, n] of [...bytes].sort((a, b) => b[1] - a[1]))
+  console.log(`${String(Math.round((n / mapped) * total)).padStart(6)} ${String(n).padStart(6)}  ${source}`);

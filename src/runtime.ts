@@ -162,7 +162,8 @@ export function createTailor(options: TailorOptions): Tailor {
   /** The visitor history with this page view counted (`page` is read). */
   const countPageView = (p: Profile | null, now: number) => {
     const url = page!._url;
-    return pageView(p, { now, path: url.pathname, touch: trafficTouch(url, page!._referrer, url.host) }).profile;
+    return pageView(p, { now, path: url.pathname, touch: trafficTouch(url, page!._referrer, url.host) })
+      .profile;
   };
 
   /** One page view: signals that change per page, then a decision. */
@@ -450,67 +451,52 @@ export function createTailor(options: TailorOptions): Tailor {
         report(`start failed: ${(e as Error)?.message || e}`, 'start');
       }
     },
-    page: guard(
-      'page',
-      () => {
-        pageViewRun().catch((e) => report(`page failed: ${(e as Error)?.message || e}`, 'page'));
-      },
-    ),
-    track: guard(
-      'track',
-      (goal: string, props?: { value?: number; [key: string]: unknown }) => {
-        if (typeof goal !== 'string' || !goal) return report('track() needs a goal name', 'track');
-        if (pending) return void afterStart(() => api.track(goal, props));
-        if (!profile || !page) return;
-        profile = recordConversion(profile, goal);
-        save();
-        const fixed = manifest.goals?.[goal]?.value;
-        const value = typeof props?.value === 'number' ? props.value : fixed;
-        const held: Record<string, string> = {};
-        for (const [k, s] of Object.entries(profile.sticky)) held[k] = s.v;
-        for (const a of assignments.values()) held[a.experience] = a.variant;
-        const event: ConversionEvent = {
-          ...eventBase('conversion'),
-          goal,
-          ...(value === undefined ? {} : { value }),
-          assignments: held,
-          segments: current.slice(),
-        };
-        transport?._push(event);
-        events._emit('conversion', event);
-        decide();
-      },
-    ),
-    identify: guard(
-      'identify',
-      (userId: string, traits?: Record<string, JsonValue>) => {
-        identity.push([userId, traits]);
-        if (!pending) applyIdentity(), decide();
-      },
-    ),
-    set: guard(
-      'set',
-      (data: Record<string, JsonValue>) => {
-        if (!data || typeof data !== 'object') return report('set() needs an object', 'set');
-        siteData = { ...siteData, ...data };
-        decide();
-      },
-    ),
-    consent: guard(
-      'consent',
-      (state: 'granted' | 'denied') => {
-        if (state !== 'granted' && state !== 'denied')
-          return report(`consent() takes "granted" or "denied", got ${JSON.stringify(state)}`, 'consent');
-        if (consentMode === 'none') return;
-        consent = state;
-        // Stop persisting before forgetting, so the fresh id is not written back.
-        store.persist(canPersist());
-        if (state === 'denied') forget();
-        else id = visitorId(store);
-        if (state === 'granted') transport?._flush();
-        decide();
-      },
-    ),
+    page: guard('page', () => {
+      pageViewRun().catch((e) => report(`page failed: ${(e as Error)?.message || e}`, 'page'));
+    }),
+    track: guard('track', (goal: string, props?: { value?: number; [key: string]: unknown }) => {
+      if (typeof goal !== 'string' || !goal) return report('track() needs a goal name', 'track');
+      if (pending) return void afterStart(() => api.track(goal, props));
+      if (!profile || !page) return;
+      profile = recordConversion(profile, goal);
+      save();
+      const fixed = manifest.goals?.[goal]?.value;
+      const value = typeof props?.value === 'number' ? props.value : fixed;
+      const held: Record<string, string> = {};
+      for (const [k, s] of Object.entries(profile.sticky)) held[k] = s.v;
+      for (const a of assignments.values()) held[a.experience] = a.variant;
+      const event: ConversionEvent = {
+        ...eventBase('conversion'),
+        goal,
+        ...(value === undefined ? {} : { value }),
+        assignments: held,
+        segments: current.slice(),
+      };
+      transport?._push(event);
+      events._emit('conversion', event);
+      decide();
+    }),
+    identify: guard('identify', (userId: string, traits?: Record<string, JsonValue>) => {
+      identity.push([userId, traits]);
+      if (!pending) applyIdentity(), decide();
+    }),
+    set: guard('set', (data: Record<string, JsonValue>) => {
+      if (!data || typeof data !== 'object') return report('set() needs an object', 'set');
+      siteData = { ...siteData, ...data };
+      decide();
+    }),
+    consent: guard('consent', (state: 'granted' | 'denied') => {
+      if (state !== 'granted' && state !== 'denied')
+        return report(`consent() takes "granted" or "denied", got ${JSON.stringify(state)}`, 'consent');
+      if (consentMode === 'none') return;
+      consent = state;
+      // Stop persisting before forgetting, so the fresh id is not written back.
+      store.persist(canPersist());
+      if (state === 'denied') forget();
+      else id = visitorId(store);
+      if (state === 'granted') transport?._flush();
+      decide();
+    }),
     segments: () => current.slice(),
     variant: (experienceId) => assignments.get(experienceId)?.variant ?? null,
     context: guard('context', () => JSON.parse(JSON.stringify(ctx)) as Context),
@@ -530,19 +516,16 @@ export function createTailor(options: TailorOptions): Tailor {
       return off;
     },
     forget: guard('forget', forget),
-    destroy: guard(
-      'destroy',
-      () => {
-        destroyed = true;
-        for (const c of cleanups.splice(0)) c();
-        goals?._stop();
-        transport?._stop();
-        renderer?._stop();
-        renderer = null;
-        behavior._stop();
-        events._clear();
-      },
-    ),
+    destroy: guard('destroy', () => {
+      destroyed = true;
+      for (const c of cleanups.splice(0)) c();
+      goals?._stop();
+      transport?._stop();
+      renderer?._stop();
+      renderer = null;
+      behavior._stop();
+      events._clear();
+    }),
   };
   consentOf.set(api, () => consent);
   return api;
