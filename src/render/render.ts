@@ -130,6 +130,9 @@ interface Live {
   _sig: string;
 }
 
+/** The action types that change the element their `selector` names (SPEC §8.1). */
+const ELEMENT_TYPES = /^(text|html|attr|class|style|hide|insert|cta|reorder)$/;
+
 /**
  * Keeps the rendered experiences in step with the decisions. When two experiences change the
  * same selector, the one with the higher `priority` (then the earlier one) keeps it.
@@ -168,7 +171,9 @@ export function createRenderer(
       for (const item of ordered) {
         const id = item._experience.id;
         const actions = item._actions.filter((a) => {
-          const sel = a && 'selector' in a ? a.selector : null;
+          // Only an action that can change its element claims it: a typo'd type (reported when
+          // applied) must not take the element from a lower-priority experience.
+          const sel = ELEMENT_TYPES.test(a.type) && 'selector' in a ? a.selector : null;
           if (!sel) return true;
           const owner = claimed.get(sel) || id;
           claimed.set(sel, owner);
