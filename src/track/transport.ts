@@ -176,21 +176,33 @@ export function createTransport(o: TransportOptions): Transport {
     // Offline: the `online` listener flushes later.
     if (!q.e.length || !o._endpoint || !o._allowed() || win?.navigator.onLine === false) return;
     if (hiding) {
-      const beaconed = new Set(q.b);
-      const fresh = q.e.filter((e) => !beaconed.has(e.id));
-      q.b = [...beaconed, ...fresh.map((e) => e.id)];
-      save();
       // The page may be gone before a promise settles: send and keep the events queued until
-      // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id).
-      for (const [body] of batches(o._site, o._now(), fresh)) {
+      // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id). Only
+      // events the browser took as a beacon count as beaconed: a beacon refused for being over
+      // the keepalive quota (64 KiB in flight) is tried again at the next hide.
+      const beaconed = new Set(q.b);
+      for (const [body, events] of batches(
+        o._site,
+        o._now(),
+        q.e.filter((e) => !beaconed.has(e.id)),
+      )) {
         let queued: boolean | undefined;
         try {
           queued =
             !o._send &&
             win?.navigator.sendBeacon?.(o._endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
         } catch {}
-        if (!queued) post(body, true).catch(() => {});
+        if (queued) for (const e of events) beaconed.add(e.id);
+        else
+          post(body, true).then(
+            (r) => {
+              if (r.status >= 200 && r.status < 300) done(events), save();
+            },
+            () => {},
+          );
       }
+      q.b = [...beaconed];
+      save();
       // If the page lives on (a tab switch, bfcache), a normal flush confirms delivery later.
       schedule(FLUSH_MS);
       return;

@@ -241,6 +241,51 @@ describe('createTransport', () => {
     expect(init.headers).toEqual({ 'content-type': 'text/plain;charset=UTF-8' });
   });
 
+  it('a beacon refused over the keepalive quota is tried again at the next hide; taken ones are not', async () => {
+    // Two bodies: the browser takes the first beacon and refuses the second (64 KiB in flight),
+    // and the keepalive fetch fallback fails the same way.
+    const s = setup(['network']);
+    const beaconed: string[][] = [];
+    let room = 1;
+    Object.defineProperty(navigator, 'sendBeacon', {
+      value: (_: string, b: Blob) => {
+        if (room-- <= 0) return false;
+        b.text().then((t) => beaconed.push(JSON.parse(t).events.map((e: ExposureEvent) => e.id)));
+        return true;
+      },
+      configurable: true,
+    });
+    // 15 events of ~5 KB: under the 20-event flush, over one 60 KiB body.
+    const big = 'x'.repeat(5000);
+    const events = Array.from({ length: 15 }, () => event(big));
+    for (const e of events) s.t._push(e);
+    s.t._flush(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beaconed).toHaveLength(1);
+    const first = beaconed[0]!;
+    const rest = events.map((e) => e.id).filter((id) => !first.includes(id));
+    expect(first.length).toBeGreaterThan(0);
+    expect(rest.length).toBeGreaterThan(0);
+    expect(s.calls).toHaveLength(1); // the keepalive fallback for the refused body (failed)
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).b).toEqual(first);
+    // The next hide (quota free again) beacons only what was not taken.
+    room = 1;
+    s.t._flush(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beaconed[1]).toEqual(rest);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).b).toEqual([...first, ...rest]);
+  });
+
+  it('a hide with the keepalive fetch fallback removes the events it saw a 2xx for', async () => {
+    const s = setup([204]);
+    Object.defineProperty(navigator, 'sendBeacon', { value: undefined, configurable: true });
+    s.t._push(event());
+    s.t._flush(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.calls).toHaveLength(1);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toEqual([]);
+  });
+
   it('drop() forgets the queue', async () => {
     const s = setup([], () => false);
     s.t._push(event());
