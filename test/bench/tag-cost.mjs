@@ -9,7 +9,8 @@ import path from 'node:path';
 import { GB_AUTO, inlineScript, max, median, ROOT, round } from './lib.mjs';
 import { BODY, GROWTHBOOK_PAYLOAD, PROBE, readProbe, settle, TAILOR_MANIFEST } from './pages.mjs';
 
-export const RUNS = 10;
+// A multiple of the three sides, so each takes every position in a round equally often.
+export const RUNS = 12;
 
 function pages() {
   const tag = (code) =>
@@ -30,40 +31,49 @@ function pages() {
 export async function run({ browser, server }) {
   const out = {};
   const stats = (xs) => ({ median: round(median(xs), 2), max: round(max(xs), 2) });
-  for (const [side, html] of Object.entries(pages())) {
-    const url = `${server.url}/tag-cost/${side}.html`;
-    server.page(`/tag-cost/${side}.html`, html);
-    const view = async (page) => {
-      await page.goto(url);
-      await settle(page);
-      const p = await readProbe(page);
-      return { toDom: p.changedAt - p.tagAt, toFrame: p.firstChangedFrame - p.tagAt };
-    };
-    // First view: a fresh browser context (new renderer, cold caches) per run, as for a new visitor.
-    const cold = [];
-    for (let i = 0; i < RUNS; i++) {
+  const sides = Object.entries(pages());
+  const urlOf = (side) => `${server.url}/tag-cost/${side}.html`;
+  for (const [side, html] of sides) server.page(`/tag-cost/${side}.html`, html);
+  const view = async (page, side) => {
+    await page.goto(urlOf(side));
+    await settle(page);
+    const p = await readProbe(page);
+    return { toDom: p.changedAt - p.tagAt, toFrame: p.firstChangedFrame - p.tagAt };
+  };
+  // First view: a fresh browser context (new renderer, cold caches) per run, as for a new visitor.
+  // The sides take turns, and the order rotates every round, so neither drift of the machine nor
+  // going first in a round (measurably slower) favours one side.
+  const cold = Object.fromEntries(sides.map(([side]) => [side, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(i + k) % sides.length][0];
       const context = await browser.newContext();
-      cold.push(await view(await context.newPage()));
+      cold[side].push(await view(await context.newPage(), side));
       await context.close();
     }
+  }
+  for (const [side] of sides) {
     // Repeat view: the same tab navigating to the page again (one warm-up view not counted).
     const warm = [];
     const context = await browser.newContext();
     const page = await context.newPage();
     for (let i = 0; i < RUNS + 1; i++) {
-      const r = await view(page);
+      const r = await view(page, side);
       if (i) warm.push(r);
     }
     await context.close();
     out[side] = {
-      firstView: { toDomMs: stats(cold.map((r) => r.toDom)), toFrameMs: stats(cold.map((r) => r.toFrame)) },
+      firstView: {
+        toDomMs: stats(cold[side].map((r) => r.toDom)),
+        toFrameMs: stats(cold[side].map((r) => r.toFrame)),
+      },
       repeatView: { toDomMs: stats(warm.map((r) => r.toDom)), toFrameMs: stats(warm.map((r) => r.toFrame)) },
     };
   }
   return {
     runs: RUNS,
     method:
-      'tag inlined at the end of <body>; from window.tagAt (set just before it) to the MutationObserver record of the new h1 text (toDom) and to the first requestAnimationFrame sample showing it (toFrame); firstView: fresh browser context per run; repeatView: same tab, next navigations',
+      'tag inlined at the end of <body>; from window.tagAt (set just before it) to the MutationObserver record of the new h1 text (toDom) and to the first requestAnimationFrame sample showing it (toFrame); firstView: fresh browser context per run, sides interleaved with the order rotating each round; repeatView: same tab, next navigations',
     ...out,
   };
 }
