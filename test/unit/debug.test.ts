@@ -10,6 +10,7 @@ import { assignVariants } from '../../src/assign/assign';
 import { bucket } from '../../src/assign/bucket';
 import type { Decision, ExplainInput } from '../../src/assign/explain';
 import { explainDecisions } from '../../src/assign/explain';
+import { showDebugView as showDebugViewNpm } from '../../src/debug';
 import { debugRows, explainSnapshot, showDebugView } from '../../src/debug/view';
 import type { DecisionSnapshot, Experience, Manifest, Tailor } from '../../src/manifest/types';
 import { createTailor } from '../../src/runtime';
@@ -326,5 +327,20 @@ describe('the overlay', () => {
     expect(debugRows(latest(t))).toEqual([
       { id: 'a', experience: 'Hero A (a)', variant: 'holdout', reason: 'holdout (this experience), exposed' },
     ]);
+  });
+});
+
+describe('tailorjs/debug (the npm entry)', () => {
+  it('shows the panel for an instance and never throws for a bad argument', async () => {
+    const t = createTailor({ manifest: { version: 1, site: 's' }, storage: 'memory' });
+    await t.start();
+    const close = showDebugViewNpm(t);
+    expect(document.querySelector('[data-tailor-debug]')).not.toBeNull();
+    close();
+    expect(document.querySelector('[data-tailor-debug]')).toBeNull();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => showDebugViewNpm(undefined as unknown as Tailor)()).not.toThrow();
+    expect(error).toHaveBeenCalledWith('[tailor] the debug view could not start', expect.any(TypeError));
+    error.mockRestore();
   });
 });
