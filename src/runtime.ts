@@ -61,7 +61,8 @@ export function createTailor(options: TailorOptions): Tailor {
   const clock = options.now || Date.now;
   const log = createLogger(!!options.debug);
   const reported = new Set<string>();
-  const events = createEmitter<TailorEvents>((e) => log('error', 'an event handler threw', e));
+  const handlerThrew = (e: unknown) => log('error', 'an event handler threw', e);
+  const events = createEmitter<TailorEvents>(handlerThrew);
   // Reports made before start() (manifest problems) are held until it, so handlers added
   // after createTailor() (the tag's queue, `t.on()` then `t.start()`) still get them.
   let early: TailorEvents['error'][] | null = [];
@@ -73,6 +74,8 @@ export function createTailor(options: TailorOptions): Tailor {
     const e = path ? { message, path } : { message };
     early ? early.push(e) : events._emit('error', e);
   };
+  /** Reports an API call (or `start`) that threw, naming it. */
+  const failed = (name: string, e: unknown) => report(`${name} failed: ${(e as Error)?.message || e}`, name);
 
   const { manifest: valid, problems } = validateManifest(options.manifest);
   const manifest = valid || EMPTY;
@@ -143,7 +146,6 @@ export function createTailor(options: TailorOptions): Tailor {
   // Calls made before the first page view is decided (queued tag commands, an SPA calling
   // identify() before start()) take effect with it, in order.
   let pending: (() => void)[] | null = [];
-  const afterStart = (fn: () => void) => (pending ? pending.push(fn) : fn());
   // identify() calls wait for the profile but apply before the first decision, so the first
   // render already uses the traits.
   const identity: [string, Record<string, JsonValue> | undefined][] = [];
@@ -214,10 +216,7 @@ export function createTailor(options: TailorOptions): Tailor {
       { ...readDataLayer(manifest.dataLayer), ...siteData },
       consent,
     );
-    c.journey.stage = journeyStage(manifest.journey, {
-      ...c.visitor,
-      traits: c.visitor.traits,
-    });
+    c.journey.stage = journeyStage(manifest.journey, c.visitor);
     c.remote = remoteValues;
     c.score = computeScores(manifest.scores, c);
     return c;
@@ -312,12 +311,8 @@ export function createTailor(options: TailorOptions): Tailor {
     };
     save();
     const forced = assignments.get(e.id)?.forced;
-    const event: ExposureEvent = {
-      ...eventBase('exposure'),
-      experience: e.id,
-      variant: item._variant,
-      ...(forced ? { forced } : {}),
-    };
+    const event: ExposureEvent = { ...eventBase('exposure'), experience: e.id, variant: item._variant };
+    if (forced) event.forced = forced;
     transport?._push(event);
     events._emit('exposure', event);
   }
@@ -368,9 +363,10 @@ export function createTailor(options: TailorOptions): Tailor {
       if (!e || (!shown.has(e.id) && capped(e, now))) continue;
       const item: RenderItem = { _experience: e, _variant: a.variant, _actions: a.actions };
       if (redirect(item, `experience "${e.id}"`)) return;
-      const actions = a.actions.filter((x) => x?.type !== 'redirect');
-      // A variant whose only action was a refused redirect shows nothing and is not exposed.
-      if (actions.length || !a.actions.length) items.push({ ...item, _actions: actions });
+      // The renderer gets the other actions. A variant whose only action was a refused redirect
+      // shows nothing and is not exposed.
+      item._actions = a.actions.filter((x) => x?.type !== 'redirect');
+      if (item._actions.length || !a.actions.length) items.push(item);
     }
     renderer ||= createRenderer(win, behavior._depth, report, { _exposed: exposed, _dismissed: dismissed });
     renderer._sync(items, ctx, newView);
@@ -399,8 +395,9 @@ export function createTailor(options: TailorOptions): Tailor {
     const onClick = (e: Event) => {
       const el = (e.target as Element | null)?.closest?.('[data-tailor-set]');
       const [key, ...rest] = (el?.getAttribute('data-tailor-set') || '').split('=');
-      if (!key?.trim() || !profile) return;
-      profile.traits = { ...profile.traits, [key.trim()]: rest.join('=').trim() };
+      const trait = key?.trim();
+      if (!trait || !profile) return;
+      profile.traits = { ...profile.traits, [trait]: rest.join('=').trim() };
       decide();
     };
     w.addEventListener('popstate', onNav);
@@ -411,15 +408,17 @@ export function createTailor(options: TailorOptions): Tailor {
     });
   }
 
-  /** Runs `fn`, turning any throw into an `error` event: nothing reaches the host page. */
+  /**
+   * Runs `fn`, turning any throw into an `error` event: nothing reaches the host page. A call
+   * that threw returns undefined (`context()` included, whatever its declared type).
+   */
   const guard =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => R, fallback?: R) =>
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
     (...args: A): R => {
       try {
         return fn(...args);
       } catch (e) {
-        report(`${name} failed: ${(e as Error)?.message || e}`, name);
-        return fallback as R;
+        return failed(name, e) as R;
       }
     };
 
@@ -448,15 +447,15 @@ export function createTailor(options: TailorOptions): Tailor {
         await pageViewRun();
         events._emit('ready', undefined);
       } catch (e) {
-        report(`start failed: ${(e as Error)?.message || e}`, 'start');
+        failed('start', e);
       }
     },
     page: guard('page', () => {
-      pageViewRun().catch((e) => report(`page failed: ${(e as Error)?.message || e}`, 'page'));
+      pageViewRun().catch((e) => failed('page', e));
     }),
     track: guard('track', (goal: string, props?: { value?: number; [key: string]: unknown }) => {
       if (typeof goal !== 'string' || !goal) return report('track() needs a goal name', 'track');
-      if (pending) return void afterStart(() => api.track(goal, props));
+      if (pending) return void pending.push(() => api.track(goal, props));
       if (!profile || !page) return;
       profile = recordConversion(profile, goal);
       save();
@@ -493,8 +492,10 @@ export function createTailor(options: TailorOptions): Tailor {
       // Stop persisting before forgetting, so the fresh id is not written back.
       store.persist(canPersist());
       if (state === 'denied') forget();
-      else id = visitorId(store);
-      if (state === 'granted') transport?._flush();
+      else {
+        id = visitorId(store);
+        transport?._flush();
+      }
       decide();
     }),
     segments: () => current.slice(),
@@ -511,7 +512,7 @@ export function createTailor(options: TailorOptions): Tailor {
         try {
           (handler as (s: DecisionSnapshot) => void)(decision);
         } catch (e) {
-          log('error', 'an event handler threw', e);
+          handlerThrew(e);
         }
       return off;
     },

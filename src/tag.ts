@@ -55,9 +55,10 @@ function boot(): void {
     if (m && api && consentState(api) === 'granted') writeCache(url!, m);
   };
 
+  // No manifest (none given, or it failed to load or parse): an empty one, so nothing renders.
   const start = (m: unknown) => {
     const t = createTailor({
-      manifest: m,
+      manifest: m ?? { version: 1, site: '' },
       debug,
       endpoint: data.endpoint,
       country: data.country,
@@ -76,10 +77,10 @@ function boot(): void {
 
   if (manifest !== undefined || !fresh) {
     // Inline or cached: decide now, synchronously in <head>; refresh the cache for next time.
-    const ready = start(manifest ?? { version: 1, site: '' });
+    const ready = start(manifest);
     if (fresh) Promise.all([fresh, ready]).then(([m]) => cache(m));
   } else {
-    fresh.then((m) => start(m ?? { version: 1, site: '' }).then(() => cache(m)));
+    fresh.then((m) => start(m).then(() => cache(m)));
   }
   if (debugView) loadDebugView(script);
 }
