@@ -5,7 +5,8 @@
  *   before the next paint, so the original content is never painted);
  * - a change that the site overwrites (hydration, framework updates) is re-applied, at most
  *   once per animation frame and `MAX_REAPPLY` times per page view, so a script fighting
- *   Tailor in a loop cannot hang the page.
+ *   Tailor in a loop cannot hang the page; an element the site replaces with a new one gets
+ *   the change at once (before paint), also after the wait, counted the same way.
  */
 import type { Change } from './actions';
 
@@ -74,23 +75,41 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     for (const el of found) if (live.has(l) && !l._changes.has(el)) applyTo(l, el);
   };
 
+  const overwritten = (l: Live) =>
+    `stopped re-applying "${l._watch._selector}": the page overwrote it ${MAX_REAPPLY} times`;
+
   const repair = (l: Live) => {
     for (const [el, change] of l._changes) {
       // A removed element was not overwritten: re-applying to it would only count towards the limit.
       if (!el.isConnected || change._intact()) continue;
-      if (++l._reapplied > MAX_REAPPLY)
-        return fail(
-          l,
-          `stopped re-applying "${l._watch._selector}": the page overwrote it ${MAX_REAPPLY} times`,
-        );
+      if (++l._reapplied > MAX_REAPPLY) return fail(l, overwritten(l));
       applyTo(l, el);
+    }
+  };
+
+  /**
+   * After the wait: an element the site replaced (a framework re-render) hands its change to the
+   * element that took its place, counted like a repair. Elements that merely appear late are
+   * left alone (SPEC §8.2's 10 s window).
+   */
+  const rescan = (l: Live) => {
+    const gone = [...l._changes.keys()].filter((el) => !el.isConnected);
+    if (!gone.length) return;
+    for (const el of doc.querySelectorAll(l._watch._selector)) {
+      if (!gone.length || !live.has(l)) return;
+      if (l._changes.has(el)) continue;
+      if (++l._reapplied > MAX_REAPPLY) return fail(l, overwritten(l));
+      // Apply first, then forget the replaced element: the map never empties, so `_applied`
+      // (the exposure) does not fire again.
+      applyTo(l, el);
+      l._changes.delete(gone.pop()!);
     }
   };
 
   // The observer only schedules; the work runs once per frame at most for repairs, but
   // immediately (same microtask) for first application so nothing original is painted.
   const onMutations = () => {
-    if (waiting) for (const l of live) scan(l);
+    for (const l of live) waiting ? scan(l) : rescan(l);
     if (!scheduled) {
       scheduled = true;
       const run = () => {

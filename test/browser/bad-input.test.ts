@@ -179,7 +179,7 @@ describe.each(FILES)('dist/%s', (file) => {
 });
 
 // The one slow test: both builds in parallel wait out the 10 s element window once.
-it('an element that never appears is reported once, by ~10.5 s; one that appears late still renders', async () => {
+it('an element that never appears is reported once, by ~10.5 s; one that appears late still renders, and keeps its change when re-rendered after the wait', async () => {
   const manifest = {
     experiences: [
       one('missing', [{ type: 'text', selector: '#never', value: 'x' }]),
@@ -214,6 +214,23 @@ it('an element that never appears is reported once, by ~10.5 s; one that appears
       const after = errors[0]!.at - (await page.evaluate(() => (window as unknown as Win).tagAt));
       expect(after).toBeGreaterThan(9_900);
       expect(after).toBeLessThan(10_500);
+      expect(await exposuresOf(page)).toEqual(['late']);
+      // After the wait, a re-render that replaces the element hands it the change before the
+      // next frame (no second exposure); an element that merely appears now is left alone.
+      const seen = await page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            document.getElementById('late')!.outerHTML = '<p id="late">late again</p>';
+            document.body.insertAdjacentHTML('beforeend', '<p id="never">new</p>');
+            requestAnimationFrame(() =>
+              resolve([
+                document.getElementById('late')!.textContent!,
+                document.getElementById('never')!.textContent!,
+              ]),
+            );
+          }),
+      );
+      expect(seen).toEqual(['Late but tailored', 'new']);
       expect(await exposuresOf(page)).toEqual(['late']);
       expect(await pageErrorsOf(page)).toEqual([]);
       expect(page.errors).toEqual([]);

@@ -141,6 +141,38 @@ describe('watcher', () => {
     expect(document.querySelector('h1')!.textContent).toBe('New');
   });
 
+  it('after settling, an element the site replaces gets the change at once, without a second exposure', async () => {
+    document.body.innerHTML = '<div id="app"><h1>Old</h1></div>';
+    const applied = vi.fn();
+    const fail = vi.fn();
+    watcher._add(textWatch('h1', 'New', fail, applied));
+    watcher._settle();
+    // A framework re-render: the whole subtree is new nodes.
+    document.getElementById('app')!.innerHTML = '<h1>Old again</h1>';
+    await micro();
+    expect(document.querySelector('h1')!.textContent).toBe('New');
+    expect(applied).toHaveBeenCalledTimes(1);
+    // An extra element appearing late is still left alone.
+    document.body.insertAdjacentHTML('beforeend', '<h1>Extra</h1>');
+    await frame();
+    expect([...document.querySelectorAll('h1')].map((h) => h.textContent)).toEqual(['New', 'Extra']);
+    expect(fail).not.toHaveBeenCalled();
+  });
+
+  it('a page replacing the element in a loop after settling is stopped like one overwriting it', async () => {
+    document.body.innerHTML = '<div id="app"><h1>Old</h1></div>';
+    const fail = vi.fn();
+    watcher._add(textWatch('h1', 'New', fail));
+    watcher._settle();
+    for (let i = 0; i < 55; i++) {
+      document.getElementById('app')!.innerHTML = `<h1>Old ${i}</h1>`;
+      await micro();
+    }
+    expect(fail).toHaveBeenCalledTimes(1);
+    expect(fail.mock.calls[0]![0]).toMatch(/stopped re-applying "h1": the page overwrote it 50 times/);
+    expect(document.querySelector('h1')!.textContent).toBe('Old 54');
+  });
+
   it('_wait waits for elements again', async () => {
     document.body.innerHTML = '<h2>First</h2>';
     watcher._add(textWatch('h2', 'New'));
