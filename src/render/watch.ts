@@ -108,8 +108,11 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
 
   // The observer only schedules; the work runs once per frame at most for repairs, but
   // immediately (same microtask) for first application so nothing original is painted.
-  const onMutations = () => {
-    for (const l of live) waiting ? scan(l) : rescan(l);
+  const onMutations = (records: MutationRecord[]) => {
+    // After the wait only a batch that added nodes can hold a replacement: attribute and text
+    // changes (animations, tickers) cost no query.
+    if (waiting) for (const l of live) scan(l);
+    else if (records.some((r) => r.addedNodes.length)) for (const l of live) rescan(l);
     if (!scheduled) {
       scheduled = true;
       const run = () => {

@@ -196,7 +196,10 @@ export function createTransport(o: TransportOptions): Transport {
         else
           post(body, true).then(
             (r) => {
-              if (r.status >= 200 && r.status < 300) done(events), save();
+              if (r.status >= 200 && r.status < 300) {
+                done(events);
+                save();
+              }
             },
             () => {},
           );
