@@ -122,14 +122,22 @@ const readProbe = (page: Page): Promise<Probe> =>
     };
   });
 
-/** Waits until the change is in and a few more frames were sampled after it. */
-async function settle(page: Page, frames = 5): Promise<Probe> {
+/**
+ * Waits until the change is in and a few more frames were sampled after it; with `painted`, also
+ * until the h1's Element Timing entry has arrived (the observer delivers it asynchronously, and
+ * later than the frames on a loaded machine).
+ */
+async function settle(page: Page, frames = 5, painted = false): Promise<Probe> {
   await page.waitForFunction(
-    (n) => {
+    ([n, h1]) => {
       const w = window as unknown as Probe;
-      return w.changedAt !== null && w.samples.filter((s) => s.t > (w.changedAt as number)).length >= n;
+      return (
+        w.changedAt !== null &&
+        w.samples.filter((s) => s.t > (w.changedAt as number)).length >= n &&
+        (!h1 || w.painted.some((x) => x.id === 'h1'))
+      );
     },
-    frames,
+    [frames, painted] as const,
     { timeout: 5000 },
   );
   return readProbe(page);
@@ -179,7 +187,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     );
     const page = await newPage(browser);
     await page.goto(`${server.url}/flicker-inline-${file}.html`);
-    const p = await settle(page);
+    const p = await settle(page, 5, true);
     expect(p.firstH1).toBe(OLD_H1); // the parser did insert the original; Tailor swapped it before paint
     expectNoOriginal(p);
     expect(await page.getAttribute('#cta', 'href')).toBe('/trial');
@@ -201,7 +209,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     });
     const page = await newPage(browser);
     await page.goto(`${server.url}${path}`);
-    const p = await settle(page);
+    const p = await settle(page, 5, true);
     expectNoOriginal(p);
     expect(page.errors).toEqual([]);
     await page.close();
@@ -225,7 +233,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     await page.waitForFunction(() => !!localStorage.getItem('tlr_manifest'), undefined, { timeout: 5000 });
     // Second view: decided synchronously from the cache, before first paint.
     await page.goto(`${server.url}${path}`);
-    const p = await settle(page);
+    const p = await settle(page, 5, true);
     expectNoOriginal(p);
     expect(page.errors).toEqual([]);
     await page.close();
