@@ -9,10 +9,15 @@
 import { isSafeUrl } from './safe-url';
 import type { Manifest, ManifestProblem, ValidationResult } from './types';
 
-type Check = (v: unknown, path: string, cx: Cx) => void;
+/**
+ * A JSON path, built lazily: `[parent, key]` pairs are only turned into text (`a.b[2]`) when a
+ * problem is recorded, so a clean manifest costs no string building (it runs on every page view).
+ */
+type Path = string | readonly [Path, string | number];
+type Check = (v: unknown, path: Path, cx: Cx) => void;
 interface Cx {
   /** Records a problem. */
-  _add(path: string, message: string, warning?: boolean): void;
+  _add(path: Path, message: string, warning?: boolean): void;
   _selector(s: string): boolean;
   /** Segment names `$segment` may use here. */
   _segments: Set<string>;
@@ -27,14 +32,19 @@ const say = (v: unknown) => {
 const kind = (v: unknown) =>
   v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : say(v);
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-const at = (path: string, key: string | number) =>
-  typeof key === 'number'
+const at = (path: Path, key: string | number): Path => [path, key];
+const show = (p: Path): string => {
+  if (typeof p === 'string') return p;
+  const path = show(p[0]);
+  const key = p[1];
+  return typeof key === 'number'
     ? `${path}[${key}]`
     : /^[A-Za-z_$][\w$]*$/.test(key)
       ? path
         ? `${path}.${key}`
         : key
       : `${path}[${JSON.stringify(key)}]`;
+};
 
 /* ----------------------------------------------------------------- checkers */
 
@@ -166,14 +176,14 @@ const condition: Check = (v, p, cx) => {
       if (typeof x !== 'string' || !cx._segments.has(x))
         cx._add(
           q,
-          `segment ${kind(x)} is not declared${p.startsWith('segments') ? ' before this segment' : ''}`,
+          `segment ${kind(x)} is not declared${show(p).startsWith('segments') ? ' before this segment' : ''}`,
         );
     } else if (k[0] === '$') cx._add(q, `unknown operator "${k}"`);
     else operand(x, q, cx);
   }
 };
 
-function operand(v: unknown, p: string, cx: Cx): void {
+function operand(v: unknown, p: Path, cx: Cx): void {
   if (!isObj(v) || !Object.keys(v).length || !Object.keys(v).every((k) => k[0] === '$')) return;
   for (const op of Object.keys(v)) {
     const x = v[op];
@@ -265,7 +275,7 @@ const experienceCheck = obj({
   goals: [list(goalName)],
 });
 
-function experience(v: unknown, p: string, cx: Cx): void {
+function experience(v: unknown, p: Path, cx: Cx): void {
   experienceCheck(v, p, cx);
   if (!isObj(v)) return;
   const variants = Array.isArray(v.variants) ? v.variants : [];
@@ -373,11 +383,11 @@ export function validateManifest(
     const segments = new Set<string>();
     const goals = new Set<string>();
     /** Runs `check` on a part; returns whether it had errors (its problems are kept either way). */
-    const part = (check: Check, v: unknown, path: string): boolean => {
+    const part = (check: Check, v: unknown, path: Path): boolean => {
       let bad = false;
       check(v, path, {
         _add(p, message, warning) {
-          problems.push({ path: p, message, severity: warning ? 'warning' : 'error' });
+          problems.push({ path: show(p), message, severity: warning ? 'warning' : 'error' });
           if (!warning) bad = true;
         },
         _selector: options.isValidSelector || domSelectorCheck,
@@ -390,7 +400,11 @@ export function validateManifest(
     if (Object.hasOwn(json, '$schema')) out.$schema = json.$schema;
     for (const k of Object.keys(json)) {
       if (!TOP.includes(k))
-        problems.push({ path: at('', k), message: `unknown key "${k}" is ignored`, severity: 'warning' });
+        problems.push({
+          path: show(at('', k)),
+          message: `unknown key "${k}" is ignored`,
+          severity: 'warning',
+        });
     }
     for (const k in BLOCKS) if (Object.hasOwn(json, k) && !part(BLOCKS[k]![0], json[k], k)) out[k] = json[k];
 

@@ -11,8 +11,10 @@ import { createStore } from '../storage/store';
 export function referencedRemotes(manifest: Manifest): Set<string> {
   const names = new Set<string>();
   const sources = manifest.remote || {};
-  const text = JSON.stringify([manifest.segments, manifest.scores, manifest.experiences]);
+  let text: string | undefined;
   for (const name in sources) {
+    // Serialized only when there is a source to look for (most manifests have none).
+    text ??= JSON.stringify([manifest.segments, manifest.scores, manifest.experiences]);
     const safe = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     if (new RegExp(`remote\\.${safe}(?![\\w-])`).test(text)) names.add(name);
   }
