@@ -129,8 +129,9 @@ function compileOperator(op: string, expected: unknown, report: Report, at: stri
     }
     case '$elemMatch': {
       const t = (isOperatorObject(expected) ? compileValue : compileNode)(expected, report, at);
-      // One argument only: a sub-condition sees no segments (nor the element's index).
-      return (v) => Array.isArray(v) && v.some((x) => t(x));
+      // One argument only: a sub-condition sees no segments (nor the element's index). As in
+      // GrowthBook, null elements never match (0, "" and false are tested).
+      return (v) => Array.isArray(v) && v.some((x) => x != null && t(x));
     }
     case '$all':
     case '$alli': {
