@@ -12,7 +12,7 @@ interface TrustedTypesLike {
 
 let policy: { createHTML(s: string): unknown } | null | undefined;
 
-function toTrusted(html: string): string {
+export function toTrusted(html: string): string {
   if (policy === undefined) {
     policy = null;
     const tt = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes;

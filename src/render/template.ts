@@ -1,39 +1,84 @@
 import { getPath } from '../rules/path';
+import { toTrusted } from './html';
 
 /**
  * How an interpolated value is encoded (SPEC §8.3): `text` is used as-is (it ends up in
- * `textContent` or `setAttribute`, which never parse markup), `html` is HTML-escaped, `url`
+ * `textContent` or `setAttribute`, which never parse markup), `html` is placed through the DOM
+ * (see fillHtml), `url`
  * is `encodeURIComponent`-encoded so a value can never add a scheme, a path or a parameter.
  */
 export type TemplateMode = 'text' | 'html' | 'url';
 
 const TOKEN = /\{\{\s*([^}|]+?)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
+// A token's place in manifest HTML: private-use characters, which the HTML parser keeps as they are.
+const MARK = /\uE000(\d+)\uE001/g;
+// Raw-text elements: their text is serialized unescaped, so a value there could close them.
+const RAW = /^(SCRIPT|STYLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;
+// Attributes read as URLs (SVG animation values too: `<set attributeName="href" to="…">`).
+const URL_ATTR =
+  /^(href|src|srcset|action|formaction|poster|data|xlink:href|background|ping|cite|to|from|values)$/i;
+// Attributes whose value is code or a document: a value never goes there.
+const CODE_ATTR = /^(on|srcdoc$)/i;
+
+const printable = (context: unknown, path: string, fallback: string | undefined): string => {
+  const v = getPath(context, path);
+  // Objects and arrays are not printable values; they fall back like missing ones.
+  return v === null || v === undefined || typeof v === 'object' ? (fallback ?? '') : String(v);
 };
 
-const URL_ATTR_VALUE =
-  /[\s/](href|src|srcset|srcdoc|action|formaction|poster|data|xlink:href|background|ping|cite)\s*=\s*("[^"]*|'[^']*|[^\s"'>]*)$/i;
-
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+/**
+ * HTML: the manifest's markup (trusted) is parsed with a marker in place of each token, and each
+ * value is then put where the parser placed its marker, through the DOM: as text in text, as an
+ * attribute value in an attribute (URL-encoded in URL attributes, so it can never become a
+ * `javascript:` link), and nowhere in event handlers, `srcdoc`, `<script>`, `<style>` or
+ * `<meta>`. Serializing quotes every attribute and escapes every text, so a value can never
+ * create markup, wherever the manifest put its token (quoted or not) (SPEC §8.3).
+ */
+function fillHtml(template: string, values: string[]): string {
+  const t = document.createElement('template');
+  t.innerHTML = toTrusted(template);
+  const put = (s: string, encode: (v: string) => string) => s.replace(MARK, (_, i) => encode(values[i]!));
+  const none = () => '';
+  const walk = document.createTreeWalker(t.content, 5 /* elements and text */);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (n.nodeType === 3)
+      (n as Text).data = put((n as Text).data, RAW.test(n.parentNode!.nodeName) ? none : String);
+    else
+      for (const { name, value } of [...(n as Element).attributes]) {
+        if (/\uE000/.test(name)) (n as Element).removeAttribute(name);
+        else if (/\uE000/.test(value))
+          (n as Element).setAttribute(
+            name,
+            put(
+              value,
+              CODE_ATTR.test(name) || n.nodeName === 'META'
+                ? none
+                : URL_ATTR.test(name)
+                  ? encodeURIComponent
+                  : String,
+            ),
+          );
+      }
+  }
+  // Tokens left in comments or nested templates: removed.
+  return t.innerHTML.replace(MARK, '');
+}
 
 /** Replaces `{{path}}` and `{{path|fallback}}` with context values, encoded for `mode`. */
 export function fillTemplate(template: string, context: unknown, mode: TemplateMode): string {
   if (template.indexOf('{{') < 0) return template;
-  return template.replace(TOKEN, (_, path: string, fallback: string | undefined, at: number) => {
-    const v = getPath(context, path);
-    // Objects and arrays are not printable values; they fall back like missing ones.
-    const s = v === null || v === undefined || typeof v === 'object' ? (fallback ?? '') : String(v);
-    // In HTML, a token inside a URL attribute (`<a href="{{x}}">`) is URL-encoded too, so a
-    // value can never become a `javascript:` link (SPEC §8.3).
-    return mode === 'html'
-      ? escapeHtml(URL_ATTR_VALUE.test(template.slice(0, at)) ? encodeURIComponent(s) : s)
-      : mode === 'url'
-        ? encodeURIComponent(s)
-        : s;
+  if (mode === 'html') {
+    const values: string[] = [];
+    return fillHtml(
+      template.replace(TOKEN, (_, path: string, fallback?: string) => {
+        values.push(printable(context, path, fallback));
+        return `\uE000${values.length - 1}\uE001`;
+      }),
+      values,
+    );
+  }
+  return template.replace(TOKEN, (_, path: string, fallback?: string) => {
+    const s = printable(context, path, fallback);
+    return mode === 'url' ? encodeURIComponent(s) : s;
   });
 }

@@ -56,6 +56,9 @@ const RAW = [
   '&#106;avascript:X',
   '{{page.query.p0}}{{visitor.id}}',
   '\u2028<body onload=X>\u0000',
+  // Break out of an unquoted attribute (`alt={{…}}`), or of a quoted JS string in a handler.
+  'x onerror=X//',
+  "'+X+'",
 ];
 const PAYLOADS = RAW.map((p, i) => p.replace(/X/g, `__pwned(${i})`));
 
@@ -144,7 +147,8 @@ const exp = (id: string, actions: object[], audience?: object) => ({
 function sinkManifest(paths: string[], audience?: object) {
   const all = (f: (t: string, i: number) => string) => paths.map((p, i) => f(`{{${p}}}`, i)).join('');
   const markup = (t: string) =>
-    `<b>${t}</b><a class="hl" href="${t}">l</a><a href="/go?v=${t}">q</a><img src="/pixel?${t}" alt="${t}">`;
+    `<b>${t}</b><a class="hl" href="${t}">l</a><a href="/go?v=${t}">q</a><img src="/pixel?${t}" alt="${t}">` +
+    `<img src=/missing.png alt=${t}>`;
   return {
     version: 1,
     site: 'security',
@@ -385,6 +389,57 @@ describe.each(FILES)('dist/%s', (file) => {
         await page.close();
       }),
     );
+  });
+});
+
+describe.each(FILES)('dist/%s templates in code positions', (file) => {
+  it('puts no value into event handlers, srcdoc, <script> or <style> of manifest HTML, even clicked', async () => {
+    const t = '{{page.query.p}}';
+    const html =
+      `<button id="hb" onclick="window.__g='${t}'">b</button><button id="hu" onclick=window.__u=[${t}]>u</button>` +
+      `<iframe srcdoc="<p>${t}</p>"></iframe><style>#hb::after{content:'${t}'}</style><p id="hp" class=${t}>${t}</p>`;
+    const path = addPage({
+      file,
+      manifest: {
+        version: 1,
+        site: 'security',
+        experiences: [
+          exp('code', [
+            { type: 'html', selector: '#h', value: html },
+            { type: 'insert', selector: '#i', position: 'append', value: html.replace(/id="h/g, 'id="i') },
+          ]),
+        ],
+      },
+      body: '<div id="h">h</div><div id="i"></div>',
+    });
+    const payload = "'+__pwned('q')+' x onerror=__pwned('r')// <img src=x onerror=__pwned('s')>";
+    const page = await newPage(browser);
+    await page.goto(`${server.url}${path}?p=${encodeURIComponent(payload)}`);
+    await settle(page);
+    for (const id of ['#hb', '#hu', '#ib', '#iu']) await page.click(id);
+    await page.waitForTimeout(200);
+    const o = await outcome(page);
+    expect(o.hits).toEqual([]);
+    expect(o.stored).toBe('');
+    const seen = await page.evaluate(() => ({
+      g: (window as unknown as { __g: unknown }).__g,
+      srcdoc: document.querySelector('#h iframe')?.getAttribute('srcdoc'),
+      style: document.querySelector('#h style')?.textContent,
+      p: document.querySelector('#hp')?.textContent,
+      pAttrs: [...(document.querySelector('#hp')?.attributes || [])].map((a) => a.name),
+      ip: document.querySelectorAll('#i p').length,
+    }));
+    // Handlers, srcdoc and <style> get nothing; text and plain attributes get the value as typed.
+    expect(seen).toEqual({
+      g: '',
+      srcdoc: '<p></p>',
+      style: "#hb::after{content:''}",
+      p: payload,
+      pAttrs: ['id', 'class'],
+      ip: 1,
+    });
+    expect(page.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    await page.close();
   });
 });
 
