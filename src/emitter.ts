@@ -6,11 +6,12 @@ export interface Emitter<E> {
 }
 
 export function createEmitter<E>(onHandlerError: (error: unknown) => void): Emitter<E> {
-  let handlers: { [K in keyof E]?: ((payload: E[K]) => void)[] } = {};
+  // A Map: an event named like an Object.prototype member (`on('constructor', …)`) is just a name.
+  let handlers = new Map<keyof E, ((payload: never) => void)[]>();
   return {
     _on(event, handler) {
-      const list = handlers[event] || [];
-      handlers[event] = list;
+      const list = handlers.get(event) || [];
+      handlers.set(event, list);
       list.push(handler);
       return () => {
         const i = list.indexOf(handler);
@@ -20,16 +21,16 @@ export function createEmitter<E>(onHandlerError: (error: unknown) => void): Emit
     _emit(event, payload) {
       // Copy: a handler may unsubscribe itself. A throwing handler must not stop the others
       // nor reach the host page.
-      for (const h of (handlers[event] || []).slice()) {
+      for (const h of (handlers.get(event) || []).slice()) {
         try {
-          h(payload);
+          (h as (payload: E[typeof event]) => void)(payload);
         } catch (e) {
           onHandlerError(e);
         }
       }
     },
     _clear() {
-      handlers = {};
+      handlers = new Map();
     },
   };
 }

@@ -58,7 +58,9 @@ export const consentState = (t: Tailor): ConsentState | undefined => consentOf.g
  * the host page: every failure is caught, reported once through `on('error')`.
  */
 export function createTailor(options: TailorOptions): Tailor {
-  const clock = options.now || Date.now;
+  // Called from plain JS with nothing or junk: run with defaults (and report the missing manifest).
+  if (!options || typeof options !== 'object') options = {} as TailorOptions;
+  const clock = typeof options.now === 'function' ? options.now : Date.now;
   const log = createLogger(!!options.debug);
   const reported = new Set<string>();
   const handlerThrew = (e: unknown) => log('error', 'an event handler threw', e);
@@ -77,7 +79,12 @@ export function createTailor(options: TailorOptions): Tailor {
   /** Reports an API call (or `start`) that threw, naming it. */
   const failed = (name: string, e: unknown) => report(`${name} failed: ${(e as Error)?.message || e}`, name);
 
-  const { manifest: valid, problems } = validateManifest(options.manifest);
+  // The script tag names why it has no manifest (not JSON, not loaded): that one problem, not the
+  // empty manifest's own.
+  const why = (options as { _problem?: string })._problem;
+  const { manifest: valid, problems } = why
+    ? { manifest: null, problems: [{ path: 'manifest', message: why, severity: 'error' }] }
+    : validateManifest(options.manifest);
   const manifest = valid || EMPTY;
   // GTM / GA4 (on unless `analytics.dataLayer` is false): ids and names only (SPEC §9).
   if (manifest.analytics?.dataLayer !== false) pushToDataLayer(events);
@@ -89,6 +96,8 @@ export function createTailor(options: TailorOptions): Tailor {
   let renderer: Renderer | null = null;
   /** Experiences exposed during the current page view (exposures are once per page view). */
   const shown = new Set<string>();
+  /** Experiences the visitor closed (banner, overlay) during the current page view. */
+  const closed = new Set<string>();
   let lastHref = '';
   let destroyed = false;
   const cleanups: (() => void)[] = [];
@@ -106,10 +115,15 @@ export function createTailor(options: TailorOptions): Tailor {
   const remotes = referencedRemotes(manifest);
 
   const consentMode = manifest.consent?.mode || 'opt-out';
+  let given = options.consent;
+  if (given !== undefined && !/^(granted|denied|pending)$/.test(given)) {
+    report(`consent ${JSON.stringify(given)} is not granted, denied or pending; it is ignored`, 'consent');
+    given = undefined;
+  }
   let consent: ConsentState =
     consentMode === 'none'
       ? 'granted'
-      : options.consent ||
+      : given ||
         (consentMode === 'opt-in'
           ? 'pending'
           : manifest.consent?.respectGpc !== false && gpcEnabled()
@@ -118,6 +132,10 @@ export function createTailor(options: TailorOptions): Tailor {
 
   const canPersist = () => consent === 'granted' && options.storage !== 'memory';
   const store = createStore({ persist: canPersist() });
+  // `?tailor_force=` holds for the session (SPEC §7): kept in sessionStorage (memory without
+  // consent); a later `?tailor_force=` replaces it, an empty one clears it.
+  const sessionStore = createStore({ session: true, persist: canPersist() });
+  let force = sessionStore.get('tlr_force');
   const endpoint = options.endpoint || manifest.endpoint || '';
   // Beacons (SPEC §10): only with consent and never from crawlers.
   const transport =
@@ -170,11 +188,16 @@ export function createTailor(options: TailorOptions): Tailor {
 
   /** One page view: signals that change per page, then a decision. */
   async function pageViewRun(): Promise<void> {
+    // A destroyed instance may still be reached through another instance's history patch.
+    if (destroyed) return;
     const now = clock();
     store.persist(canPersist());
     id = visitorId(store);
     behavior._reset(now);
     page = readPage(manifest, now, options.country, behavior._values);
+    // An SPA page view came from the previous one: `document.referrer` still names the page the
+    // visitor landed from, which would start a new traffic touch and replace the campaign.
+    if (lastHref) page._referrer = lastHref;
     profile = countPageView(profile, now);
     profile.affinity = addAffinity(profile.affinity, page._category, now, manifest.affinityHalfLifeDays);
     applyIdentity();
@@ -185,7 +208,14 @@ export function createTailor(options: TailorOptions): Tailor {
     const waiting = pending;
     pending = null;
     if (waiting) for (const fn of waiting) fn();
-    goals?._pageview(page._url.pathname);
+    // A pageview goal counts after this page's exposures (SPEC §12 counts conversions at or after
+    // the first exposure): once the document is parsed, so the tag's changes have found their
+    // elements, and a task later, so an SPA has rendered its route.
+    const path = page._url.pathname;
+    const doc = win?.document;
+    const later = () => setTimeout(() => destroyed || goals?._pageview(path));
+    if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', later, { once: true });
+    else later();
   }
 
   async function loadRemotes(now: number): Promise<Record<string, JsonValue>> {
@@ -224,7 +254,7 @@ export function createTailor(options: TailorOptions): Tailor {
 
   /** Segments and assignments for the current context, then rendering; `newView` marks a page view. */
   function decide(newView = false): void {
-    if (!page || !profile) return;
+    if (!page || !profile || destroyed) return;
     const now = clock();
     const c = contextFor(now);
     ctx = c;
@@ -232,6 +262,11 @@ export function createTailor(options: TailorOptions): Tailor {
     const segSet = new Set(segs);
     const query = c.page.query;
     const preview = query.tailor_preview === '1';
+    if (typeof query.tailor_force === 'string') {
+      force = query.tailor_force;
+      sessionStore.persist(canPersist());
+      sessionStore.set('tlr_force', force);
+    }
     const date = new Date(now);
     const eligible = (e: Experience) =>
       (e.status === 'draft' ? preview : e.status !== 'paused') &&
@@ -247,7 +282,7 @@ export function createTailor(options: TailorOptions): Tailor {
       },
       eligible,
       sticky: profile.sticky,
-      forced: parseForce(query.tailor_force || null),
+      forced: parseForce(force),
       consentGranted: consent === 'granted',
     });
     profile.sticky = out.sticky;
@@ -318,6 +353,7 @@ export function createTailor(options: TailorOptions): Tailor {
   }
 
   function dismissed(item: RenderItem): void {
+    closed.add(item._experience.id);
     const seen = profile?.seen?.[item._experience.id];
     if (seen) {
       seen.d = clock();
@@ -355,12 +391,13 @@ export function createTailor(options: TailorOptions): Tailor {
   /** Brings the page in line with the assignments (SPEC §8.2). Crawlers get the default page. */
   function render(newView: boolean): void {
     if (!win || !ctx || !page || destroyed || page._bot) return;
-    if (newView) shown.clear();
+    if (newView) shown.clear(), closed.clear();
     const now = clock();
     const items: RenderItem[] = [];
     for (const a of assignments.values()) {
       const e = byId.get(a.experience);
-      if (!e || (!shown.has(e.id) && capped(e, now))) continue;
+      // Closed on this page view: it stays closed whatever re-decides (identify, set, a template).
+      if (!e || closed.has(e.id) || (!shown.has(e.id) && capped(e, now))) continue;
       const item: RenderItem = { _experience: e, _variant: a.variant, _actions: a.actions };
       if (redirect(item, `experience "${e.id}"`)) return;
       // The renderer gets the other actions. A variant whose only action was a refused redirect
@@ -433,25 +470,29 @@ export function createTailor(options: TailorOptions): Tailor {
     if (page) profile = countPageView(null, clock());
   };
 
+  let starting: Promise<void> | undefined;
+  async function run(): Promise<void> {
+    try {
+      started = true;
+      for (const e of early!.splice(0)) events._emit('error', e);
+      early = null;
+      if (win) listen(win);
+      goals = watchGoals(win?.document || null, manifest.goals, (goal, value) =>
+        api.track(goal, value === undefined ? undefined : { value }),
+      );
+      await pageViewRun();
+      events._emit('ready', undefined);
+    } catch (e) {
+      failed('start', e);
+    }
+  }
+
   const api: Tailor = {
-    start: async () => {
-      try {
-        if (started) return;
-        started = true;
-        for (const e of early!.splice(0)) events._emit('error', e);
-        early = null;
-        if (win) listen(win);
-        goals = watchGoals(win?.document || null, manifest.goals, (goal, value) =>
-          api.track(goal, value === undefined ? undefined : { value }),
-        );
-        await pageViewRun();
-        events._emit('ready', undefined);
-      } catch (e) {
-        failed('start', e);
-      }
-    },
+    // A second call (React StrictMode runs effects twice) waits for the same run.
+    start: () => (starting ||= run()),
     page: guard('page', () => {
-      pageViewRun().catch((e) => failed('page', e));
+      // Before start() there is no page view to follow: start() runs the first one.
+      if (started) pageViewRun().catch((e) => failed('page', e));
     }),
     track: guard('track', (goal: string, props?: { value?: number; [key: string]: unknown }) => {
       if (typeof goal !== 'string' || !goal) return report('track() needs a goal name', 'track');
@@ -463,7 +504,8 @@ export function createTailor(options: TailorOptions): Tailor {
       const value = typeof props?.value === 'number' ? props.value : fixed;
       const held: Record<string, string> = {};
       for (const [k, s] of Object.entries(profile.sticky)) held[k] = s.v;
-      for (const a of assignments.values()) held[a.experience] = a.variant;
+      // Forced variants (QA) are not the visitor's: their conversions keep the sticky ones.
+      for (const a of assignments.values()) if (!a.forced) held[a.experience] = a.variant;
       const event: ConversionEvent = {
         ...eventBase('conversion'),
         goal,

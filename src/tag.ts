@@ -3,7 +3,11 @@
  * `"sideEffects": false` holds). Reads the tag's `data-*` attributes, finds the manifest
  * (inline, cached or remote), drains the command queue and installs `window.tailor` (SPEC §2).
  */
-import type { ConsentState, Tailor } from './manifest/types';
+import type { Logger } from './debug/log';
+import { createLogger } from './debug/log';
+import type { ConsentState, Tailor, TailorOptions } from './manifest/types';
+// The tags' build swaps in the compact guard (rollup.config.mjs).
+import { validateManifest } from './manifest/validate';
 import { addStyle } from './render/widgets';
 import { consentState, createTailor } from './runtime';
 
@@ -11,6 +15,8 @@ type Command = unknown[] | ((t: Tailor) => void);
 type TagApi = Tailor & { push(...commands: Command[]): number };
 
 const CACHE_KEY = 'tlr_manifest';
+/** A manifest request that has not answered by then has failed: the page gets the API. */
+const FETCH_TIMEOUT = 10_000;
 
 function boot(): void {
   const w = window as unknown as { tailor?: unknown };
@@ -26,15 +32,33 @@ function boot(): void {
   // `?tailor_debug=1`: the debug view (loaded lazily, below) and console logging.
   const debugView = /[?&]tailor_debug=1(&|$)/.test(location.search);
   const debug = data.debug !== undefined || debugView;
+  const log = createLogger(debug);
   const inline = document.getElementById('tailor-manifest');
   const url = data.manifest;
+  /** Why there is no manifest, reported through `on('error')` (and the console with debug). */
+  let problem: string | undefined =
+    inline || url
+      ? undefined
+      : 'no manifest: add <script type="application/json" id="tailor-manifest"> or data-manifest to the tag';
+  const failed = (message: string) => {
+    problem = message;
+    log('error', message);
+    return null;
+  };
 
   let manifest: unknown;
   let fresh: Promise<unknown> | null = null;
-  if (inline) manifest = parse(inline.textContent);
-  else if (url) {
+  if (inline) {
+    try {
+      manifest = JSON.parse(inline.textContent || '');
+    } catch (e) {
+      manifest = failed(`the manifest in #tailor-manifest is not valid JSON: ${(e as Error).message}`);
+    }
+  } else if (url) {
     const cached = readCache(url);
-    fresh = fetchManifest(url);
+    fresh = fetchManifest(url).catch((e) =>
+      failed(`could not load the manifest from ${url}: ${e?.message || e}`),
+    );
     manifest = cached;
   }
 
@@ -43,35 +67,39 @@ function boot(): void {
   let unhide = () => {};
   if (manifest === undefined && fresh) {
     const reveal = addStyle(document, '[data-tailor-slot]{visibility:hidden!important}');
-    const timer = setTimeout(() => unhide(), Number(data.hideTimeout) || 800);
+    const ms = Number(data.hideTimeout);
+    const timer = setTimeout(() => unhide(), data.hideTimeout && ms >= 0 ? ms : 800);
     unhide = () => {
       clearTimeout(timer);
       reveal();
     };
   }
   let api: TagApi | null = null;
-  // The manifest is cached only with consent: the cache is a `tlr_` key like any other (SPEC §9).
+  // The manifest is cached only with consent (the cache is a `tlr_` key like any other, SPEC §9)
+  // and only when it can run: a broken answer never replaces the last good copy (SPEC §2).
   const cache = (m: unknown) => {
-    if (m && api && consentState(api) === 'granted') writeCache(url!, m);
+    if (m && api && consentState(api) === 'granted' && validateManifest(m).manifest) writeCache(url!, m);
   };
 
   // No manifest (none given, or it failed to load or parse): an empty one, so nothing renders.
   const start = (m: unknown) => {
-    const t = createTailor({
-      manifest: m ?? { version: 1, site: '' },
+    const options: TailorOptions & { _problem?: string } = {
+      manifest: m,
+      _problem: m == null ? problem : undefined,
       debug,
       endpoint: data.endpoint,
       country: data.country,
       consent: data.consent as ConsentState | undefined,
-    });
+    };
+    const t = createTailor(options);
     const a = t as TagApi;
     api = a;
     a.push = (...commands: Command[]) => {
-      for (const c of commands) run(a, c);
+      for (const c of commands) run(a, c, log);
       return 0;
     };
     w.tailor = a;
-    for (const c of queue) run(a, c);
+    for (const c of queue) run(a, c, log);
     return a.start().finally(unhide);
   };
 
@@ -92,30 +120,22 @@ function boot(): void {
  */
 function loadDebugView(tag: HTMLScriptElement | null): void {
   import(new URL('tailor.debug.js', tag?.src || location.href).href).catch((e) =>
-    console.error('[tailor] could not load the debug view', e),
+    createLogger(true)('error', 'could not load the debug view', e),
   );
 }
 
 /** Runs one queued command; a throwing command never stops the others (SPEC §2). */
-function run(api: Tailor, command: Command): void {
+function run(api: Tailor, command: Command, log: Logger): void {
   try {
     if (typeof command === 'function') command(api);
     else if (Array.isArray(command) && typeof command[0] === 'string') {
-      const method = (api as unknown as Record<string, unknown>)[command[0]];
+      const method =
+        Object.hasOwn(api, command[0]) && (api as unknown as Record<string, unknown>)[command[0]];
       if (typeof method === 'function') method.apply(api, command.slice(1));
-      else console.warn(`[tailor] unknown command "${command[0]}"`);
+      else log('warn', `unknown command "${command[0]}"`);
     }
   } catch (e) {
-    console.error('[tailor] a queued command threw', e);
-  }
-}
-
-function parse(text: string | null): unknown {
-  try {
-    return JSON.parse(text || '');
-  } catch (e) {
-    console.error('[tailor] the manifest is not valid JSON', e);
-    return null;
+    log('error', 'a queued command threw', e);
   }
 }
 
@@ -134,15 +154,22 @@ function writeCache(url: string, manifest: unknown): void {
   } catch {}
 }
 
-/** Fetches the manifest; the caller keeps the last good copy for the next page view (stale-while-revalidate). */
+/**
+ * Fetches the manifest (rejects with why); the caller keeps the last good copy for the next
+ * page view (stale-while-revalidate).
+ */
 async function fetchManifest(url: string): Promise<unknown> {
+  const ctrl = new AbortController();
+  const timer = setTimeout(
+    () => ctrl.abort(new Error(`no answer in ${FETCH_TIMEOUT / 1000} s`)),
+    FETCH_TIMEOUT,
+  );
   try {
-    const res = await fetch(url, { credentials: 'same-origin' });
+    const res = await fetch(url, { credentials: 'same-origin', signal: ctrl.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return await res.json();
-  } catch (e) {
-    console.error(`[tailor] could not load the manifest from ${url}`, e);
-    return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -150,5 +177,5 @@ try {
   boot();
 } catch (e) {
   // Nothing Tailor does may throw into the host page (SPEC §3).
-  console.error('[tailor] failed to start', e);
+  createLogger(true)('error', 'failed to start', e);
 }

@@ -1,0 +1,220 @@
+// @vitest-environment happy-dom
+// SPEC §2/§3/§7/§8/§10 points found by the stop-11 audit, each a test that failed before its fix.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Manifest, Tailor, TailorError } from '../../src/manifest/types';
+import { createTailor } from '../../src/runtime';
+
+const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+const made: Tailor[] = [];
+const make = (manifest: unknown, opts: Record<string, unknown> = {}) => {
+  const t = createTailor({ manifest, now: () => NOW, ...opts });
+  made.push(t);
+  return t;
+};
+const errorsOf = (t: Tailor) => {
+  const errors: TailorError[] = [];
+  t.on('error', (e) => errors.push(e));
+  return errors;
+};
+
+beforeEach(() => {
+  localStorage.clear();
+  sessionStorage.clear();
+  for (const c of document.cookie.split(';'))
+    document.cookie = `${c.split('=')[0]!.trim()}=; max-age=0; path=/`;
+  document.body.innerHTML = '<h1 id="hero">orig</h1>';
+  history.replaceState(null, '', '/');
+});
+afterEach(() => {
+  for (const t of made.splice(0)) t.destroy();
+});
+
+const ab = (extra: Partial<Manifest> = {}): Manifest => ({
+  version: 1,
+  site: 'test',
+  goals: { g: { type: 'event' } },
+  experiences: [
+    {
+      id: 'hero',
+      variants: [
+        { id: 'control', actions: [] },
+        { id: 'b', actions: [{ type: 'text', selector: '#hero', value: 'B' }] },
+      ],
+    },
+  ],
+  ...extra,
+});
+
+describe('tailor_force holds for the session (SPEC §7.7)', () => {
+  it('keeps the forced variant after an SPA navigation and on the next page load', async () => {
+    history.replaceState(null, '', '/a?tailor_force=hero:b');
+    const t = make(ab());
+    await t.start();
+    expect(t.variant('hero')).toBe('b');
+    history.pushState(null, '', '/b');
+    expect(t.variant('hero')).toBe('b');
+    expect(document.getElementById('hero')!.textContent).toBe('B');
+    t.destroy();
+    // A new page load in the same session (same sessionStorage).
+    const next = make(ab());
+    await next.start();
+    expect(next.variant('hero')).toBe('b');
+  });
+
+  it('an empty tailor_force ends it', async () => {
+    history.replaceState(null, '', '/a?tailor_force=hero:b');
+    await make(ab()).start();
+    history.replaceState(null, '', '/a?tailor_force=');
+    const t = make(ab());
+    const events: { forced?: boolean }[] = [];
+    t.on('exposure', (e) => events.push(e));
+    await t.start();
+    expect(events.every((e) => !e.forced)).toBe(true);
+  });
+
+  it('a conversion carries the visitor’s own (sticky) variant, not the forced one', async () => {
+    const own = make(ab());
+    await own.start();
+    const mine = own.variant('hero')!;
+    own.destroy();
+    const other = mine === 'b' ? 'control' : 'b';
+    history.replaceState(null, '', `/a?tailor_force=hero:${other}`);
+    const t = make(ab());
+    const conversions: { assignments: Record<string, string> }[] = [];
+    t.on('conversion', (e) => conversions.push(e));
+    await t.start();
+    expect(t.variant('hero')).toBe(other);
+    t.track('g');
+    expect(conversions[0]!.assignments.hero).toBe(mine);
+  });
+});
+
+describe('SPA navigation keeps the session’s traffic touch (SPEC §4)', () => {
+  it('does not turn the stale document.referrer into a new touch, and names the previous page as referrer', async () => {
+    Object.defineProperty(document, 'referrer', { value: 'https://l.facebook.com/', configurable: true });
+    try {
+      history.replaceState(null, '', '/?utm_source=news&utm_medium=email&utm_campaign=spring');
+      const t = make({ version: 1, site: 'test' });
+      await t.start();
+      expect(t.context().traffic).toMatchObject({ source: 'news', medium: 'email', campaign: 'spring' });
+      history.pushState(null, '', '/shoes');
+      const c = t.context();
+      expect(c.traffic).toMatchObject({ source: 'news', medium: 'email', campaign: 'spring' });
+      expect(c.page.referrer).toBe(
+        `${location.origin}/?utm_source=news&utm_medium=email&utm_campaign=spring`,
+      );
+      expect(c.session.pageviews).toBe(2);
+    } finally {
+      Object.defineProperty(document, 'referrer', { value: '', configurable: true });
+    }
+  });
+});
+
+describe('a closed banner stays closed for the page view (SPEC §8.1)', () => {
+  it('does not come back when identify() changes its template', async () => {
+    const t = make({
+      version: 1,
+      site: 'test',
+      experiences: [
+        {
+          id: 'hi',
+          frequency: { dismissDays: 7 },
+          variants: [{ id: 'on', actions: [{ type: 'banner', value: 'Hi {{visitor.traits.name|there}}' }] }],
+        },
+      ],
+    });
+    await t.start();
+    const close = document.querySelector<HTMLElement>(
+      '.tailor-banner [aria-label="Close"], .tailor-banner button',
+    );
+    expect(close).not.toBeNull();
+    close!.click();
+    expect(document.querySelector('.tailor-banner')).toBeNull();
+    t.identify('u1', { name: 'Bob' });
+    expect(document.querySelector('.tailor-banner')).toBeNull();
+  });
+});
+
+describe('API robustness (SPEC §3: nothing throws into the page)', () => {
+  it('a destroyed instance ignores later navigations, even through a newer instance’s history patch', async () => {
+    const old = make(ab());
+    await old.start();
+    const newer = make(ab());
+    await newer.start();
+    old.destroy();
+    localStorage.clear();
+    history.pushState(null, '', '/next');
+    // Only the live instance counted the navigation; the destroyed one wrote nothing back.
+    expect(newer.context().page.path).toBe('/next');
+    expect(JSON.parse(localStorage.getItem('tlr_profile') || '{}').pageviews ?? 0).toBeLessThanOrEqual(
+      newer.context().visitor.pageviews,
+    );
+    newer.destroy();
+    localStorage.clear();
+    history.pushState(null, '', '/after');
+    expect(localStorage.getItem('tlr_profile')).toBeNull();
+  });
+
+  it('on() accepts event names like Object.prototype members', async () => {
+    const t = make(ab());
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(() => t.on(name as never, () => {})).not.toThrow();
+    await expect(t.start()).resolves.toBeUndefined();
+  });
+
+  it('createTailor() with no, null or odd options runs and reports the missing manifest', async () => {
+    for (const opts of [undefined, null, { manifest: ab(), now: 5 }]) {
+      let t: Tailor | undefined;
+      expect(() => {
+        t = createTailor(opts as never);
+      }).not.toThrow();
+      made.push(t!);
+      const errors = errorsOf(t!);
+      await t!.start();
+      if (opts) expect(t!.variant('hero')).not.toBeNull();
+      else expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('must be a JSON object')]);
+    }
+  });
+
+  it('a second start() waits for the first run', async () => {
+    const t = make(ab());
+    const first = t.start();
+    const second = t.start();
+    expect(second).toBe(first);
+    await second;
+    expect(t.variant('hero')).not.toBeNull();
+  });
+
+  it('page() before start() does nothing: start() counts the first page view', async () => {
+    const t = make(ab());
+    const exposures: unknown[] = [];
+    t.on('exposure', (e) => exposures.push(e));
+    t.page();
+    await t.start();
+    expect(t.context().visitor.pageviews).toBe(1);
+    expect(exposures).toHaveLength(1);
+  });
+
+  it('an initial consent other than granted, denied or pending is reported and ignored', async () => {
+    const t = make(ab(), { consent: 'yes' });
+    const errors = errorsOf(t);
+    await t.start();
+    expect(t.context().consent.state).toBe('granted');
+    expect(errors).toEqual([{ path: 'consent', message: expect.stringContaining('"yes"') }]);
+  });
+});
+
+describe('pageview goals count after the page’s exposures (SPEC §12)', () => {
+  it('sends the conversion of a pageview goal after the exposure of the same page', async () => {
+    const t = make(ab({ goals: { landed: { type: 'pageview', path: '/' } } }));
+    const order: string[] = [];
+    t.on('exposure', () => order.push('exposure'));
+    t.on('conversion', (e) => order.push(`conversion ${e.goal}`));
+    // The element arrives after the decision, as when the tag runs in <head>.
+    document.body.innerHTML = '';
+    await t.start();
+    document.body.innerHTML = '<h1 id="hero">orig</h1>';
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(['exposure', 'conversion landed']);
+  });
+});
