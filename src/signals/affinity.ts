@@ -36,19 +36,26 @@ export function affinityScores(
   return out;
 }
 
+/**
+ * The `affinity.*` part of the context: each category's share of the decayed interest, 0 for
+ * the manifest's `categories` not visited yet (SPEC §4: every path exists), and `top`, the
+ * category with the highest score, or null while none has a score above 0.
+ */
 export function affinityContext(
   aff: Profile['affinity'],
   now: number,
   halfLifeDays = 14,
+  categories?: Manifest['categories'],
 ): Context['affinity'] {
   const scores = affinityScores(aff, now, halfLifeDays);
   let total = 0;
   let top: string | null = null;
   for (const k in scores) {
     total += scores[k]!;
-    if (top === null || scores[k]! > scores[top]!) top = k;
+    if (scores[k]! > (top === null ? 0 : scores[top]!)) top = k;
   }
   const out: Context['affinity'] = { top };
+  for (const k in categories) if (k !== 'top') out[k] = 0;
   for (const k in scores) if (k !== 'top') out[k] = total > 0 ? scores[k]! / total : 0;
   return out;
 }

@@ -39,11 +39,18 @@ export function buildContext(
   consent: ConsentState,
 ): Context {
   const url = page._url;
-  const query: Record<string, string> = {};
+  // First value of each parameter. Null prototype and own-property checks: with `k in {}`,
+  // `?constructor=a&toString=b` gave no page.query.constructor (an Object.prototype member).
+  const query: Record<string, string> = Object.create(null);
   url.searchParams.forEach((v, k) => {
-    if (!(k in query)) query[k] = v;
+    if (!Object.hasOwn(query, k)) query[k] = v;
   });
-  const { visitor, session } = visitorContext(profile, id, now);
+  // SPEC §4: every listed dataLayer key exists, null until pushed or set(). (The script tag's
+  // light manifest guard does not check `dataLayer` is a list: a malformed one must not throw.)
+  const siteData = { ...data };
+  const keys = manifest.dataLayer;
+  if (Array.isArray(keys)) for (const k of keys) if (!Object.hasOwn(siteData, k)) siteData[k] = null;
+  const { visitor, session } = visitorContext(profile, id, now, manifest.goals);
   return {
     visitor,
     session,
@@ -70,10 +77,10 @@ export function buildContext(
     geo: page._geo,
     time: page._time,
     behavior: page._behavior,
-    affinity: affinityContext(profile.affinity, now, manifest.affinityHalfLifeDays),
+    affinity: affinityContext(profile.affinity, now, manifest.affinityHalfLifeDays, manifest.categories),
     journey: { stage: 'new' },
     score: {},
-    data,
+    data: siteData,
     remote: {},
     consent: { state: consent },
   };

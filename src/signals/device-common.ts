@@ -17,11 +17,18 @@ export interface DeviceSignals {
 }
 
 /**
- * Search, social and monitoring crawlers (SPEC §4), shared by both builds so they agree.
- * Headless and webdriver browsers are not crawlers unless `excludeAutomation` is set.
+ * Search, social, link-preview, AI and monitoring crawlers (SPEC §4), shared by both builds so
+ * they agree. Generic words first: `bot` (Googlebot, bingbot, Applebot, Facebot, Twitterbot,
+ * GPTBot, UptimeRobot, `Pingdom.com_bot`, `…/bot.html` links) except in Cubot, a phone vendor
+ * in Android UAs (`Android 10; CUBOT X30`; no lookbehind: older Safari cannot parse it), then
+ * `crawl`, `spider` (Baiduspider), `preview` (BingPreview, SkypeUriPreview), `google(other|-)`
+ * and `-google` (GoogleOther, Google-InspectionTool, Mediapartners-Google), Meta's fetchers,
+ * WhatsApp's link preview (`WhatsApp/2.23.20.0 A`, at the start: not a browser token) and
+ * the agents without such a word. Headless and webdriver browsers are not crawlers unless
+ * `excludeAutomation` is set.
  */
 const CRAWLER =
-  /bot\b|bot\/|crawl|spider|slurp|facebookexternalhit|facebookcatalog|mediapartners-google|adsbot|google-inspectiontool|pingdom|uptimerobot|statuscake|site24x7|embedly|bingpreview|yahoo! ?slurp|ia_archiver|python-requests|curl\//i;
+  /(^|[^u]|[^c]u)bot|crawl|spider|slurp|preview|google(other|-)|-google|externalhit|meta-external|facebookcatalog|^whatsapp|(chatgpt|claude|perplexity)-user|ahrefs|embedly|iframely|vkshare|cardyb|pingdom|statuscake|site24x7|ia_archiver|python-requests|curl\//i;
 
 export function isCrawler(input: DeviceInput): boolean {
   return (

@@ -2,7 +2,7 @@
  * Visitor history (SPEC §4): sessions end after 30 minutes without a page view; visits, page
  * views, first and last visit, conversions, traits. Pure functions over the stored profile.
  */
-import type { Context, TrafficTouch } from '../manifest/types';
+import type { Context, Manifest, TrafficTouch } from '../manifest/types';
 import type { Profile } from '../storage/profile';
 import { sessionTouch } from './traffic';
 
@@ -56,9 +56,20 @@ export function pageView(
   return { profile: p, newSession };
 }
 
-/** The `visitor.*` and `session.*` parts of the context. */
-export function visitorContext(p: Profile, id: string, now: number): Pick<Context, 'visitor' | 'session'> {
+/**
+ * The `visitor.*` and `session.*` parts of the context. Every goal of the manifest has a count,
+ * 0 before its first conversion (SPEC §4: every path exists; `{"visitor.conversions.x": 0}`
+ * matches a visitor who never converted).
+ */
+export function visitorContext(
+  p: Profile,
+  id: string,
+  now: number,
+  goals?: Manifest['goals'],
+): Pick<Context, 'visitor' | 'session'> {
   const daysSince = (time: number) => Math.floor((now - time) / DAY);
+  const conversions: Record<string, number> = {};
+  for (const g in goals) conversions[g] = 0;
   return {
     visitor: {
       id,
@@ -69,7 +80,7 @@ export function visitorContext(p: Profile, id: string, now: number): Pick<Contex
       pageviews: p.pageviews,
       daysSinceFirstVisit: daysSince(p.first),
       daysSinceLastVisit: p.prev === null ? null : daysSince(p.prev),
-      conversions: { ...p.conversions },
+      conversions: { ...conversions, ...p.conversions },
     },
     session: {
       pageviews: p.session.pageviews,

@@ -84,8 +84,11 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
   return store;
 }
 
-// Any cookie-safe token a server may have set (`abc.1700000000`, UUIDs, …); junk is replaced.
-const PLAUSIBLE_ID = /^[\w.:~-]{1,128}$/;
+// Whatever id a server set (SPEC §4: "a server-set tlr_id cookie is honoured"): UUIDs,
+// `abc.1700000000`, standard base64 (`abc+/def==`), `a|b` (js-cookie decodes `a%7Cb`) — any
+// printable ASCII without whitespace, 1–128 characters. Empty, over-long, control-character
+// and non-ASCII values are junk and replaced.
+const PLAUSIBLE_ID = /^[!-~]{1,128}$/;
 
 /**
  * The anonymous visitor id (`visitor.id`): the `tlr_id` cookie (a server-set one is honoured),
@@ -98,6 +101,8 @@ export function visitorId(store: Store): string {
   const stored = store.get(ID_COOKIE);
   const id = [fromCookie, stored].find((v) => v && PLAUSIBLE_ID.test(v)) || randomId();
   store.set(ID_COOKIE, id);
+  // An accepted cookie is never written back: the write would reset the server's domain,
+  // expiry and flags, and js-cookie's encoding differs (a server's `a%7Cb` would become `a|b`).
   if (store.persisting && fromCookie !== id) {
     attempt(() =>
       Cookies.set(ID_COOKIE, id, {

@@ -214,10 +214,39 @@ describe('visitor id (tlr_id)', () => {
     expect(Cookies.get('tlr_id')).toBe('stored-id-00000003');
   });
 
-  it('replaces an implausible cookie value with a fresh id', () => {
-    document.cookie = `tlr_id=${encodeURIComponent('<script>')}; path=/`;
+  // Regression: base64 and `|` ids were replaced by a random id and the server's cookie
+  // overwritten, though SPEC §4 says a server-set tlr_id cookie is honoured.
+  it.each([
+    ['standard base64', 'abc+/def==', 'abc+/def=='],
+    ['a percent-encoded pipe (js-cookie decodes it)', 'a%7Cb', 'a|b'],
+    ['other printable ASCII', 'v1!$&*(x)@[y]^{z}', 'v1!$&*(x)@[y]^{z}'],
+    ['128 characters', 'k'.repeat(128), 'k'.repeat(128)],
+  ])('honours a server-set id with %s and never writes it back', (_, raw, id) => {
+    document.cookie = `tlr_id=${raw}; path=/`;
+    const s = createStore({ persist: true });
+    expect(visitorId(s)).toBe(id);
+    expect(visitorId(s)).toBe(id);
+    expect(document.cookie).toBe(`tlr_id=${raw}`);
+    expect(localStorage.getItem('tlr_id')).toBe(id);
+  });
+
+  it.each([
+    ['over-long', 'k'.repeat(129)],
+    ['with a space', 'a%20b'],
+    ['with a control character', 'a%01b'],
+    ['with a tab', 'a%09b'],
+    ['non-ASCII', '%C3%A9t%C3%A9'],
+    ['a lone DEL character', '%7F'],
+  ])('replaces an implausible cookie value (%s) with a fresh id', (_, raw) => {
+    document.cookie = `tlr_id=${raw}; path=/`;
     const id = visitorId(createStore({ persist: true }));
-    expect(id).not.toBe('<script>');
+    expect(id).toMatch(/^[\w-]{8,64}$/);
+    expect(Cookies.get('tlr_id')).toBe(id);
+  });
+
+  it('replaces an empty cookie value with a fresh id', () => {
+    document.cookie = 'tlr_id=; path=/';
+    const id = visitorId(createStore({ persist: true }));
     expect(id).toMatch(/^[\w-]{8,64}$/);
     expect(Cookies.get('tlr_id')).toBe(id);
   });
@@ -468,7 +497,7 @@ describe('runtime: storage and consent', () => {
     t.forget();
     t.set({});
     expect(t.context().visitor.id).not.toBe(id);
-    expect(t.context().visitor.conversions).toEqual({});
+    expect(t.context().visitor.conversions).toEqual({ purchase: 0 });
     expect(Cookies.get('tlr_id')).toBeUndefined();
     expect(Object.keys(localStorage).filter((k) => k.startsWith('tlr_'))).toEqual([]);
     t.page();

@@ -147,6 +147,15 @@ describe('sessions and visits', () => {
     expect(p.conversions.purchase).toBe(2);
   });
 
+  // Regression: SPEC §4 paths must exist, but a goal without conversions had no count.
+  it('every manifest goal has a count in the context, 0 before its first conversion', () => {
+    const p = recordConversion(view(null, T0).profile, 'purchase');
+    const goals = { purchase: { type: 'event' }, signup: { type: 'event' }, constructor: { type: 'event' } };
+    const ctx = visitorContext(p, 'x', T0, goals as never);
+    expect(ctx.visitor.conversions).toEqual({ purchase: 1, signup: 0, constructor: 0 });
+    expect(p.conversions).toEqual({ purchase: 1 });
+  });
+
   it('a conversion goal named like an Object.prototype member counts from zero', () => {
     for (const goal of ['constructor', 'toString', '__proto__']) {
       let p = recordConversion(view(null, T0).profile, goal);
@@ -197,6 +206,20 @@ describe('affinity', () => {
     const ctx = affinityContext(aff, T0 + 3 * DAY);
     expect((ctx.a as number) + (ctx.b as number) + (ctx.c as number)).toBeCloseTo(1, 12);
     expect(ctx.top).toBe('c');
+  });
+
+  // Regression: SPEC §4 paths must exist, but unvisited categories had no share.
+  it('every manifest category has a share in the context, 0 before its first view', () => {
+    const categories = { shoes: '/shoes/*', bags: '/bags/*', toString: '/t/*' };
+    const ctx = affinityContext(addAffinity({}, 'shoes', T0), T0, 14, categories);
+    expect(ctx).toEqual({ top: 'shoes', shoes: 1, bags: 0, toString: 0 });
+    expect(affinityContext({}, T0, 14, categories)).toEqual({ top: null, shoes: 0, bags: 0, toString: 0 });
+  });
+
+  it('top is null when every score has decayed to zero', () => {
+    const aff = addAffinity({}, 'a', T0);
+    const ctx = affinityContext(aff, T0 + 1_000_000 * DAY);
+    expect(ctx).toEqual({ top: null, a: 0 });
   });
 
   it('a page without category changes nothing', () => {
@@ -386,7 +409,7 @@ describe('runtime: meta category', () => {
       });
       await t.start();
       expect(t.context().page.category).toBe('boots');
-      expect(t.context().affinity).toEqual({ top: 'boots', boots: 1 });
+      expect(t.context().affinity).toEqual({ top: 'boots', boots: 1, shoes: 0 });
       t.destroy();
     } finally {
       meta.remove();
