@@ -45,8 +45,23 @@ function setAttr(el: Element, name: string, value: string): Change {
   };
 }
 
+/**
+ * Reverting through `classList` or the CSSOM leaves `class=""`/`style=""` (or a re-serialized
+ * string) behind. When `read()` (the tokens, the declarations) is back to what it was, this puts
+ * the attribute back as it was, or removes it, so `destroy()` leaves no trace (SPEC §8.2).
+ */
+function keepAttr(el: Element, name: string, read: () => string): () => void {
+  const attr = el.getAttribute(name);
+  const was = read();
+  return () => {
+    if (read() === was) attr === null ? el.removeAttribute(name) : el.setAttribute(name, attr);
+  };
+}
+
 function addClasses(el: Element, add: readonly string[] = [], remove: readonly string[] = []): Change {
   const list = el.classList;
+  // Sorted: a class removed and added back goes to the end.
+  const restore = keepAttr(el, 'class', () => [...list].sort().join(' '));
   const added = add.filter((c) => !list.contains(c));
   const removed = remove.filter((c) => list.contains(c));
   list.add(...added);
@@ -56,6 +71,7 @@ function addClasses(el: Element, add: readonly string[] = [], remove: readonly s
     _revert: () => {
       list.remove(...added);
       list.add(...removed);
+      restore();
     },
   };
 }
@@ -63,6 +79,7 @@ function addClasses(el: Element, add: readonly string[] = [], remove: readonly s
 function setStyles(el: Element, styles: Record<string, string>, priority = ''): Change {
   const style = (el as HTMLElement).style;
   const props = Object.keys(styles);
+  const restore = keepAttr(el, 'style', () => style.cssText);
   const before = props.map((p) => [style.getPropertyValue(p), style.getPropertyPriority(p)]);
   for (const p of props) style.setProperty(p, String(styles[p]), priority);
   // Compare with what the browser stored (`#FF0000` reads back as `rgb(255, 0, 0)`), or a
@@ -70,11 +87,13 @@ function setStyles(el: Element, styles: Record<string, string>, priority = ''): 
   const applied = props.map((p) => style.getPropertyValue(p));
   return {
     _intact: () => props.every((p, i) => style.getPropertyValue(p) === applied[i]),
-    _revert: () =>
+    _revert: () => {
       props.forEach((p, i) => {
         const [value, prio] = before[i]!;
         value ? style.setProperty(p, value, prio) : style.removeProperty(p);
-      }),
+      });
+      restore();
+    },
   };
 }
 

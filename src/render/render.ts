@@ -8,7 +8,7 @@ import type { Change } from './actions';
 import { applyToElement } from './actions';
 import { fillTemplate } from './template';
 import { onTrigger } from './triggers';
-import type { Watcher } from './watch';
+import type { Owner, Watcher } from './watch';
 import { createWatcher, WAIT_MS } from './watch';
 import { addStyle, showBanner, showOverlay } from './widgets';
 
@@ -18,6 +18,9 @@ export interface RenderEnv {
   _scrollDepth(): number;
   _report(message: string, path: string): void;
 }
+
+/** The action types that change the element their `selector` names (SPEC §8.1). */
+const ELEMENT_TYPES = /^(text|html|attr|class|style|hide|insert|cta|reorder)$/;
 
 /** The selectors whose presence means a variant "would have rendered" (for control and holdouts). */
 function anchorSelector(experience: Experience): string | null {
@@ -34,6 +37,7 @@ export function renderExperience(
   env: RenderEnv,
   onExposed: () => void,
   onDismiss: () => void,
+  owner?: Owner,
 ): () => void {
   const reverts: (() => void)[] = [];
   let exposed = false;
@@ -47,8 +51,15 @@ export function renderExperience(
   const path = `experience "${experience.id}"`;
 
   /** Watches `selector`: exposed at the first element changed, failures go to `fail`. */
-  const watch = (selector: string, change: (el: Element) => Change, fail: (message: string) => void) =>
-    reverts.push(env._watcher._add({ _selector: selector, _apply: change, _fail: fail, _applied: expose }));
+  const watch = (
+    selector: string,
+    change: (el: Element) => Change,
+    fail: (message: string) => void,
+    by?: Owner,
+  ) =>
+    reverts.push(
+      env._watcher._add({ _selector: selector, _apply: change, _fail: fail, _applied: expose, _owner: by }),
+    );
   /** A change that stays until reverted (widgets, control anchors). */
   const fixed = (revert: () => void): Change => ({ _intact: () => true, _revert: revert });
 
@@ -85,7 +96,14 @@ export function renderExperience(
           // Refused at once, not after the 10 s element wait: the tags' manifest guard lets
           // actions without a selector through (an unknown type with one is refused on apply).
           if (!action.selector) throw new Error('needs a "selector"');
-          watch(action.selector, (el) => applyToElement(el, action, context), report);
+          // Only an action that can change its element holds it: a typo'd type (reported when
+          // applied) must not take the element from a lower-priority experience.
+          watch(
+            action.selector,
+            (el) => applyToElement(el, action, context),
+            report,
+            ELEMENT_TYPES.test(action.type) ? owner : undefined,
+          );
         }
       } catch (e) {
         report((e as Error).message);
@@ -122,7 +140,7 @@ export interface RendererHooks {
   _dismissed(item: RenderItem): void;
 }
 
-interface Live {
+interface Live extends Owner {
   _variant: string;
   _revert: () => void;
   _exposed: boolean;
@@ -130,12 +148,12 @@ interface Live {
   _sig: string;
 }
 
-/** The action types that change the element their `selector` names (SPEC §8.1). */
-const ELEMENT_TYPES = /^(text|html|attr|class|style|hide|insert|cta|reorder)$/;
-
 /**
  * Keeps the rendered experiences in step with the decisions. When two experiences change the
- * same selector, the one with the higher `priority` (then the earlier one) keeps it.
+ * same element (by any selectors), the one with the higher `priority` (then the earlier one)
+ * keeps it: the watcher holds each element for one experience (`Owner`, ranked here). When
+ * the holder is reverted (`page()`), the best experience still rendered takes the element at
+ * once; `destroy()` hands nothing over.
  */
 export function createRenderer(
   win: Window,
@@ -158,40 +176,41 @@ export function createRenderer(
           live.delete(id);
         }
       }
+      // `sort` is stable: experiences of equal priority keep their order. Ranks are set before
+      // anything applies, so a new experience is compared with up-to-date ones.
+      const ordered = [...items].sort(
+        (a, b) => (b._experience.priority || 0) - (a._experience.priority || 0),
+      );
+      ordered.forEach((item, rank) => {
+        const l = live.get(item._experience.id);
+        if (l) l._rank = rank;
+      });
       if (newView) {
         watcher._wait();
         win.clearTimeout(settle);
         settle = win.setTimeout(() => watcher._settle(), WAIT_MS);
       }
-      const claimed = new Map<string, string>();
-      // `sort` is stable: experiences of equal priority keep their order.
-      const ordered = [...items].sort(
-        (a, b) => (b._experience.priority || 0) - (a._experience.priority || 0),
-      );
-      for (const item of ordered) {
+      ordered.forEach((item, rank) => {
         const id = item._experience.id;
-        const actions = item._actions.filter((a) => {
-          // Only an action that can change its element claims it: a typo'd type (reported when
-          // applied) must not take the element from a lower-priority experience.
-          const sel = ELEMENT_TYPES.test(a.type) && 'selector' in a ? a.selector : null;
-          if (!sel) return true;
-          const owner = claimed.get(sel) || id;
-          claimed.set(sel, owner);
-          return owner === id;
-        });
-        const sig = fillTemplate(JSON.stringify(actions), context, 'text');
+        const sig = fillTemplate(JSON.stringify(item._actions), context, 'text');
         const kept = live.get(id);
         if (kept && kept._sig === sig) {
           if (newView && kept._exposed) hooks._exposed(item);
-          continue;
+          return;
         }
         // Changed template output: swap in place, in the same task (nothing in between is painted).
         kept?._revert();
-        const l: Live = { _variant: item._variant, _revert: () => {}, _exposed: !!kept?._exposed, _sig: sig };
+        const l: Live = {
+          _variant: item._variant,
+          _revert: () => {},
+          _exposed: !!kept?._exposed,
+          _sig: sig,
+          _rank: rank,
+        };
         live.set(id, l);
         l._revert = renderExperience(
           item._experience,
-          actions,
+          item._actions,
           context,
           env,
           () => {
@@ -199,14 +218,16 @@ export function createRenderer(
             hooks._exposed(item);
           },
           () => hooks._dismissed(item),
+          l,
         );
-      }
+      });
     },
     _stop() {
       win.clearTimeout(settle);
+      // The watcher first: it reverts every change, latest first, without handing elements over.
+      watcher._stop();
       for (const l of live.values()) l._revert();
       live.clear();
-      watcher._stop();
     },
   };
 }

@@ -6,13 +6,19 @@
  * - a change that the site overwrites (hydration, framework updates) is re-applied, at most
  *   once per animation frame and `MAX_REAPPLY` times per page view, so a script fighting
  *   Tailor in a loop cannot hang the page; an element the site replaces with a new one gets
- *   the change at once (before paint), also after the wait, counted the same way.
+ *   the change at once (before paint), also after the wait, counted the same way;
+ * - SPEC §8 `priority`: an element is changed by one experience (`Watch._owner`) at a time.
  */
 import type { Change } from './actions';
 
 /** SPEC §8.2: elements are waited for up to 10 s after the page view. */
 export const WAIT_MS = 10_000;
 const MAX_REAPPLY = 50;
+
+/** The experience a change belongs to: the lower `_rank` (higher priority, then earlier) keeps an element. */
+export interface Owner {
+  _rank: number;
+}
 
 /** One selector-bound rule: apply to each matching element once, keep it applied. */
 export interface Watch {
@@ -24,6 +30,8 @@ export interface Watch {
   _fail(message: string): void;
   /** Called with each element the first time the change is applied to it. */
   _applied?(el: Element): void;
+  /** Whose change it is; without one (widgets, anchors) the change never yields an element. */
+  _owner?: Owner;
 }
 
 interface Live {
@@ -45,8 +53,11 @@ export interface Watcher {
 
 export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTimeout): Watcher {
   const live = new Set<Live>();
-  // The revert of every watch not reverted yet, including failed ones (no longer live): `_stop` runs them all.
-  const reverts = new Set<() => void>();
+  // Every watch not reverted yet, including failed ones (no longer live): `_stop` reverts them all.
+  const all = new Set<Live>();
+  // Which experience holds an element. The others' changes to it wait (`held`), and one that
+  // outranks the holder first reverts the holder's changes to it, so changes never interleave.
+  const owners = new WeakMap<Element, Owner>();
   let waiting = true;
   let scheduled = false;
   let observer: MutationObserver | null = null;
@@ -56,12 +67,44 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     if (live.delete(l)) l._watch._fail(message);
   };
 
-  const applyTo = (l: Live, el: Element) => {
+  /** A change waiting while `holder` holds `el`: "overwritten" once it lets go, so it is re-tried. */
+  const held = (el: Element, holder: Owner): Change => ({
+    _intact: () => owners.get(el) === holder,
+    _revert() {},
+  });
+
+  const holds = (o: Owner, el: Element) => [...all].some((x) => x._watch._owner === o && x._changes.has(el));
+
+  /** `o` no longer changes `el`: the best waiting change takes it at once (same task, before paint). */
+  const release = (el: Element, o: Owner | undefined): void => {
+    if (!o || owners.get(el) !== o || holds(o, el)) return;
+    owners.delete(el);
+    for (const x of live) if (el.isConnected && x._changes.get(el)?._intact() === false) applyTo(x, el);
+  };
+
+  const applyTo = (l: Live, el: Element): void => {
+    const me = l._watch._owner;
+    const holder = me && owners.get(el);
+    // Not on a repair or hand-over: `_applied` is the first change of the watch.
+    const first = !l._changes.size;
     try {
-      l._changes.set(el, l._watch._apply(el));
-      if (l._changes.size === 1) l._watch._applied?.(el);
+      if (holder && holder !== me && holder._rank < me!._rank) l._changes.set(el, held(el, holder));
+      else {
+        // `me` outranks the holder: the holder's changes to `el` are undone, latest first, and wait.
+        if (holder && holder !== me)
+          for (const x of [...all].reverse()) {
+            const c = x._changes.get(el);
+            if (c && x._watch._owner === holder) c._revert(), x._changes.set(el, held(el, me!));
+          }
+        if (me) owners.set(el, me);
+        l._changes.set(el, l._watch._apply(el));
+      }
+      // A waiting change exposes too, as control does: the visitor saw the page the experience targets.
+      if (first) l._watch._applied?.(el);
     } catch (e) {
       fail(l, (e as Error).message);
+      // A refused action holds nothing.
+      release(el, me);
     }
   };
 
@@ -73,6 +116,14 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
       return fail(l, `"${l._watch._selector}" is not a valid CSS selector`);
     }
     for (const el of found) if (live.has(l) && !l._changes.has(el)) applyTo(l, el);
+  };
+
+  const revert = (l: Live) => {
+    live.delete(l);
+    all.delete(l);
+    const changed = [...l._changes];
+    l._changes.clear();
+    for (const [el, c] of changed) c._revert(), release(el, l._watch._owner);
   };
 
   const overwritten = (l: Live) =>
@@ -128,14 +179,8 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
   return {
     _add(watch) {
       const l: Live = { _watch: watch, _changes: new Map(), _reapplied: 0 };
-      const revert = () => {
-        live.delete(l);
-        reverts.delete(revert);
-        for (const c of l._changes.values()) c._revert();
-        l._changes.clear();
-      };
       live.add(l);
-      reverts.add(revert);
+      all.add(l);
       scan(l);
       if (!observer && typeof MutationObserver !== 'undefined') {
         observer = new MutationObserver(onMutations);
@@ -146,7 +191,7 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
           attributes: true,
         });
       }
-      return revert;
+      return () => revert(l);
     },
     _settle() {
       waiting = false;
@@ -162,7 +207,9 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     _stop() {
       observer?.disconnect();
       observer = null;
-      for (const revert of reverts) revert();
+      // Nothing is handed over while everything goes; latest first, like the runtime.
+      live.clear();
+      for (const l of [...all].reverse()) revert(l);
     },
   };
 }

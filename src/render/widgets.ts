@@ -53,6 +53,13 @@ function widget(doc: Document, className: string, role: string, html: string): H
   return el;
 }
 
+/** Takes a widget off the page; the shared `<style>` goes with the last one (`destroy()` leaves no trace, SPEC §8.2). */
+function removeWidget(el: Element): void {
+  const doc = el.ownerDocument;
+  el.remove();
+  if (!doc.querySelector('.tailor-banner,.tailor-overlay')) styleEl?.remove();
+}
+
 function closeButton(doc: Document, onClose: () => void): HTMLButtonElement {
   const b = doc.createElement('button');
   b.type = 'button';
@@ -79,7 +86,7 @@ export function showBanner(
     html,
   );
   el.setAttribute('aria-label', 'Announcement');
-  const remove = () => el.remove();
+  const remove = () => removeWidget(el);
   if (action.dismissible !== false) el.appendChild(closeButton(doc, () => (remove(), onDismiss())));
   doc.body.appendChild(el);
   return remove;
@@ -112,7 +119,7 @@ export function showOverlay(
   const opener = doc.activeElement as HTMLElement | null;
   const close = () => {
     doc.removeEventListener('keydown', onKey, true);
-    wrap.remove();
+    removeWidget(wrap);
     if (opener?.isConnected) opener.focus?.();
   };
   const dismiss = () => (close(), onDismiss());

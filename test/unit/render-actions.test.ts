@@ -433,3 +433,51 @@ describe('unknown types', () => {
     expect(root.innerHTML).toBe('<div>x</div>');
   });
 });
+
+// Regression: reverting through the CSSOM/classList left `style=""`/`class=""` (or a
+// re-serialized attribute) behind, so destroy() did not give back the original markup.
+describe('revert leaves the markup as it was', () => {
+  it.each([
+    ['no style attribute', '<div>x</div>', { type: 'style', selector: 'div', value: { color: 'red' } }],
+    [
+      'a style attribute',
+      '<div style="color:blue;margin:0">x</div>',
+      { type: 'style', selector: 'div', value: { color: 'red', padding: '1px' } },
+    ],
+    ['hide, no style attribute', '<div>x</div>', { type: 'hide', selector: 'div' }],
+    ['hide, a style attribute', '<div style="display:flex">x</div>', { type: 'hide', selector: 'div' }],
+    ['no class attribute', '<div>x</div>', { type: 'class', selector: 'div', add: ['n'] }],
+    ['an empty class attribute', '<div class="">x</div>', { type: 'class', selector: 'div', add: ['n'] }],
+    [
+      'a class attribute',
+      '<div class="b  a">x</div>',
+      { type: 'class', selector: 'div', add: ['n'], remove: ['b'] },
+    ],
+    ['cta, no class attribute', '<a href="/x">x</a>', { type: 'cta', selector: 'a', add: ['hot'] }],
+  ])('%s', (_, html, action) => {
+    const d = el(html);
+    apply(d, action)._revert();
+    expect(root.innerHTML).toBe(html);
+  });
+
+  it('two changes to one element, reverted latest first', () => {
+    const d = el('<div>x</div>');
+    const c1 = apply(d, { type: 'style', selector: 'div', value: { color: 'red' } });
+    const c2 = apply(d, { type: 'hide', selector: 'div' });
+    c2._revert();
+    c1._revert();
+    expect(root.innerHTML).toBe('<div>x</div>');
+  });
+
+  it('keeps what the page changed meanwhile', () => {
+    const d = el('<div class="a">x</div>');
+    const c1 = apply(d, { type: 'style', selector: 'div', value: { color: 'red' } });
+    const c2 = apply(d, { type: 'class', selector: 'div', add: ['n'] });
+    d.style.setProperty('opacity', '0.5');
+    d.classList.add('open');
+    c2._revert();
+    c1._revert();
+    expect(d.getAttribute('style')).toBe('opacity: 0.5;');
+    expect([...d.classList]).toEqual(['a', 'open']);
+  });
+});

@@ -52,3 +52,95 @@ describe('two experiences on one selector (SPEC §8 priority)', () => {
     );
   });
 });
+
+// Regression: priority was decided per selector string, so `h1`, `#t` and `.x` naming one element
+// all applied and the last one rendered won.
+describe('two experiences on one element through different selectors (SPEC §8 priority)', () => {
+  const ORIGINAL = '<h1 id="t" class="x">Original</h1><p>Para</p>';
+  const micro = () => new Promise<void>((r) => queueMicrotask(r));
+  beforeEach(() => {
+    document.body.innerHTML = ORIGINAL;
+  });
+
+  it('the higher priority keeps the element, whatever the manifest order', () => {
+    renderer._sync(
+      [
+        item('low', [text('h1', 'Low')], 1),
+        item('high', [text('#t', 'High')], 10),
+        item('low2', [text('.x', 'Low2')], 1),
+      ],
+      {},
+      true,
+    );
+    expect(h1()).toBe('High');
+    renderer._stop();
+    expect(document.body.innerHTML).toBe(ORIGINAL);
+  });
+
+  it('at equal priority the earlier experience keeps it', () => {
+    renderer._sync([item('first', [text('#t', 'First')]), item('second', [text('.x', 'Second')])], {}, true);
+    expect(h1()).toBe('First');
+  });
+
+  it('all actions of the holder apply to it', () => {
+    renderer._sync(
+      [
+        item('low', [text('.x', 'Low'), { type: 'class', selector: 'h1', add: ['low'] }], 1),
+        item('high', [text('#t', 'High'), { type: 'attr', selector: 'h1', name: 'title', value: 'hi' }], 5),
+      ],
+      {},
+      true,
+    );
+    expect(document.querySelector('h1')!.outerHTML).toBe('<h1 id="t" class="x" title="hi">High</h1>');
+  });
+
+  it('a higher experience whose selector matches later takes the element and undoes the lower one', async () => {
+    renderer._sync(
+      [item('low', [text('h1', 'Low'), { type: 'class', selector: 'h1', add: ['low'] }], 1)],
+      {},
+      true,
+    );
+    renderer._sync(
+      [
+        item('low', [text('h1', 'Low'), { type: 'class', selector: 'h1', add: ['low'] }], 1),
+        item('high', [text('h1.ready', 'High')], 10),
+      ],
+      {},
+      false,
+    );
+    expect(h1()).toBe('Low');
+    document.querySelector('h1')!.setAttribute('data-x', '1');
+    document.querySelector('h1')!.classList.add('ready');
+    await micro();
+    await micro();
+    expect(document.querySelector('h1')!.outerHTML).toBe('<h1 id="t" class="x ready" data-x="1">High</h1>');
+    renderer._stop();
+    expect(document.querySelector('h1')!.outerHTML).toBe(
+      '<h1 id="t" class="x ready" data-x="1">Original</h1>',
+    );
+  });
+
+  it('a higher experience rendered later takes the element; reverting all restores the page', () => {
+    renderer._sync([item('low', [text('.x', 'Low')], 1)], {}, true);
+    renderer._sync([item('low', [text('.x', 'Low')], 1), item('high', [text('#t', 'High')], 10)], {}, false);
+    expect(h1()).toBe('High');
+    renderer._stop();
+    expect(document.body.innerHTML).toBe(ORIGINAL);
+  });
+
+  it('when the holder is reverted by a new page view, the lower experience takes the element at once', () => {
+    const high = item('high', [text('#t', 'High')], 10);
+    renderer._sync(
+      [high, item('low', [text('h1', 'Low')], 1), item('low2', [text('.x', 'Low2')], 1)],
+      {},
+      true,
+    );
+    expect(h1()).toBe('High');
+    renderer._sync([item('low', [text('h1', 'Low')], 1), item('low2', [text('.x', 'Low2')], 1)], {}, true);
+    expect(h1()).toBe('Low');
+    renderer._sync([item('low2', [text('.x', 'Low2')], 1)], {}, true);
+    expect(h1()).toBe('Low2');
+    renderer._stop();
+    expect(document.body.innerHTML).toBe(ORIGINAL);
+  });
+});

@@ -284,6 +284,81 @@ describe('watcher', () => {
   });
 });
 
+// Regression: priority was decided per selector string; now the watcher holds each element for
+// one owner (SPEC §8 priority), whatever selectors name it.
+describe('owners', () => {
+  const owned = (selector: string, value: string, rank: number, applied = vi.fn()): Watch => ({
+    ...textWatch(selector, value, vi.fn(), applied),
+    _owner: { _rank: rank },
+  });
+
+  it('a lower-ranked change waits (exposed) and takes the element when the holder is reverted', () => {
+    document.body.innerHTML = '<h1 id="t">Old</h1>';
+    const applied = vi.fn();
+    const high = watcher._add(owned('#t', 'High', 0));
+    watcher._add(owned('h1', 'Low', 1, applied));
+    expect(document.querySelector('h1')!.textContent).toBe('High');
+    expect(applied).toHaveBeenCalledTimes(1);
+    high();
+    expect(document.querySelector('h1')!.textContent).toBe('Low');
+    expect(applied).toHaveBeenCalledTimes(1);
+  });
+
+  it('a higher-ranked change undoes the holder first, so reverts restore the page in any order', () => {
+    document.body.innerHTML = '<h1 id="t">Old <i>x</i></h1>';
+    const kids = [...document.querySelector('h1')!.childNodes];
+    const low = watcher._add(owned('h1', 'Low', 1));
+    const high = watcher._add(owned('#t', 'High', 0));
+    expect(document.querySelector('h1')!.textContent).toBe('High');
+    low();
+    expect(document.querySelector('h1')!.textContent).toBe('High');
+    high();
+    expect([...document.querySelector('h1')!.childNodes]).toEqual(kids);
+  });
+
+  it('changes of one owner all apply', () => {
+    document.body.innerHTML = '<h1 id="t">Old</h1>';
+    const owner = { _rank: 0 };
+    watcher._add({ ...textWatch('h1', 'A'), _owner: owner });
+    watcher._add({
+      _selector: '#t',
+      _apply: (el) => applyToElement(el, { type: 'class', selector: '#t', add: ['b'] } as ElementAction, {}),
+      _fail: vi.fn(),
+      _owner: owner,
+    });
+    expect(document.body.innerHTML).toBe('<h1 id="t" class="b">A</h1>');
+  });
+
+  it('a refused change holds nothing', () => {
+    document.body.innerHTML = '<a id="t" href="/">Old</a>';
+    watcher._add(owned('a', 'Low', 1));
+    const fail = vi.fn();
+    watcher._add({
+      _selector: '#t',
+      _apply: (el) =>
+        applyToElement(
+          el,
+          { type: 'attr', selector: '#t', name: 'onclick', value: 'x' } as ElementAction,
+          {},
+        ),
+      _fail: fail,
+      _owner: { _rank: 0 },
+    });
+    expect(fail).toHaveBeenCalledTimes(1);
+    expect(document.querySelector('a')!.textContent).toBe('Low');
+  });
+
+  it('_stop reverts without handing elements over', () => {
+    document.body.innerHTML = '<h1 id="t">Old</h1>';
+    const apply = vi.fn(textWatch('h1', 'Low')._apply);
+    watcher._add(owned('#t', 'High', 0));
+    watcher._add({ ...owned('h1', 'Low', 1), _apply: apply });
+    watcher._stop();
+    expect(apply).not.toHaveBeenCalled();
+    expect(document.body.innerHTML).toBe('<h1 id="t">Old</h1>');
+  });
+});
+
 describe('onTrigger', () => {
   const env = (depth = 0) => {
     let d = depth;

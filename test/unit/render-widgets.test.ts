@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BannerAction, OverlayAction } from '../../src/manifest/types';
+import type { Action, BannerAction, Experience, OverlayAction } from '../../src/manifest/types';
+import type { RenderItem } from '../../src/render/render';
+import { createRenderer } from '../../src/render/render';
 import * as widgets from '../../src/render/widgets';
 import { addStyle, pageNonce, showBanner } from '../../src/render/widgets';
 
@@ -282,5 +284,54 @@ describe('styles', () => {
     style.remove();
     showBanner(document, banner(), 'b', () => {});
     expect(document.querySelectorAll('style')).toHaveLength(1);
+  });
+});
+
+// Regression: the shared widget `<style>` stayed in <head> after destroy(), and reverted
+// style/class actions left `style=""`/`class=""` or re-serialized attributes behind.
+describe('destroy leaves no trace (SPEC §8.2)', () => {
+  it('removes the widget stylesheet with the last widget and adds it again for the next', () => {
+    const b1 = showBanner(document, banner(), 'a', () => {});
+    const close = widgets.showOverlay(document, overlay(), 'c', () => {});
+    b1();
+    expect(document.querySelectorAll('style')).toHaveLength(1);
+    close();
+    expect(document.head.innerHTML).toBe('');
+    const b2 = showBanner(document, banner(), 'b', () => {});
+    expect(document.querySelectorAll('style')).toHaveLength(1);
+    b2();
+    expect(document.head.innerHTML).toBe('');
+  });
+
+  it('a dismissed widget takes the stylesheet too when it was the last', () => {
+    showBanner(document, banner(), 'a', () => {});
+    document.querySelector<HTMLButtonElement>('.tailor-close')!.click();
+    expect(document.querySelector('style')).toBeNull();
+  });
+
+  it('the renderer puts back the exact document: widgets, css, style and class changes', () => {
+    document.head.innerHTML = '<title>t</title>';
+    document.body.innerHTML =
+      '<h1>A</h1><h2 style="color:blue">B</h2><p class="x  y">C</p><a href="/">D</a><div id="i">E</div>';
+    const original = document.documentElement.outerHTML;
+    const actions = [
+      { type: 'style', selector: 'h1', value: { color: 'red' } },
+      { type: 'style', selector: 'h2', value: { color: 'red', margin: '0' } },
+      { type: 'class', selector: 'h1', add: ['n'] },
+      { type: 'class', selector: 'p', add: ['n'], remove: ['x'] },
+      { type: 'cta', selector: 'a', add: ['hot'], text: 'Go' },
+      { type: 'hide', selector: '#i' },
+      { type: 'css', value: 'h1{font-weight:400}' },
+      { type: 'banner', value: 'Hi' },
+      { type: 'overlay', value: 'Hello' },
+    ] as Action[];
+    const experience = { id: 'e', variants: [{ id: 'v', actions }] } as Experience;
+    const item: RenderItem = { _experience: experience, _variant: 'v', _actions: actions };
+    const renderer = createRenderer(window, () => 0, vi.fn(), { _exposed: vi.fn(), _dismissed: vi.fn() });
+    renderer._sync([item], {}, true);
+    expect(document.querySelectorAll('style')).toHaveLength(2);
+    expect(document.querySelector('.tailor-banner')).not.toBeNull();
+    renderer._stop();
+    expect(document.documentElement.outerHTML).toBe(original);
   });
 });
