@@ -5,7 +5,8 @@
  *
  * It keeps the runtime contract of SPEC §11 — a manifest that cannot run is refused with one
  * problem, an experience whose shape cannot run is dropped and reported, the rest run — and
- * leaves the field-by-field checks (selectors, regexes, URL schemes, ranges…) to the places
+ * checks action selectors with the browser's own parser; it leaves the other field-by-field
+ * checks (regexes, URL schemes, ranges…) to the places
  * that fail closed anyway: conditions compile invalid regexes and unknown operators to false,
  * rendering refuses bad selectors, unknown action types, `on*` attributes and unsafe URLs,
  * each reported through `on('error')`. Authors get every check, with line numbers, from
@@ -45,6 +46,22 @@ export function validateManifest(json: unknown): ValidationResult {
       ids.add(id);
     }
     if (why) report(`experiences[${i}]`, `the experience ${why}; it is dropped`);
+    // A selector the browser cannot parse drops its experience too (SPEC §11), so a half-rendered
+    // variant is never shown nor counted.
+    else
+      (e as { variants: { actions?: Record<string, unknown>[] }[] }).variants.forEach((v, j) =>
+        v.actions?.forEach((a, k) => {
+          const s = a.selector;
+          if (why || s === undefined) return;
+          try {
+            globalThis.document?.createDocumentFragment().querySelector(s as string);
+            if (typeof s !== 'string') throw 0;
+          } catch {
+            why = `${JSON.stringify(s)} is not a valid CSS selector; experience "${(e as { id: string }).id}" is dropped`;
+            report(`experiences[${i}].variants[${j}].actions[${k}].selector`, why);
+          }
+        }),
+      );
     return !why;
   });
   const manifest = { ...json, experiences } as unknown as Manifest;

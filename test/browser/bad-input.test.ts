@@ -105,7 +105,8 @@ describe.each(FILES)('dist/%s', (file) => {
     });
     await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
 
-    expect(await textOf(page, 'ok1')).toBe('Fine 1');
+    // The experience with an unparsable selector is dropped whole (SPEC §11): #ok1 keeps its text.
+    expect(await textOf(page, 'ok1')).toBe('1');
     expect(await textOf(page, 'ok2')).toBe('Fine 2');
     expect(await textOf(page, 'ok3')).toBe('Fine 3');
     expect(await textOf(page, 'ok4')).toBe('4');
@@ -134,7 +135,7 @@ describe.each(FILES)('dist/%s', (file) => {
     expect(Math.max(...errors.map((e) => e.at - tagAt))).toBeLessThan(2000);
 
     const exposed = (await exposuresOf(page)).sort();
-    expect(exposed).toEqual(['bad-selector', 'fine', 'refused', 'unknown-type']);
+    expect(exposed).toEqual(['fine', 'refused', 'unknown-type']);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await page.click('#link');
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
@@ -162,9 +163,10 @@ describe.each(FILES)('dist/%s', (file) => {
         return page;
       }),
     );
-    for (const page of pages) {
+    const why = [/not valid JSON/, /version 2 is not supported/, /must be a JSON object/];
+    for (const [i, page] of pages.entries()) {
       expect(await textOf(page, 'hero')).toBe('Hero ok');
-      expect(await errorsOf(page)).toHaveLength(1);
+      expect((await errorsOf(page)).map((e) => e.message)).toEqual([expect.stringMatching(why[i]!)]);
       // The API is installed and answers.
       expect(
         await page.evaluate(() =>
@@ -175,6 +177,97 @@ describe.each(FILES)('dist/%s', (file) => {
       expect(page.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
       await page.close();
     }
+  });
+});
+
+describe.each(FILES)('dist/%s remote manifest', (file) => {
+  const remotePage = (path: string, manifestUrl: string, attrs = '') =>
+    server.page(
+      path,
+      `<!doctype html><html><head><title>remote</title><script>
+        window.errors = []; window.pageErrors = [];
+        window.onerror = function (m) { pageErrors.push(String(m)); };
+        window.tailor = [function (t) { t.on('error', function (e) { errors.push({ message: e.message, path: e.path }); }); }];
+      </script><script src="/dist/${file}" data-manifest="${manifestUrl}" ${attrs}></script></head>
+      <body><h1 id="hero" data-tailor-slot>H</h1></body></html>`,
+    );
+
+  it('a broken answer never replaces the last good copy in the cache (SPEC §2)', async () => {
+    const good = manifestJson({
+      experiences: [one('good', [{ type: 'text', selector: '#hero', value: 'GOOD' }])],
+    });
+    let answer = good;
+    const url = `/remote-good-${file}.json`;
+    server.route(url, (_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(answer));
+    remotePage(`/remote-cache-${file}`, url);
+    const page = await newPage(browser);
+    const view = async () => {
+      const fetched = page.waitForResponse((r) => r.url().endsWith(url));
+      await page.goto(`${server.url}/remote-cache-${file}`);
+      await page.waitForFunction(() => document.getElementById('hero')?.textContent === 'GOOD');
+      await fetched;
+      await page.waitForTimeout(200); // the cache is refreshed once the answer is in
+    };
+    await view(); // uncached: waits for the answer, renders it, caches it
+    for (const broken of ['{"version": 2}', '{"hello": "world"}', '[1, 2]']) {
+      answer = broken;
+      await view(); // the cached copy renders at once; the broken answer is not cached
+    }
+    const cached = await page.evaluate(() => JSON.parse(localStorage.getItem('tlr_manifest') || 'null'));
+    expect(cached.manifest).toEqual(JSON.parse(good));
+    expect(await pageErrorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a manifest that fails to load is reported with its reason; the API is installed', async () => {
+    remotePage(`/remote-404-${file}`, '/no-such-manifest.json');
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/remote-404-${file}`);
+    await page.waitForFunction(() => (window as unknown as Win).errors.length > 0);
+    expect(await errorsOf(page)).toEqual([
+      { path: 'manifest', message: expect.stringMatching(/no-such-manifest\.json: HTTP 404/) },
+    ]);
+    expect(
+      await page.evaluate(() => typeof (window as unknown as { tailor: { on?: unknown } }).tailor.on),
+    ).toBe('function');
+    await page.close();
+  });
+
+  it('data-hide-timeout="0" does not hide slots while an uncached manifest loads', async () => {
+    const url = `/remote-slow-${file}.json`;
+    server.route(url, (_, res) => {
+      setTimeout(
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end(manifestJson({})),
+        1500,
+      );
+    });
+    remotePage(`/remote-hide0-${file}`, url, 'data-hide-timeout="0"');
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/remote-hide0-${file}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('hero')!).visibility)).toBe(
+      'visible',
+    );
+    await page.close();
+  });
+
+  it('a console.error that throws stops neither the queue nor the tag', async () => {
+    server.page(
+      `/console-throws-${file}`,
+      `<!doctype html><html><head><title>console</title><script>
+        window.ran = []; window.pageErrors = [];
+        window.onerror = function (m) { pageErrors.push(String(m)); };
+        console.error = console.warn = function () { throw new Error('console forbidden'); };
+        window.tailor = [function () { ran.push(1); }, function () { throw new Error('queued'); }, function () { ran.push(2); }, ['nope']];
+      </script><script type="application/json" id="tailor-manifest">${manifestJson({ experiences: [one('e', [{ type: 'text', selector: '#hero', value: 'X' }])] })}</script>
+      <script src="/dist/${file}" data-debug></script></head><body><h1 id="hero">H</h1></body></html>`,
+    );
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/console-throws-${file}`);
+    await page.waitForFunction(() => document.getElementById('hero')?.textContent === 'X');
+    expect(await page.evaluate(() => (window as unknown as { ran: number[] }).ran)).toEqual([1, 2]);
+    expect(await pageErrorsOf(page)).toEqual([]);
+    await page.close();
   });
 });
 
@@ -210,10 +303,11 @@ it('an element that never appears is reported once, by ~10.5 s; one that appears
       expect(errors).toHaveLength(1);
       expect(errors[0]!.path).toMatch(/missing/);
       expect(errors[0]!.message).toMatch(/#never/);
-      // 10 s after the page view (the tag's start), not sooner, not much later.
+      // 10 s after the page view (the tag's start), not sooner; the upper bound only says "this
+      // wait, not a later one" (a loaded 2-core machine delivered it 0.8 s late once).
       const after = errors[0]!.at - (await page.evaluate(() => (window as unknown as Win).tagAt));
       expect(after).toBeGreaterThan(9_900);
-      expect(after).toBeLessThan(10_500);
+      expect(after).toBeLessThan(11_500);
       expect(await exposuresOf(page)).toEqual(['late']);
       // After the wait, a re-render that replaces the element hands it the change before the
       // next frame (no second exposure); an element that merely appears now is left alone.
