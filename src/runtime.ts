@@ -437,6 +437,23 @@ export function createTailor(options: TailorOptions): Tailor {
       profile.traits = { ...profile.traits, [trait]: rest.join('=').trim() };
       decide();
     };
+    // dataLayer keys (SPEC §6): a later push of a listed key re-decides, as set() does (GTM wraps
+    // `push` the same way, before or after us, so both see every entry).
+    const keys = manifest.dataLayer;
+    if (Array.isArray(keys) && keys.length) {
+      const layer = ((w as unknown as { dataLayer?: unknown[] }).dataLayer ||= []);
+      const push = layer.push;
+      const watched = function (this: unknown[], ...entries: unknown[]) {
+        const r = push.apply(this, entries);
+        if (entries.some((x) => x && typeof x === 'object' && keys.some((k) => Object.hasOwn(x, k))))
+          api.set({});
+        return r;
+      };
+      layer.push = watched;
+      cleanups.push(() => {
+        if (layer.push === watched) layer.push = push;
+      });
+    }
     w.addEventListener('popstate', onNav);
     w.document.addEventListener('click', onClick, true);
     cleanups.push(() => {

@@ -218,3 +218,35 @@ describe('pageview goals count after the page’s exposures (SPEC §12)', () => 
     expect(order).toEqual(['exposure', 'conversion landed']);
   });
 });
+
+describe('dataLayer keys follow later pushes (SPEC §6)', () => {
+  it('re-decides when a listed key is pushed after the decision, and stops after destroy()', async () => {
+    const w = window as unknown as { dataLayer?: unknown[] };
+    delete w.dataLayer;
+    const t = make({
+      version: 1,
+      site: 'test',
+      dataLayer: ['tier'],
+      segments: { gold: { 'data.tier': 'gold' } },
+      experiences: [
+        {
+          id: 'gold',
+          audience: { $segment: 'gold' },
+          variants: [{ id: 'on', actions: [{ type: 'text', selector: '#hero', value: 'Gold' }] }],
+        },
+      ],
+    });
+    await t.start();
+    expect(t.variant('gold')).toBeNull();
+    w.dataLayer!.push({ event: 'page', other: 1 });
+    expect(t.variant('gold')).toBeNull();
+    w.dataLayer!.push({ tier: 'gold' });
+    expect(t.segments()).toEqual(['gold']);
+    expect(document.getElementById('hero')!.textContent).toBe('Gold');
+    t.destroy();
+    w.dataLayer!.push({ tier: 'silver' });
+    expect(t.segments()).toEqual(['gold']);
+    expect(w.dataLayer!.at(-1)).toEqual({ tier: 'silver' });
+    delete w.dataLayer;
+  });
+});
