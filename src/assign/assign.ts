@@ -78,6 +78,17 @@ export function assignVariants(input: AssignInput): {
     .map((e, i) => [e, i] as const)
     .sort((a, b) => (b[0].priority || 0) - (a[0].priority || 0) || a[1] - b[1]);
 
+  // Sticky (SPEC §7.6): an experience the visitor already holds under its current salt skips the
+  // traffic check and keeps its place in its layer, so a traffic or weight change, or another
+  // experience of the layer becoming eligible, never moves the visitor. The audience still
+  // decides whether it shows: a persona pick (`data-tailor-set`) or a segment change takes
+  // effect at once.
+  const held = (e: Experience) => consentGranted && sticky[e.id]?.s === (e.salt || e.id);
+  const claimed = new Map<string, string>();
+  for (const [e] of ordered)
+    if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && input.eligible(e))
+      claimed.set(e.layer, e.id);
+
   for (const [e] of ordered) {
     const forcedVariant = forced?.[e.id];
     // `exp:holdout` forces the experience holdout (QA of what held-out visitors see).
@@ -90,7 +101,11 @@ export function assignVariants(input: AssignInput): {
       });
       continue;
     }
-    if (!input.eligible(e) || (e.layer && layersTaken.has(e.layer))) continue;
+    if (
+      !input.eligible(e) ||
+      (e.layer && (layersTaken.has(e.layer) || (claimed.get(e.layer) ?? e.id) !== e.id))
+    )
+      continue;
     const u = input.unitOf(e);
     if (u === null) continue;
     const salt = e.salt || e.id;
@@ -104,7 +119,7 @@ export function assignVariants(input: AssignInput): {
       assignments.push({ experience: e.id, variant: 'global-holdout', actions: [] });
       continue;
     }
-    if (outsideTraffic(e, u)) continue;
+    if (!held(e) && outsideTraffic(e, u)) continue;
     if (e.layer) layersTaken.add(e.layer);
 
     let variant: string | null =

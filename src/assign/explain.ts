@@ -92,6 +92,11 @@ function whyOut(e: Experience, input: ExplainInput, layerOwner: string | undefin
 export function explainDecisions(input: ExplainInput): Decision[] {
   const assigned = new Map(input.assignments.map((a) => [a.experience, a]));
   const layers = new Map<string, string>();
+  // A sticky assignment holds its layer whatever its priority (see assignVariants).
+  for (const a of input.assignments) {
+    const layer = !a.forced && input.experiences.find((e) => e.id === a.experience)?.layer;
+    if (layer && !layers.has(layer)) layers.set(layer, a.experience);
+  }
   const out = new Map<string, Decision>();
   const ordered = input.experiences
     .map((e, i) => [e, i] as const)
@@ -99,7 +104,8 @@ export function explainDecisions(input: ExplainInput): Decision[] {
   for (const [e] of ordered) {
     const a = assigned.get(e.id);
     const exposed = input.exposed(e.id);
-    const owner = e.layer ? layers.get(e.layer) : undefined;
+    const holder = e.layer ? layers.get(e.layer) : undefined;
+    const owner = holder === e.id ? undefined : holder;
     let d: Decision;
     if (a?.forced) d = { experience: e.id, variant: a.variant, reason: 'forced', exposed };
     else if (a) {

@@ -122,6 +122,48 @@ describe('assignVariants (SPEC §7)', () => {
     expect(moved.length).toBeGreaterThan(100);
   });
 
+  it('keeps sticky visitors in when traffic is lowered; new visitors follow the new traffic', () => {
+    const full = ids.slice(0, 400).map((u) => [u, assignVariants(input({ unitOf: () => u }))] as const);
+    const lowered = [exp('hero', { traffic: 10 })];
+    for (const [u, first] of full) {
+      const again = assignVariants(input({ experiences: lowered, sticky: first.sticky, unitOf: () => u }));
+      expect(again.assignments[0]?.variant).toBe(first.assignments[0]!.variant);
+    }
+    const fresh = share(
+      (u) => assignVariants(input({ experiences: lowered, unitOf: () => u })).assignments.length > 0,
+    );
+    expect(fresh).toBeGreaterThan(0.07);
+    expect(fresh).toBeLessThan(0.13);
+  });
+
+  it('keeps a sticky visitor in its layer experience when a higher-priority one becomes eligible', () => {
+    const low = exp('low', { layer: 'hero' });
+    const high = exp('high', { layer: 'hero', priority: 10 });
+    let highEligible = false;
+    const eligible = (e: Experience) => e.id === 'low' || highEligible;
+    const first = assignVariants(input({ experiences: [low, high], eligible }));
+    expect(first.assignments.map((a) => a.experience)).toEqual(['low']);
+    highEligible = true; // e.g. the audience of `high` was widened
+    const again = assignVariants(input({ experiences: [low, high], eligible, sticky: first.sticky }));
+    expect(again.assignments.map((a) => a.experience)).toEqual(['low']);
+    // A new visitor gets the higher one; a changed salt re-randomizes the layer slot too.
+    expect(assignVariants(input({ experiences: [low, high], eligible })).assignments[0]!.experience).toBe(
+      'high',
+    );
+    const resalted = [exp('low', { layer: 'hero', salt: 'low-2' }), high];
+    expect(
+      assignVariants(input({ experiences: resalted, eligible, sticky: first.sticky })).assignments[0]!
+        .experience,
+    ).toBe('high');
+  });
+
+  it('still asks the audience of a sticky experience (a persona pick or segment change shows at once)', () => {
+    const first = assignVariants(input());
+    const out = assignVariants(input({ sticky: first.sticky, eligible: () => false }));
+    expect(out.assignments).toEqual([]);
+    expect(out.sticky).toEqual(first.sticky);
+  });
+
   it('re-assigns when the sticky variant no longer exists', () => {
     const a = assignVariants(input({ sticky: { hero: { v: 'gone', s: 'hero' } } }));
     expect(['control', 'b']).toContain(a.assignments[0]!.variant);
