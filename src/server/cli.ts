@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { cssWhatSelectorCheck } from '../manifest/selector-check';
+import { selectorProblem } from '../manifest/selector-check';
 import type { Manifest } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
 import { createCollector, loadManifest, pickSite, reportFor } from './collector';
@@ -31,6 +31,7 @@ const HELP = `Usage: tailor <command>
 
 Commands:
   validate <file>                    check a manifest; prints file:line:col  path  message
+                                     per problem; exits 1 on any problem (warnings too)
   serve [dir] [--port 8080] [--host 127.0.0.1] [--db .tailor/events.db]
         [--cors <origin,origin>] [--manifest <file>] [--demo]
                                      serve a folder over HTTP with the collector:
@@ -98,14 +99,23 @@ function validate(file: string | undefined, io: Io): number {
     io.err(`${file}:${line}:${col}  invalid JSON: ${what}${hint}`);
     return 1;
   }
-  const { problems } = validateManifest(JSON.parse(text), { isValidSelector: cssWhatSelectorCheck });
+  // validateManifest says only that a selector is invalid; the CLI's check knows why
+  // (`":first" is a jQuery extension, not CSS`), so it adds that to the message.
+  const why = new Map<string, string>();
+  const isValidSelector = (selector: string) => {
+    const problem = selectorProblem(selector);
+    if (problem) why.set(`"${selector}" is not a valid CSS selector`, problem);
+    return !problem;
+  };
+  const { problems } = validateManifest(JSON.parse(text), { isValidSelector });
   let errorCount = 0;
   for (const p of problems) {
+    const message = why.has(p.message) ? `${p.message}: ${why.get(p.message)}` : p.message;
     const node = nodeFor(tree, parseJsonPath(p.path));
     const [line, col] = lineCol(text, node?.offset ?? 0);
     if (p.severity === 'error') errorCount++;
     io.out(
-      `${file}:${line}:${col}  ${p.path || '(manifest)'}  ${p.message}${p.severity === 'warning' ? ' (warning)' : ''}`,
+      `${file}:${line}:${col}  ${p.path || '(manifest)'}  ${message}${p.severity === 'warning' ? ' (warning)' : ''}`,
     );
   }
   const warnings = problems.length - errorCount;
@@ -115,7 +125,9 @@ function validate(file: string | undefined, io: Io): number {
       ? `${file}: ${plural(errorCount, 'error')}, ${plural(warnings, 'warning')}`
       : `${file}: ok`,
   );
-  return errorCount ? 1 : 0;
+  // SPEC §11: "exits non-zero on any" problem, warnings included (a typo such as an unknown key
+  // is a warning, and CI must catch it).
+  return problems.length ? 1 : 0;
 }
 
 function flag(args: string[], name: string, fallback: string): string {

@@ -12,7 +12,8 @@
  *   count reported) and retried on later page views, with exponential backoff and jitter;
  *   4xx other than 408/429 are dropped; `Retry-After` is respected; offline, nothing is sent
  *   until the browser is back online;
- * - no body is larger than 60 KiB: bigger batches are split.
+ * - no body is larger than 60 KiB: bigger batches are split, and an event too big to fit in a
+ *   body alone is dropped and reported (the collector would answer 413 to it forever).
  * While consent is not granted, nothing is sent and the queue lives in memory only (the
  * store's consent gate); `_drop()` forgets it.
  */
@@ -39,7 +40,10 @@ export interface TransportOptions {
   _allowed(): boolean;
   _report(message: string): void;
   _now(): number;
-  /** Custom transport (tests, native bridges): true when the collector accepted the body. */
+  /**
+   * Custom transport (tests, native bridges): true when the collector accepted the body. Used
+   * even without an endpoint (it then receives `''`).
+   */
   _send?: (body: string, endpoint: string) => Promise<boolean> | boolean;
 }
 
@@ -71,15 +75,20 @@ const bytes = (s: string) => new Blob([s]).size;
 /** What a send attempt yields: a custom transport's answer is mapped to 204 (accepted) or 503. */
 type Outcome = Pick<Response, 'status'> & { headers?: Headers };
 
-/** Splits events into request bodies of at most MAX_BODY bytes (an oversized single event goes alone). */
+/**
+ * Splits events into request bodies of at most MAX_BODY bytes. An event that alone makes a
+ * body over MAX_BODY is left out and handed to `tooBig`: it can never be delivered.
+ */
 export function batches(
   site: string,
   sent: number,
   events: readonly TailorEvent[],
+  tooBig: (event: TailorEvent) => void,
 ): [string, TailorEvent[]][] {
   const out: [string, TailorEvent[]][] = [];
   const head = `{"v":1,"site":${JSON.stringify(site)},"sent":${sent},"events":[`;
-  const empty = bytes(head) + 2;
+  // `]}` plus the first event's comma that is never written: `size` is the exact body length.
+  const empty = bytes(head) + 1;
   let part: TailorEvent[] = [];
   let json: string[] = [];
   let size = empty;
@@ -92,10 +101,13 @@ export function batches(
   for (const e of events) {
     const text = JSON.stringify(e);
     const n = bytes(text) + 1;
-    if (part.length && size + n > MAX_BODY) close();
-    part.push(e);
-    json.push(text);
-    size += n;
+    if (empty + n > MAX_BODY) tooBig(e);
+    else {
+      if (size + n > MAX_BODY) close();
+      part.push(e);
+      json.push(text);
+      size += n;
+    }
   }
   close();
   return out;
@@ -126,6 +138,7 @@ export function createTransport(o: TransportOptions): Transport {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armed = false;
   let dropped = 0;
+  let tooBig = 0;
   let busy = false;
   const save = () => o._store.set(QUEUE_KEY, JSON.stringify(q));
 
@@ -140,6 +153,12 @@ export function createTransport(o: TransportOptions): Transport {
     const ids = new Set(events.map((e) => e.id));
     q.e = q.e.filter((e) => !ids.has(e.id));
     q.b = q.b?.filter((id) => !ids.has(id));
+  };
+
+  /** Drops an event too big for any body (SPEC §10: no body over 60 KiB); it is never sent. */
+  const drop = (e: TailorEvent) => {
+    done([e]);
+    o._report(`an event is over the 60 KiB limit: ${++tooBig} event(s) dropped on this page`);
   };
 
   /** Clears the backoff, and the `Retry-After` hold with it. */
@@ -173,8 +192,11 @@ export function createTransport(o: TransportOptions): Transport {
   async function flush(hiding?: boolean): Promise<void> {
     clearTimeout(timer);
     armed = false;
-    // Offline: the `online` listener flushes later.
-    if (!q.e.length || !o._endpoint || !o._allowed() || win?.navigator.onLine === false) return;
+    // Offline: the `online` listener flushes later. A custom transport needs no endpoint.
+    if (!q.e.length || !(o._endpoint || o._send) || !o._allowed() || win?.navigator.onLine === false) return;
+    // Backoff and `Retry-After` hold the hiding flush too: the events stay persisted and a
+    // later page view sends them when the hold ends.
+    if (o._now() < q.at) return schedule(q.at - o._now());
     if (hiding) {
       // The page may be gone before a promise settles: send and keep the events queued until
       // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id). Only
@@ -185,6 +207,7 @@ export function createTransport(o: TransportOptions): Transport {
         o._site,
         o._now(),
         q.e.filter((e) => !beaconed.has(e.id)),
+        drop,
       )) {
         let queued: boolean | undefined;
         try {
@@ -210,13 +233,10 @@ export function createTransport(o: TransportOptions): Transport {
       schedule(FLUSH_MS);
       return;
     }
-    if (busy || o._now() < q.at) {
-      if (!busy) schedule(q.at - o._now());
-      return;
-    }
+    if (busy) return;
     busy = true;
     try {
-      for (const [body, events] of batches(o._site, o._now(), q.e)) {
+      for (const [body, events] of batches(o._site, o._now(), q.e, drop)) {
         let res: Outcome;
         try {
           // Chromium shares one 64 KiB budget among in-flight keepalive requests and beacons and

@@ -57,9 +57,28 @@ describe('tailor validate', () => {
     const r = await run('validate', file('bad.json', BAD));
     expect(r.code).toBe(1);
     expect(r.out[0]).toBe(
-      'bad.json:8:52  experiences[0].variants[0].actions[0].selector  "##hero" is not a valid CSS selector',
+      'bad.json:8:52  experiences[0].variants[0].actions[0].selector  "##hero" is not a valid CSS selector: expected name, found ##hero',
     );
     expect(r.out.at(-1)).toBe('bad.json: 1 error, 0 warnings');
+  });
+
+  it("refuses selectors Chromium refuses, saying why (was: jQuery's p:first and #1hero passed)", async () => {
+    const manifest = (selector: string) =>
+      JSON.stringify({
+        version: 1,
+        site: 'demo',
+        experiences: [{ id: 'x', variants: [{ id: 'b', actions: [{ type: 'hide', selector }] }] }],
+      });
+    const first = await run('validate', file('first.json', manifest('p:first')));
+    expect(first.code).toBe(1);
+    expect(first.out[0]).toMatch(
+      /selector {2}"p:first" is not a valid CSS selector: ":first" is a jQuery extension, not CSS; use :first-child or :first-of-type$/,
+    );
+    const id = await run('validate', file('digit.json', manifest('#1hero')));
+    expect(id.code).toBe(1);
+    expect(id.out[0]).toMatch(
+      /"#1hero" is not a valid CSS selector: an id cannot start with a digit \("#1hero"\)/,
+    );
   });
 
   it('points a missing required key at its parent object', async () => {
@@ -73,10 +92,18 @@ describe('tailor validate', () => {
     expect(r.out[0]).toBe('missing.json:5:5  experiences[0].variants  "variants" is required');
   });
 
-  it('exits 0 with warnings only, marking them', async () => {
+  it('exits 1 with warnings only, marking them (was: exit 0, SPEC §11 says non-zero on any problem)', async () => {
     const r = await run('validate', file('warn.json', '{"version": 1, "site": "d", "colour": "red"}'));
-    expect(r.code).toBe(0);
-    expect(r.out[0]).toBe('warn.json:1:29  colour  unknown key "colour" is ignored (warning)');
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([
+      'warn.json:1:29  colour  unknown key "colour" is ignored (warning)',
+      'warn.json: 0 errors, 1 warning',
+    ]);
+  });
+
+  it('says in its help that any problem, warnings too, makes it exit 1', async () => {
+    const r = await run('help');
+    expect(r.out.join('\n')).toMatch(/validate <file>[\s\S]*exits 1 on any problem \(warnings too\)/);
   });
 
   it('gives the line and column of a JSON syntax error in one line', async () => {

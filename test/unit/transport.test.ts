@@ -67,15 +67,30 @@ afterEach(() => {
 });
 
 describe('batches', () => {
+  const noneTooBig = (e: unknown) => expect.fail(`an event was left out: ${JSON.stringify(e).slice(0, 80)}`);
+
   it('keeps every body at or under 60 KiB and every event exactly once, in order', () => {
     const events = Array.from({ length: 200 }, () => event('x'.repeat(900)));
-    const parts = batches('shop', 1, events);
+    const parts = batches('shop', 1, events, noneTooBig);
     expect(parts.length).toBeGreaterThan(2);
     for (const [body] of parts) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_BODY);
     expect(parts.flatMap(([body]) => JSON.parse(body).events.map((e: ExposureEvent) => e.id))).toEqual(
       events.map((e) => e.id),
     );
     expect(JSON.parse(parts[0]![0])).toMatchObject({ v: 1, site: 'shop', sent: 1 });
+  });
+
+  it('leaves out an event too big for a body on its own (was: sent alone, over 60 KiB), keeping one that fits exactly', () => {
+    const size = (body: string) => new TextEncoder().encode(body).length;
+    const base = size(batches('shop', 1, [event()], noneTooBig)[0]![0]);
+    const fits = event('x'.repeat(MAX_BODY - base));
+    const over = event('x'.repeat(MAX_BODY - base + 1));
+    const small = event();
+    const tooBig: ExposureEvent[] = [];
+    const parts = batches('shop', 1, [small, over, fits], (e) => tooBig.push(e as ExposureEvent));
+    expect(tooBig).toEqual([over]);
+    expect(parts.map(([, events]) => events)).toEqual([[small], [fits]]);
+    expect(size(parts[1]![0])).toBe(MAX_BODY);
   });
 });
 
@@ -138,12 +153,92 @@ describe('createTransport', () => {
     expect(s.calls[1]!.body.events).toHaveLength(2);
   });
 
+  it('a Retry-After hold also holds the beacon of a hiding page (was: beaconed 0.3 s into a 120 s hold)', async () => {
+    const s = setup([[503, { 'retry-after': '120' }]]);
+    const beacon = vi.fn(() => true);
+    Object.defineProperty(navigator, 'sendBeacon', { value: beacon, configurable: true });
+    const e = event();
+    s.t._push(e);
+    await s.advance(5000);
+    expect(s.calls).toHaveLength(1);
+    await s.advance(300);
+    s.t._flush(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beacon).not.toHaveBeenCalled();
+    expect(s.calls).toHaveLength(1);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e.map((x: ExposureEvent) => x.id)).toEqual([e.id]);
+    s.t._stop();
+    // A later page view (its test clock starts again at the same time) sends it when the hold ends.
+    const next = setup();
+    await next.advance(124_999);
+    expect(next.calls).toHaveLength(0);
+    await next.advance(1);
+    expect(next.ids()).toEqual([e.id]);
+    expect(beacon).not.toHaveBeenCalled();
+  });
+
   it('retries network errors', async () => {
     const s = setup(['network', 204]);
     s.t._push(event());
     await s.advance(5000);
     await s.advance(10_000);
     expect(s.calls).toHaveLength(2);
+  });
+
+  it('drops an event too big for any body before sending and reports it (was: sent alone, refused with 413)', async () => {
+    const s = setup();
+    const a = event();
+    const big = event('x'.repeat(MAX_BODY));
+    const c = event();
+    for (const e of [a, big, c]) s.t._push(e);
+    await s.advance(5000);
+    expect(s.ids()).toEqual([a.id, c.id]);
+    expect(s.errors).toEqual(['an event is over the 60 KiB limit: 1 event(s) dropped on this page']);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e).toEqual([]);
+  });
+
+  it('never beacons an event too big for any body when the page is hidden', async () => {
+    const s = setup();
+    const beaconed: string[][] = [];
+    const sizes: number[] = [];
+    Object.defineProperty(navigator, 'sendBeacon', {
+      value: (_: string, b: Blob) => {
+        sizes.push(b.size);
+        b.text().then((t) => beaconed.push(JSON.parse(t).events.map((e: ExposureEvent) => e.id)));
+        return true;
+      },
+      configurable: true,
+    });
+    const a = event();
+    s.t._push(a);
+    s.t._push(event('x'.repeat(MAX_BODY)));
+    s.t._flush(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beaconed).toEqual([[a.id]]);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_BODY);
+    expect(s.calls).toHaveLength(0);
+    expect(s.errors).toHaveLength(1);
+    expect(JSON.parse(s.store.get(QUEUE_KEY)!).e.map((e: ExposureEvent) => e.id)).toEqual([a.id]);
+  });
+
+  it('calls a custom transport even without an endpoint (was: never called, the queue only grew)', async () => {
+    const send = vi.fn(() => true);
+    const store = createStore({ persist: true });
+    const t = createTransport({
+      _endpoint: '',
+      _site: 'shop',
+      _store: store,
+      _allowed: () => true,
+      _report: () => {},
+      _now: () => 1,
+      _send: send,
+    });
+    t._push(event());
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send.mock.calls[0]).toEqual([expect.stringContaining('"site":"shop"'), '']);
+    expect(JSON.parse(store.get(QUEUE_KEY)!).e).toEqual([]);
+    t._stop();
   });
 
   it('caps the queue at 500, dropping the oldest and reporting the count', () => {

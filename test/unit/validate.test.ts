@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cssWhatSelectorCheck } from '../../src/manifest/selector-check';
+import { cssWhatSelectorCheck, selectorProblem } from '../../src/manifest/selector-check';
 import { validateManifest } from '../../src/manifest/validate';
 import { badManifests } from '../fixtures/bad-manifests';
 import full from '../fixtures/manifest-full.json';
@@ -117,4 +117,73 @@ describe('validateManifest', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   }, 30_000);
+});
+
+// Was: css-what (the CLI's parser) accepted jQuery's pseudo-classes, any pseudo-class name, bad
+// `An+B` formulas and ids starting with a digit, all of which Chromium's querySelector refuses.
+describe('cssWhatSelectorCheck (the CLI) refuses what Chromium refuses', () => {
+  it.each([
+    ['p:first', '":first" is a jQuery extension, not CSS; use :first-child or :first-of-type'],
+    ['li:eq(0)', '":eq" is a jQuery extension, not CSS; use :nth-child()'],
+    ['div:contains("x")', '":contains" is a jQuery extension, not CSS'],
+    ['div:visible', '":visible" is a jQuery extension, not CSS'],
+    ['a:foo', '":foo" is not a CSS pseudo-class'],
+    ['a::foo', '"::foo" is not a CSS pseudo-element'],
+    ['#1hero', 'an id cannot start with a digit ("#1hero")'],
+    ['.2col', 'a class name cannot start with a digit (".2col")'],
+    ['a:nth-child(foo)', '":nth-child(foo)" needs a number or a formula such as odd, even, 3 or 2n+1'],
+    ['a:nth-of-type(2n+)', '":nth-of-type(2n+)" needs a number or a formula'],
+    ['a:nth-child(+ 2n)', '":nth-child(+ 2n)" needs a number or a formula'],
+    ['a:nth-of-type(2n of .x)', '":nth-of-type()" takes no "of <selector>"'],
+    ['a:nth-child(2n of p:first)', '":first" is a jQuery extension'],
+    ['a:nth-child', '":nth-child()" needs an argument'],
+    ['a:hover(1)', '":hover" takes no argument'],
+    ['a:not(p:first)', '":first" is a jQuery extension'],
+    ['a:has(:has(b))', '":has()" cannot be nested'],
+    ['a:is(::before)', '"::before" cannot be used inside ":is()"'],
+    ['a::before .x', 'nothing but pseudo-classes can follow "::before"'],
+    ['a[href!="x"]', '"[href!=…]" is jQuery, not CSS; use :not([href=…])'],
+    ['a < b', 'the "<" combinator is jQuery, not CSS'],
+    ['> a', 'it starts with a combinator'],
+    ['a >', 'it ends with a combinator'],
+    ['##hero', 'expected name, found ##hero'],
+    // Chromium closes the bracket at the end and accepts it, but it is a typo: kept refused.
+    ['a[href', "attribute selector didn't terminate"],
+  ])('refuses %s: %s', (selector, why) => {
+    expect(cssWhatSelectorCheck(selector)).toBe(false);
+    expect(selectorProblem(selector)).toContain(why);
+  });
+
+  it.each([
+    '#\\31 hero',
+    '#hero-1',
+    'a[href="#1"]',
+    "a[data-x='.5']",
+    'p:first-child',
+    'P:FIRST-CHILD',
+    'li:nth-child(2n + 1)',
+    'li:nth-last-child(-n+3)',
+    'li:nth-child(odd)',
+    'li:nth-of-type(EVEN)',
+    'li:nth-child(2n+1 of .x)',
+    'a:not(.b, :hover)',
+    ':is(.a, .b) > p:where(.c)',
+    'a:has(> img)',
+    'a:lang(en)',
+    'a:dir(rtl)',
+    'input:focus-visible:not(:placeholder-shown)',
+    'dialog:modal',
+    'a:before',
+    'p::first-line',
+    'a::before:hover',
+    'input::placeholder',
+    '::-webkit-scrollbar-thumb',
+    'input:-webkit-autofill',
+    '::part(label)',
+    '::view-transition-old(*)',
+    ':root, :host',
+    '*',
+  ])('accepts %s', (selector) => {
+    expect(selectorProblem(selector)).toBe('');
+  });
 });
