@@ -18,7 +18,8 @@ type Check = (v: unknown, path: Path, cx: Cx) => void;
 interface Cx {
   /** Records a problem. */
   _add(path: Path, message: string, warning?: boolean): void;
-  _selector(s: string): boolean;
+  /** true when valid; false, or the reason as text, when not. */
+  _selector(s: string): boolean | string;
   /** Segment names `$segment` may use here. */
   _segments: Set<string>;
   _goals: Set<string>;
@@ -130,7 +131,8 @@ const byKey =
 
 const selector: Check = (v, p, cx) => {
   if (typeof v !== 'string' || !v.trim()) return cx._add(p, `must be a CSS selector, got ${kind(v)}`);
-  if (!cx._selector(v)) cx._add(p, `"${v}" is not a valid CSS selector`);
+  const ok = cx._selector(v);
+  if (ok !== true) cx._add(p, `"${v}" is not a valid CSS selector${ok ? `: ${ok}` : ''}`);
 };
 const regex: Check = (v, p, cx) => {
   try {
@@ -359,7 +361,8 @@ function domSelectorCheck(s: string): boolean {
 
 export function validateManifest(
   json: unknown,
-  options: { isValidSelector?: (selector: string) => boolean } = {},
+  /** `isValidSelector`: true when valid; false, or why as text, when not (the CLI says why). */
+  options: { isValidSelector?: (selector: string) => boolean | string } = {},
 ): ValidationResult {
   const problems: ManifestProblem[] = [];
   const fail = (path: string, message: string): ValidationResult => ({

@@ -99,18 +99,14 @@ function validate(file: string | undefined, io: Io): number {
     io.err(`${file}:${line}:${col}  invalid JSON: ${what}${hint}`);
     return 1;
   }
-  // validateManifest says only that a selector is invalid; the CLI's check knows why
-  // (`":first" is a jQuery extension, not CSS`), so it adds that to the message.
-  const why = new Map<string, string>();
-  const isValidSelector = (selector: string) => {
-    const problem = selectorProblem(selector);
-    if (problem) why.set(`"${selector}" is not a valid CSS selector`, problem);
-    return !problem;
-  };
-  const { problems } = validateManifest(JSON.parse(text), { isValidSelector });
+  // The CLI's selector check knows why a selector is refused (`":first" is a jQuery extension,
+  // not CSS`), and validateManifest puts that into the message.
+  const { problems } = validateManifest(JSON.parse(text), {
+    isValidSelector: (selector) => selectorProblem(selector) || true,
+  });
   let errorCount = 0;
   for (const p of problems) {
-    const message = why.has(p.message) ? `${p.message}: ${why.get(p.message)}` : p.message;
+    const { message } = p;
     const node = nodeFor(tree, parseJsonPath(p.path));
     const [line, col] = lineCol(text, node?.offset ?? 0);
     if (p.severity === 'error') errorCount++;
