@@ -904,7 +904,11 @@ export interface TailorOptions {
    * `memory` (nothing persisted, e.g. for kiosks or tests).
    */
   storage?: 'local' | 'memory';
-  /** Custom beacon transport (tests, native bridges): receives the JSON body and the endpoint. */
+  /**
+   * Custom beacon transport (tests, native bridges): receives the JSON body and the endpoint
+   * (`''` when none is set: it is called anyway). Return true when the body was accepted; false
+   * keeps the events for a retry with backoff.
+   */
   transport?: (body: string, endpoint: string) => Promise<boolean> | boolean;
   /** Clock in epoch ms (tests). */
   now?: () => number;
