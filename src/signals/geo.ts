@@ -10,7 +10,7 @@ import type { Context } from '../manifest/types';
 // follow it (until the next code) are its cities.
 const ZONES =
   'CN Shanghai Urumqi Chongqing IN Kolkata Calcutta ' +
-  'US New_York Chicago Denver Los_Angeles Phoenix Anchorage Honolulu Detroit Indianapolis Boise ' +
+  'US New_York Chicago Denver Los_Angeles Phoenix Anchorage Honolulu Detroit Indianapolis Boise Louisville ' +
   'ID Jakarta Makassar Jayapura Pontianak PK Karachi NG Lagos ' +
   'BR Sao_Paulo Manaus Fortaleza Recife Bahia Belem Cuiaba Porto_Velho BD Dhaka ' +
   'RU Moscow Yekaterinburg Novosibirsk Krasnoyarsk Irkutsk Vladivostok Samara Omsk Kaliningrad ' +
@@ -25,13 +25,16 @@ const ZONES =
   'AU Sydney Melbourne Brisbane Perth Adelaide Hobart Darwin KP Pyongyang SY Damascus ML Bamako ' +
   'BF Ouagadougou TW Taipei LK Colombo MW Blantyre ZM Lusaka KZ Almaty Qyzylorda CL Santiago ' +
   'RO Bucharest SO Mogadishu SN Dakar GT Guatemala NL Amsterdam EC Guayaquil KH Phnom_Penh TD Ndjamena ' +
-  'ZW Harare TN Tunis BE Brussels GR Athens CZ Prague PT Lisbon SE Stockholm HU Budapest AT Vienna ' +
+  'ZW Harare TN Tunis BE Brussels GR Athens CZ Prague PT Lisbon Madeira Azores SE Stockholm HU Budapest AT Vienna ' +
   'CH Zurich IL Jerusalem Tel_Aviv AE Dubai SG Singapore HK Hong_Kong IE Dublin DK Copenhagen NO Oslo ' +
   'FI Helsinki NZ Auckland CU Havana DO Santo_Domingo BO La_Paz RW Kigali GN Conakry LY Tripoli ' +
   'JO Amman AZ Baku BY Minsk MN Ulaanbaatar UY Montevideo PY Asuncion PA Panama CR Costa_Rica ' +
   'SV El_Salvador HN Tegucigalpa NI Managua PR Puerto_Rico RS Belgrade BG Sofia HR Zagreb ' +
   'SK Bratislava GE Tbilisi AM Yerevan KW Kuwait QA Qatar OM Muscat LB Beirut BJ Porto-Novo ' +
-  'BI Bujumbura SS Juba HT Port-au-Prince TJ Dushanbe PG Port_Moresby TG Lome';
+  'BI Bujumbura SS Juba HT Port-au-Prince TJ Dushanbe PG Port_Moresby TG Lome ' +
+  'LT Vilnius LV Riga EE Tallinn LU Luxembourg SI Ljubljana MT Malta MD Chisinau BA Sarajevo ' +
+  'AL Tirane MK Skopje ME Podgorica AD Andorra MC Monaco LI Vaduz SM San_Marino GI Gibraltar ' +
+  'CY Nicosia Famagusta IS Reykjavik FO Faroe IM Isle_of_Man JE Jersey GG Guernsey MO Macau';
 
 let table: Map<string, string> | undefined;
 
