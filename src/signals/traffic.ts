@@ -30,7 +30,8 @@ const REFERRERS: Record<string, [RegExp, string][]> = {
     [/^(mail\.yandex|e\.mail\.ru|mail\.zoho|webmail\.|mail\.gmx|navigator\.gmx|web\.de$)/, 'webmail'],
   ],
   organic: [
-    [/(^|\.)google\.[a-z.]+$/, 'google'],
+    // Search itself, not Docs, News or Sites (those are referrals, as in GA4).
+    [/^((www|m)\.)?google\.[a-z.]+$|^com\.google\.android\.googlequicksearchbox$/, 'google'],
     [/(^|\.)bing\.com$/, 'bing'],
     [/(^|\.)search\.yahoo\.|(^|\.)yahoo\.[a-z.]+$/, 'yahoo'],
     [/(^|\.)duckduckgo\.com$/, 'duckduckgo'],
