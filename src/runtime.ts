@@ -197,7 +197,8 @@ export function createTailor(options: TailorOptions): Tailor {
     page = readPage(manifest, now, options.country, behavior._values);
     // An SPA page view came from the previous one: `document.referrer` still names the page the
     // visitor landed from, which would start a new traffic touch and replace the campaign.
-    if (lastHref) page._referrer = lastHref;
+    const spa = !!lastHref;
+    if (spa) page._referrer = lastHref;
     profile = countPageView(profile, now);
     profile.affinity = addAffinity(profile.affinity, page._category, now, manifest.affinityHalfLifeDays);
     applyIdentity();
@@ -210,12 +211,14 @@ export function createTailor(options: TailorOptions): Tailor {
     if (waiting) for (const fn of waiting) fn();
     // A pageview goal counts after this page's exposures (SPEC §12 counts conversions at or after
     // the first exposure): once the document is parsed, so the tag's changes have found their
-    // elements, and a task later, so an SPA has rendered its route.
+    // elements (exposed as they appear, before DOMContentLoaded), and for an SPA view a task
+    // later, once the route has rendered.
     const path = page._url.pathname;
     const doc = win?.document;
-    const later = () => setTimeout(() => destroyed || goals?._pageview(path));
-    if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', later, { once: true });
-    else later();
+    const fire = () => destroyed || goals?._pageview(path);
+    if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', fire, { once: true });
+    else if (spa) setTimeout(fire);
+    else fire();
   }
 
   async function loadRemotes(now: number): Promise<Record<string, JsonValue>> {

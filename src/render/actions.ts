@@ -132,7 +132,8 @@ function reorder(el: Element, itemSelector: string, key: string, affinity: Recor
   const items = () => [...el.children].filter((c) => c.matches(itemSelector));
   const score = (c: Element) => {
     const s = affinity[c.getAttribute(key) || ''];
-    return typeof s === 'number' ? s : -1;
+    // Unknown or unscored is 0, like a category not visited yet: they keep their order (SPEC §8.1).
+    return typeof s === 'number' ? s : 0;
   };
   const original = items();
   // `sort` is stable: items of equal score keep their order.

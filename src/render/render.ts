@@ -1,7 +1,8 @@
 /**
  * Renders one assigned experience: waits for its trigger, applies its variant's actions and
- * tells the caller when the visitor was exposed (SPEC §8, §10). Returns the revert of
- * everything it did. Reports refused or failed actions through `report`; never throws.
+ * calls `onExposed` each time one of its changes shows (SPEC §8, §10; the caller keeps one
+ * exposure per page view). Returns the revert of everything it did. Reports refused or failed
+ * actions through `report`; never throws.
  */
 import type { Action, Experience } from '../manifest/types';
 import type { Change } from './actions';
@@ -40,38 +41,43 @@ export function renderExperience(
   owner?: Owner,
 ): () => void {
   const reverts: (() => void)[] = [];
-  let exposed = false;
-  const expose = () => {
-    if (!exposed) {
-      exposed = true;
-      onExposed();
-    }
-  };
   const doc = env._win.document;
   const path = `experience "${experience.id}"`;
 
-  /** Watches `selector`: exposed at the first element changed, failures go to `fail`. */
+  /** Watches `selector`: exposed when a change shows, failures go to `fail`. Returns its revert. */
   const watch = (
     selector: string,
     change: (el: Element) => Change,
     fail: (message: string) => void,
     by?: Owner,
-  ) =>
-    reverts.push(
-      env._watcher._add({ _selector: selector, _apply: change, _fail: fail, _applied: expose, _owner: by }),
-    );
+    anchor?: boolean,
+  ) => {
+    const revert = env._watcher._add({
+      _selector: selector,
+      _apply: change,
+      _fail: fail,
+      _applied: onExposed,
+      _owner: by,
+      _anchor: anchor,
+    });
+    reverts.push(revert);
+    return revert;
+  };
   /** A change that stays until reverted (widgets, control anchors). */
   const fixed = (revert: () => void): Change => ({ _intact: () => true, _revert: revert });
 
   const apply = () => {
     if (!actions.length) {
-      // Control, holdouts: exposed when the element the others change exists.
-      const anchor = anchorSelector(experience);
-      if (!anchor) return expose();
+      // Control, holdouts: exposed when the element the others change exists (the root for
+      // page-wide variants), and not while a higher experience holds it: the variant would not
+      // have rendered there either, and a control exposure there would count visitors the
+      // variant's side never has. Anchors hold nothing: lower experiences still show.
       watch(
-        anchor,
+        anchorSelector(experience) || ':root',
         () => fixed(() => {}),
         () => {},
+        owner,
+        true,
       );
       return;
     }
@@ -81,14 +87,21 @@ export function renderExperience(
       try {
         if (!action || typeof action !== 'object') throw new Error('is not an action');
         if (action.type === 'css') {
-          reverts.push(addStyle(doc, action.value));
-          expose();
+          // Through the watcher, like widgets: it reports what is still shown on a new page view.
+          watch(':root', () => fixed(addStyle(doc, action.value)), report);
         } else if (action.type === 'banner' || action.type === 'overlay') {
           const show = action.type === 'banner' ? showBanner : showOverlay;
           // Widgets go into <body>: from a tag in <head>, they wait for it (before first paint).
-          watch(
+          // Closed, the watch ends: a widget no longer shown exposes nothing on a later page view.
+          const stop = watch(
             'body',
-            () => fixed(show(doc, action as never, fillTemplate(action.value, context, 'html'), onDismiss)),
+            () =>
+              fixed(
+                show(doc, action as never, fillTemplate(action.value, context, 'html'), () => {
+                  stop();
+                  onDismiss();
+                }),
+              ),
             report,
           );
         } else if (action.type !== 'redirect') {
@@ -127,8 +140,10 @@ export interface RenderItem {
 export interface Renderer {
   /**
    * Brings the page in line with `items`: reverts experiences that are gone or changed
-   * variant, renders new ones. `newView` marks a page view: experiences kept from the last
-   * one are exposed again (exposures are per page view) and elements are waited for anew.
+   * variant, renders new ones. `newView` marks a page view: elements are waited for anew, and
+   * experiences kept from the last one are exposed again (exposures are per page view) when
+   * they show something on it, as a new one would be: at once, when their changes apply later,
+   * or never.
    */
   _sync(items: RenderItem[], context: object, newView: boolean): void;
   /** Reverts everything and disconnects. */
@@ -143,6 +158,7 @@ export interface RendererHooks {
 interface Live extends Owner {
   _variant: string;
   _revert: () => void;
+  /** Exposed on this page view (SPEC §10: once per experience per page view). */
   _exposed: boolean;
   /** The actions with their templates filled: when identify()/set() change it, re-render. */
   _sig: string;
@@ -166,61 +182,68 @@ export function createRenderer(
   const live = new Map<string, Live>();
   let settle = 0;
 
-  return {
-    _sync(items, context, newView) {
-      const wanted = new Map(items.map((i) => [i._experience.id, i]));
-      for (const [id, l] of live) {
-        const w = wanted.get(id);
-        if (!w || w._variant !== l._variant) {
-          l._revert();
-          live.delete(id);
-        }
+  /** `_sync`, inside one watcher batch. */
+  const sync = (items: RenderItem[], context: object, newView: boolean) => {
+    // Before anything is reverted: an element handed over counts for the new page view.
+    if (newView) for (const l of live.values()) l._exposed = false;
+    const wanted = new Map(items.map((i) => [i._experience.id, i]));
+    for (const [id, l] of live) {
+      const w = wanted.get(id);
+      if (!w || w._variant !== l._variant) {
+        l._revert();
+        live.delete(id);
       }
-      // `sort` is stable: experiences of equal priority keep their order. Ranks are set before
-      // anything applies, so a new experience is compared with up-to-date ones.
-      const ordered = [...items].sort(
-        (a, b) => (b._experience.priority || 0) - (a._experience.priority || 0),
-      );
-      ordered.forEach((item, rank) => {
-        const l = live.get(item._experience.id);
-        if (l) l._rank = rank;
-      });
-      if (newView) {
-        watcher._wait();
-        win.clearTimeout(settle);
-        settle = win.setTimeout(() => watcher._settle(), WAIT_MS);
-      }
-      ordered.forEach((item, rank) => {
-        const id = item._experience.id;
-        const sig = fillTemplate(JSON.stringify(item._actions), context, 'text');
-        const kept = live.get(id);
-        if (kept && kept._sig === sig) {
-          if (newView && kept._exposed) hooks._exposed(item);
-          return;
-        }
-        // Changed template output: swap in place, in the same task (nothing in between is painted).
-        kept?._revert();
-        const l: Live = {
-          _variant: item._variant,
-          _revert: () => {},
-          _exposed: !!kept?._exposed,
-          _sig: sig,
-          _rank: rank,
-        };
-        live.set(id, l);
-        l._revert = renderExperience(
-          item._experience,
-          item._actions,
-          context,
-          env,
-          () => {
+    }
+    // `sort` is stable: experiences of equal priority keep their order. Ranks are set before
+    // anything applies, so a new experience is compared with up-to-date ones.
+    const ordered = [...items].sort((a, b) => (b._experience.priority || 0) - (a._experience.priority || 0));
+    ordered.forEach((item, rank) => {
+      const l = live.get(item._experience.id);
+      if (l) l._rank = rank;
+    });
+    if (newView) {
+      // A kept experience is exposed again by what it shows on the new page view (SPEC §10).
+      watcher._wait();
+      win.clearTimeout(settle);
+      settle = win.setTimeout(() => watcher._settle(), WAIT_MS);
+    }
+    ordered.forEach((item, rank) => {
+      const id = item._experience.id;
+      const sig = fillTemplate(JSON.stringify(item._actions), context, 'text');
+      const kept = live.get(id);
+      if (kept && kept._sig === sig) return;
+      // Changed template output: swap in place, in the same task (nothing in between is painted).
+      kept?._revert();
+      const l: Live = {
+        _variant: item._variant,
+        _revert: () => {},
+        _exposed: !!kept?._exposed,
+        _sig: sig,
+        _rank: rank,
+      };
+      live.set(id, l);
+      l._revert = renderExperience(
+        item._experience,
+        item._actions,
+        context,
+        env,
+        () => {
+          if (!l._exposed) {
             l._exposed = true;
             hooks._exposed(item);
-          },
-          () => hooks._dismissed(item),
-          l,
-        );
-      });
+          }
+        },
+        () => hooks._dismissed(item),
+        l,
+      );
+    });
+  };
+
+  return {
+    _sync(items, context, newView) {
+      // One batch: an experience that a higher one (rendered later in it) takes the element
+      // from was never seen and is not exposed.
+      watcher._batch(() => sync(items, context, newView));
     },
     _stop() {
       win.clearTimeout(settle);

@@ -28,10 +28,16 @@ export interface Watch {
   _apply(el: Element): Change;
   /** Called once when the wait ends without a single match, or when applying throws. */
   _fail(message: string): void;
-  /** Called with each element the first time the change is applied to it. */
+  /**
+   * Called when the change shows on an element: each time it is applied (first, repaired,
+   * handed over) and, at `_wait`, for each element it still shows on. Never while it waits for
+   * a higher experience, nor for a change taken over in the same `_batch` (never painted).
+   */
   _applied?(el: Element): void;
-  /** Whose change it is; without one (widgets, anchors) the change never yields an element. */
+  /** Whose change it is; without one (widgets) the change never yields an element. */
   _owner?: Owner;
+  /** Only looks (control, holdouts): waits like `_owner`'s changes but never holds the element. */
+  _anchor?: boolean;
 }
 
 interface Live {
@@ -45,8 +51,13 @@ export interface Watcher {
   _add(watch: Watch): () => void;
   /** Ends waiting for missing elements (reporting them) but keeps re-applying. */
   _settle(): void;
-  /** A new page view: elements are waited for again (SPA routes render new ones). */
+  /**
+   * A new page view: changes still shown (element connected, not waiting) are reported to
+   * `_applied` again, and elements are waited for again (SPA routes render new ones).
+   */
   _wait(): void;
+  /** Runs `fn`, then reports to `_applied` what still shows (see `Watch._applied`). */
+  _batch(fn: () => void): void;
   /** Reverts everything and disconnects. */
   _stop(): void;
 }
@@ -73,34 +84,64 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     _revert() {},
   });
 
+  /** Whether `me` must wait: a higher-ranked experience holds `el`. */
+  const waits = (me: Owner | undefined, el: Element) => {
+    const h = me && owners.get(el);
+    return !!h && h !== me && h._rank < me!._rank;
+  };
+
+  /** Whether `l`'s change to `el` shows: connected, not overwritten, not waiting. */
+  const shows = (l: Live, el: Element) =>
+    el.isConnected && !!l._changes.get(el)?._intact() && !waits(l._watch._owner, el);
+
+  // Changes applied in the current batch, reported at its end: the watches scan in the order
+  // they were added, so a lower experience may take an element first and lose it at once.
+  let pending: [Live, Element][] | undefined;
+  const report = (l: Live, el: Element) => {
+    if (pending) pending.push([l, el]);
+    else if (shows(l, el)) l._watch._applied?.(el);
+  };
+  const batch = (fn: () => void) => {
+    if (pending) return fn();
+    pending = [];
+    try {
+      fn();
+    } finally {
+      const p = pending;
+      pending = undefined;
+      for (const [l, el] of p) report(l, el);
+    }
+  };
+
   const holds = (o: Owner, el: Element) => [...all].some((x) => x._watch._owner === o && x._changes.has(el));
 
   /** `o` no longer changes `el`: the best waiting change takes it at once (same task, before paint). */
   const release = (el: Element, o: Owner | undefined): void => {
     if (!o || owners.get(el) !== o || holds(o, el)) return;
     owners.delete(el);
-    for (const x of live) if (el.isConnected && x._changes.get(el)?._intact() === false) applyTo(x, el);
+    batch(() => {
+      for (const x of live) {
+        const c = el.isConnected && x._changes.get(el);
+        // A waiting change takes it; an anchor that was outranked there now shows.
+        if (c) c._intact() ? report(x, el) : applyTo(x, el);
+      }
+    });
   };
 
   const applyTo = (l: Live, el: Element): void => {
-    const me = l._watch._owner;
+    const { _owner: me, _anchor: looks } = l._watch;
     const holder = me && owners.get(el);
-    // Not on a repair or hand-over: `_applied` is the first change of the watch.
-    const first = !l._changes.size;
     try {
-      if (holder && holder !== me && holder._rank < me!._rank) l._changes.set(el, held(el, holder));
-      else {
-        // `me` outranks the holder: the holder's changes to `el` are undone, latest first, and wait.
-        if (holder && holder !== me)
-          for (const x of [...all].reverse()) {
-            const c = x._changes.get(el);
-            if (c && x._watch._owner === holder) c._revert(), x._changes.set(el, held(el, me!));
-          }
-        if (me) owners.set(el, me);
-        l._changes.set(el, l._watch._apply(el));
-      }
-      // A waiting change exposes too, as control does: the visitor saw the page the experience targets.
-      if (first) l._watch._applied?.(el);
+      if (waits(me, el)) return void l._changes.set(el, held(el, holder!));
+      // `me` outranks the holder: the holder's changes to `el` are undone, latest first, and wait.
+      if (holder && holder !== me && !looks)
+        for (const x of [...all].reverse()) {
+          const c = x._changes.get(el);
+          if (c && x._watch._owner === holder) c._revert(), x._changes.set(el, held(el, me!));
+        }
+      if (me && !looks) owners.set(el, me);
+      l._changes.set(el, l._watch._apply(el));
+      report(l, el);
     } catch (e) {
       fail(l, (e as Error).message);
       // A refused action holds nothing.
@@ -150,8 +191,7 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
       if (!gone.length || !live.has(l)) return;
       if (l._changes.has(el)) continue;
       if (++l._reapplied > MAX_REAPPLY) return fail(l, overwritten(l));
-      // Apply first, then forget the replaced element: the map never empties, so `_applied`
-      // (the exposure) does not fire again.
+      // The renderer keeps one exposure per page view, however often `_applied` is called.
       applyTo(l, el);
       l._changes.delete(gone.pop()!);
     }
@@ -162,8 +202,10 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
   const onMutations = (records: MutationRecord[]) => {
     // After the wait only a batch that added nodes can hold a replacement: attribute and text
     // changes (animations, tickers) cost no query.
-    if (waiting) for (const l of live) scan(l);
-    else if (records.some((r) => r.addedNodes.length)) for (const l of live) rescan(l);
+    batch(() => {
+      if (waiting) for (const l of live) scan(l);
+      else if (records.some((r) => r.addedNodes.length)) for (const l of live) rescan(l);
+    });
     if (!scheduled) {
       scheduled = true;
       const run = () => {
@@ -202,8 +244,16 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     },
     _wait() {
       waiting = true;
-      for (const l of live) scan(l);
+      // Each page view has its own wait (SPEC §8.2): a change whose element never appeared on
+      // the last one (an SPA route without it) looks again on this one.
+      for (const l of all) if (!l._changes.size) live.add(l);
+      batch(() => {
+        // SPEC §10, exposures are per page view: a change still shown on the new one counts again.
+        for (const l of all) for (const el of l._changes.keys()) report(l, el);
+        for (const l of live) scan(l);
+      });
     },
+    _batch: batch,
     _stop() {
       observer?.disconnect();
       observer = null;

@@ -39,7 +39,7 @@ const REASONS = {
   experiences: [
     text('shown'),
     { ...text('elsewhere'), pages: { include: ['/checkout/*'] } },
-    { ...text('vip-only'), audience: { $segment: 'vip' } },
+    { ...text('vip-only', '#v'), audience: { $segment: 'vip' } },
     { ...text('no-traffic'), traffic: 0 },
     { ...text('held', '#held'), holdout: 100 },
     { ...text('layer-a', '#a'), layer: 'hero', priority: 10 },
@@ -63,7 +63,7 @@ ${opts.head || ''}
 </script>
 <script nonce="${nonce}" type="application/json" id="tailor-manifest">${json(manifest)}</script>
 <script nonce="${nonce}" src="/dist/${file}"${opts.tag || ''}></script></head>
-<body><h1 id="hero">Hello</h1><p id="held">h</p><p id="a">a</p><p id="b">b</p><p id="c">c</p>
+<body><h1 id="hero">Hello</h1><p id="held">h</p><p id="a">a</p><p id="b">b</p><p id="c">c</p><p id="v">v</p>
 <p style="height:3000px">long</p></body></html>`,
     {
       'content-security-policy': `script-src 'nonce-${nonce}' 'strict-dynamic'; require-trusted-types-for 'script'`,

@@ -74,7 +74,9 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('exposures with dist/%s',
         version: 1,
         site: 'exp-test',
         experiences: [
-          { id: 'treat', variants: [{ id: 'on', actions: text('#hero') }] },
+          // Its own element: an experience holding #hero would keep the others off it (and
+          // unexposed), priority being per element.
+          { id: 'treat', variants: [{ id: 'on', actions: text('#treat') }] },
           {
             id: 'ab',
             variants: [
@@ -120,7 +122,11 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('exposures with dist/%s',
           },
         ],
       },
-      { tag, endpoint: c.path, body: '<h1 id="hero">Hello</h1><button id="go">go</button>' },
+      {
+        tag,
+        endpoint: c.path,
+        body: '<h1 id="hero">Hello</h1><p id="treat">Hi</p><button id="go">go</button>',
+      },
     );
     const page = await newPage(browser);
     const force = 'ab:control,ho:holdout,never:control,late:control,absent:control,onclick:control';

@@ -22,7 +22,7 @@ const manifest = (extra: Partial<Manifest> = {}): Manifest => ({
         { id: 'b', actions: [{ type: 'text', selector: '#hero', value: 'Hi {{visitor.traits.name}}' }] },
       ],
     },
-    { id: 'held', holdout: 100, variants: [{ id: 'on', actions: [{ type: 'hide', selector: '#hero' }] }] },
+    { id: 'held', holdout: 100, variants: [{ id: 'on', actions: [{ type: 'hide', selector: '#sub' }] }] },
   ],
   ...extra,
 });
@@ -40,7 +40,7 @@ beforeEach(() => {
   localStorage.clear();
   sessionStorage.clear();
   history.replaceState(null, '', '/');
-  document.body.innerHTML = '<h1 id="hero">Hello</h1>';
+  document.body.innerHTML = '<h1 id="hero">Hello</h1><p id="sub">Sub</p>';
   w.dataLayer = [];
 });
 afterEach(() => {

@@ -29,14 +29,14 @@ const manifest = (extra: Partial<Manifest> = {}): Manifest => ({
   experiences: [
     text('shown'),
     { ...text('elsewhere'), pages: { include: ['/checkout/*'] } },
-    { ...text('vip-only'), audience: { $segment: 'vip' } },
+    { ...text('vip-only', '#v'), audience: { $segment: 'vip' } },
     { ...text('no-traffic', '#other'), traffic: 0 },
     { ...text('held', '#other'), holdout: 100 },
     { ...text('layer-a', '#a'), layer: 'hero', priority: 10 },
     { ...text('layer-b', '#b'), layer: 'hero' },
     { ...text('capped', '#c'), frequency: { perSession: 1 } },
     { ...text('paused'), status: 'paused' },
-    { ...text('draft'), status: 'draft' },
+    { ...text('draft', '#d'), status: 'draft' },
     { ...text('over'), schedule: { end: '2020-01-01T00:00:00Z' } },
     { ...text('by-user'), unit: 'visitor.userId' },
     { ...text('later', '#missing') },
@@ -68,7 +68,8 @@ beforeEach(() => {
   for (const c of document.cookie.split(';'))
     document.cookie = `${c.split('=')[0]!.trim()}=; max-age=0; path=/`;
   history.replaceState(null, '', '/');
-  document.body.innerHTML = '<h1 id="hero">Hi</h1><p id="a">a</p><p id="b">b</p><p id="c">c</p>';
+  document.body.innerHTML =
+    '<h1 id="hero">Hi</h1><p id="a">a</p><p id="b">b</p><p id="c">c</p><p id="v">v</p><p id="d">d</p>';
 });
 afterEach(() => {
   stop?.();

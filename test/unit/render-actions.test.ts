@@ -418,6 +418,20 @@ describe('reorder', () => {
     expect(order(ul)).toEqual(['h', 's', 'ad', 'u1', 'b', 'none', 't1', 'u2', 't2']);
   });
 
+  // Regression: a category with no score ranked -1, below one the visitor has not visited (0 in
+  // the context since every manifest category is a context path), so unknown items moved down.
+  it('keeps 0-score and unknown items in their order', () => {
+    const ul = el(
+      '<ul><li data-c="x">x</li><li>none</li><li data-c="zero">z</li><li data-c="top">t</li></ul>',
+    );
+    apply(
+      ul,
+      { type: 'reorder', selector: 'ul', items: 'li', key: 'data-c' },
+      { affinity: { zero: 0, top: 2 } },
+    );
+    expect(order(ul)).toEqual(['t', 'x', 'none', 'z']);
+  });
+
   it('does not read inherited affinity keys', () => {
     const ul = el('<ul><li data-c="a">a</li><li data-c="constructor">c</li></ul>');
     apply(ul, { type: 'reorder', selector: 'ul', items: 'li', key: 'data-c' }, { affinity: { a: 1 } });

@@ -49,7 +49,7 @@ describe('watcher', () => {
     expect(applied).toHaveBeenCalledTimes(1);
   });
 
-  it('applies to every matching element, each once', async () => {
+  it('applies to every matching element, each once, and reports each', async () => {
     document.body.innerHTML = '<p class="x">1</p><p class="x">2</p>';
     const apply = vi.fn((el: Element) =>
       applyToElement(el, { type: 'class', selector: '.x', add: ['y'] } as ElementAction, {}),
@@ -60,7 +60,7 @@ describe('watcher', () => {
     await frame();
     expect(document.querySelectorAll('.x.y')).toHaveLength(3);
     expect(apply).toHaveBeenCalledTimes(3);
-    expect(applied).toHaveBeenCalledTimes(1);
+    expect(applied.mock.calls.map(([el]) => el)).toEqual([...document.querySelectorAll('.x')]);
   });
 
   it('re-applies a change the page overwrote', async () => {
@@ -130,6 +130,19 @@ describe('watcher', () => {
     expect(failFound).not.toHaveBeenCalled();
   });
 
+  it('a change whose element never appeared waits again on the next page view (SPA route)', async () => {
+    const fail = vi.fn();
+    const applied = vi.fn();
+    watcher._add(textWatch('#promo', 'Sale', fail, applied));
+    watcher._settle();
+    expect(fail).toHaveBeenCalledTimes(1);
+    watcher._wait(); // the next page view
+    document.body.innerHTML = '<p id="promo">promo</p>';
+    await micro();
+    expect(document.getElementById('promo')!.textContent).toBe('Sale');
+    expect(applied).toHaveBeenCalledTimes(1);
+  });
+
   it('does not apply to elements that appear after settling, but keeps repairing', async () => {
     document.body.innerHTML = '<h1>Old</h1>';
     watcher._add(textWatch('h1, h2', 'New'));
@@ -141,7 +154,8 @@ describe('watcher', () => {
     expect(document.querySelector('h1')!.textContent).toBe('New');
   });
 
-  it('after settling, an element the site replaces gets the change at once, without a second exposure', async () => {
+  // One exposure per page view however often this reports: render-exposure.test.ts.
+  it('after settling, an element the site replaces gets the change at once', async () => {
     document.body.innerHTML = '<div id="app"><h1>Old</h1></div>';
     const applied = vi.fn();
     const fail = vi.fn();
@@ -151,7 +165,7 @@ describe('watcher', () => {
     document.getElementById('app')!.innerHTML = '<h1>Old again</h1>';
     await micro();
     expect(document.querySelector('h1')!.textContent).toBe('New');
-    expect(applied).toHaveBeenCalledTimes(1);
+    expect(applied).toHaveBeenLastCalledWith(document.querySelector('h1'));
     // An extra element appearing late is still left alone.
     document.body.insertAdjacentHTML('beforeend', '<h1>Extra</h1>');
     await frame();
@@ -292,13 +306,14 @@ describe('owners', () => {
     _owner: { _rank: rank },
   });
 
-  it('a lower-ranked change waits (exposed) and takes the element when the holder is reverted', () => {
+  // Regression: a waiting change was reported (so exposed) though the visitor saw the holder's.
+  it('a lower-ranked change waits (not reported) and takes the element when the holder is reverted', () => {
     document.body.innerHTML = '<h1 id="t">Old</h1>';
     const applied = vi.fn();
     const high = watcher._add(owned('#t', 'High', 0));
     watcher._add(owned('h1', 'Low', 1, applied));
     expect(document.querySelector('h1')!.textContent).toBe('High');
-    expect(applied).toHaveBeenCalledTimes(1);
+    expect(applied).not.toHaveBeenCalled();
     high();
     expect(document.querySelector('h1')!.textContent).toBe('Low');
     expect(applied).toHaveBeenCalledTimes(1);

@@ -210,11 +210,17 @@ describe('pageview goals count after the page’s exposures (SPEC §12)', () => 
     const order: string[] = [];
     t.on('exposure', () => order.push('exposure'));
     t.on('conversion', (e) => order.push(`conversion ${e.goal}`));
-    // The element arrives after the decision, as when the tag runs in <head>.
+    // The tag runs in <head>: the element arrives after the decision, while the document parses.
     document.body.innerHTML = '';
-    await t.start();
-    document.body.innerHTML = '<h1 id="hero">orig</h1>';
-    await new Promise((r) => setTimeout(r, 10));
+    Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+    try {
+      await t.start();
+      document.body.innerHTML = '<h1 id="hero">orig</h1>';
+      await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      delete (document as { readyState?: unknown }).readyState;
+    }
+    document.dispatchEvent(new Event('DOMContentLoaded'));
     expect(order).toEqual(['exposure', 'conversion landed']);
   });
 });
