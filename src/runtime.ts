@@ -444,7 +444,9 @@ export function createTailor(options: TailorOptions): Tailor {
     // `push` the same way, before or after us, so both see every entry).
     const keys = manifest.dataLayer;
     if (Array.isArray(keys) && keys.length) {
-      const layer = ((w as unknown as { dataLayer?: unknown[] }).dataLayer ||= []);
+      const g = w as unknown as { dataLayer?: unknown[] };
+      g.dataLayer ||= [];
+      const layer = g.dataLayer;
       const push = layer.push;
       const watched = function (this: unknown[], ...entries: unknown[]) {
         const r = push.apply(this, entries);

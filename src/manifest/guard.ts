@@ -49,7 +49,7 @@ export function validateManifest(json: unknown): ValidationResult {
     // A selector the browser cannot parse drops its experience too (SPEC §11), so a half-rendered
     // variant is never shown nor counted.
     else
-      (e as { variants: { actions?: Record<string, unknown>[] }[] }).variants.forEach((v, j) =>
+      (e as { variants: { actions?: Record<string, unknown>[] }[] }).variants.forEach((v, j) => {
         v.actions?.forEach((a, k) => {
           const s = a.selector;
           if (why || s === undefined) return;
@@ -60,8 +60,8 @@ export function validateManifest(json: unknown): ValidationResult {
             why = `${JSON.stringify(s)} is not a valid CSS selector; experience "${(e as { id: string }).id}" is dropped`;
             report(`experiences[${i}].variants[${j}].actions[${k}].selector`, why);
           }
-        }),
-      );
+        });
+      });
     return !why;
   });
   const manifest = { ...json, experiences } as unknown as Manifest;
