@@ -161,6 +161,8 @@ export function createTailor(options: TailorOptions): Tailor {
   let remoteValues: Record<string, JsonValue> = {};
   let siteData: Record<string, JsonValue> = {};
   let started = false;
+  /** The remote-data load of the page view in progress, if any. */
+  let loading: Promise<unknown> | null = null;
   // Calls made before the first page view is decided (queued tag commands, an SPA calling
   // identify() before start()) take effect with it, in order.
   let pending: (() => void)[] | null = [];
@@ -202,9 +204,16 @@ export function createTailor(options: TailorOptions): Tailor {
     profile = countPageView(profile, now);
     profile.affinity = addAffinity(profile.affinity, page._category, now, manifest.affinityHalfLifeDays);
     applyIdentity();
-    remoteValues = {};
-    if (remotes.size) remoteValues = await loadRemotes(now);
+    // Before any await: a replaceState while remote data loads (a site stripping its UTM
+    // parameters) must not start a second page view.
     if (win) lastHref = win.location.href.split('#')[0]!;
+    remoteValues = {};
+    if (remotes.size) {
+      const load = loadRemotes(now);
+      loading = load;
+      remoteValues = await load;
+      if (loading === load) loading = null;
+    }
     decide(true);
     const waiting = pending;
     pending = null;
@@ -377,7 +386,13 @@ export function createTailor(options: TailorOptions): Tailor {
       report(`the redirect to "${raw}" is refused: only http, https and relative URLs`, where);
       return false;
     }
-    const to = new URL(raw, here.href);
+    let to: URL;
+    try {
+      to = new URL(raw, here.href);
+    } catch {
+      report(`the redirect to "${raw}" is refused: it is not a valid URL`, where);
+      return false;
+    }
     if (to.origin !== here.origin && !(manifest.redirectHosts || []).includes(to.host)) {
       report(`the redirect to ${to.host} is refused: the host is not in redirectHosts`, where);
       return false;
@@ -399,13 +414,17 @@ export function createTailor(options: TailorOptions): Tailor {
     const items: RenderItem[] = [];
     for (const a of assignments.values()) {
       const e = byId.get(a.experience);
-      // Closed on this page view: it stays closed whatever re-decides (identify, set, a template).
-      if (!e || closed.has(e.id) || (!shown.has(e.id) && capped(e, now))) continue;
+      if (!e || (!shown.has(e.id) && capped(e, now))) continue;
       const item: RenderItem = { _experience: e, _variant: a.variant, _actions: a.actions };
       if (redirect(item, `experience "${e.id}"`)) return;
       // The renderer gets the other actions. A variant whose only action was a refused redirect
       // shows nothing and is not exposed.
-      item._actions = a.actions.filter((x) => x?.type !== 'redirect');
+      // A banner or overlay closed on this page view stays closed whatever re-decides (identify,
+      // set, a template); the experience's other changes stay.
+      const gone = closed.has(e.id);
+      item._actions = a.actions.filter(
+        (x) => x?.type !== 'redirect' && !(gone && (x?.type === 'banner' || x?.type === 'overlay')),
+      );
       if (item._actions.length || !a.actions.length) items.push(item);
     }
     renderer ||= createRenderer(win, behavior._depth, report, { _exposed: exposed, _dismissed: dismissed });
@@ -432,14 +451,14 @@ export function createTailor(options: TailorOptions): Tailor {
         if (h[name] === patched) h[name] = original;
       });
     }
-    const onClick = (e: Event) => {
+    const onClick = guard('data-tailor-set', (e: Event) => {
       const el = (e.target as Element | null)?.closest?.('[data-tailor-set]');
       const [key, ...rest] = (el?.getAttribute('data-tailor-set') || '').split('=');
       const trait = key?.trim();
       if (!trait || !profile) return;
       profile.traits = { ...profile.traits, [trait]: rest.join('=').trim() };
       decide();
-    };
+    });
     // dataLayer keys (SPEC §6): a later push of a listed key re-decides, as set() does (GTM wraps
     // `push` the same way, before or after us, so both see every entry).
     const keys = manifest.dataLayer;
@@ -494,6 +513,7 @@ export function createTailor(options: TailorOptions): Tailor {
 
   let starting: Promise<void> | undefined;
   async function run(): Promise<void> {
+    if (destroyed) return;
     try {
       started = true;
       for (const e of early!.splice(0)) events._emit('error', e);
@@ -514,7 +534,12 @@ export function createTailor(options: TailorOptions): Tailor {
     start: () => (starting ||= run()),
     page: guard('page', () => {
       // Before start() there is no page view to follow: start() runs the first one.
-      if (started) pageViewRun().catch((e) => failed('page', e));
+      // One page view at a time: a navigation while remote data loads waits for that view;
+      // otherwise it runs at once (an SPA route renders before its first paint).
+      const go = () => {
+        pageViewRun().catch((e) => failed('page', e));
+      };
+      if (started) loading ? loading.then(go) : go();
     }),
     track: guard('track', (goal: string, props?: { value?: number; [key: string]: unknown }) => {
       if (typeof goal !== 'string' || !goal) return report('track() needs a goal name', 'track');

@@ -83,7 +83,9 @@ export function assignVariants(input: AssignInput): {
   // experience of the layer becoming eligible, never moves the visitor. The audience still
   // decides whether it shows: a persona pick (`data-tailor-set`) or a segment change takes
   // effect at once.
-  const held = (e: Experience) => consentGranted && sticky[e.id]?.s === (e.salt || e.id);
+  // (A stored `global-holdout` is not a hold: that visitor never passed the traffic check.)
+  const held = (e: Experience) =>
+    consentGranted && sticky[e.id]?.s === (e.salt || e.id) && sticky[e.id]?.v !== 'global-holdout';
   const claimed = new Map<string, string>();
   for (const [e] of ordered)
     if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && input.eligible(e))

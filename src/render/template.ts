@@ -13,7 +13,8 @@ const TOKEN = /\{\{\s*([^}|]+?)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
 // A token's place in manifest HTML: private-use characters, which the HTML parser keeps as they are.
 const MARK = /\uE000(\d+)\uE001/g;
 // Raw-text elements: their text is serialized unescaped, so a value there could close them.
-const RAW = /^(SCRIPT|STYLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;
+// (Case-insensitive: SVG's <script> and <style> report a lower-case nodeName.)
+const RAW = /^(script|style|xmp|iframe|noembed|noframes|noscript|plaintext)$/i;
 // Attributes read as URLs (SVG animation values too: `<set attributeName="href" to="…">`).
 const URL_ATTR =
   /^(href|src|srcset|action|formaction|poster|data|xlink:href|background|ping|cite|to|from|values)$/i;
@@ -72,7 +73,9 @@ export function fillTemplate(template: string, context: unknown, mode: TemplateM
     return fillHtml(
       template.replace(TOKEN, (_, path: string, fallback?: string) => {
         values.push(printable(context, path, fallback));
-        return `\uE000${values.length - 1}\uE001`;
+        // Built from char codes: a raw U+E000 in the minified tag would not survive a page that
+        // reads the script in a legacy charset, while the regex's escapes do.
+        return String.fromCharCode(57344) + (values.length - 1) + String.fromCharCode(57345);
       }),
       values,
     );

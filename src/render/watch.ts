@@ -246,7 +246,12 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
       waiting = true;
       // Each page view has its own wait (SPEC §8.2): a change whose element never appeared on
       // the last one (an SPA route without it) looks again on this one.
-      for (const l of all) if (!l._changes.size) live.add(l);
+      // Changes to elements a route change removed are forgotten (no detached DOM kept, no
+      // query per mutation for them); a watch left with none looks again.
+      for (const l of all) {
+        for (const el of l._changes.keys()) if (!el.isConnected) l._changes.delete(el);
+        if (!l._changes.size) live.add(l);
+      }
       batch(() => {
         // SPEC §10, exposures are per page view: a change still shown on the new one counts again.
         for (const l of all) for (const el of l._changes.keys()) report(l, el);

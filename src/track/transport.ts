@@ -142,10 +142,13 @@ export function createTransport(o: TransportOptions): Transport {
   let busy = false;
   const save = () => o._store.set(QUEUE_KEY, JSON.stringify(q));
 
+  let stopped = false;
   const schedule = (ms: number) => {
     clearTimeout(timer);
+    if (stopped) return;
     armed = true;
-    timer = setTimeout(() => flush(), Math.max(0, ms));
+    // Browsers fire a delay over 2^31-1 ms at once: a long hold is re-checked daily instead.
+    timer = setTimeout(() => flush(), Math.min(Math.max(0, ms), 86_400_000));
   };
 
   /** Removes delivered (or refused) events from the queue. */
@@ -170,7 +173,8 @@ export function createTransport(o: TransportOptions): Transport {
   const fail = (retryAfterMs?: number) => {
     q.n++;
     const backoff = Math.min(MAX_BACKOFF, 1000 * 2 ** q.n) * (0.5 + Math.random() / 2);
-    const wait = Math.max(backoff, retryAfterMs || 0);
+    // A `Retry-After` over a day is read as a day.
+    const wait = Math.max(backoff, Math.min(retryAfterMs || 0, 86_400_000));
     q.at = o._now() + wait;
     if (retryAfterMs) q.h = 1;
     else delete q.h;
@@ -192,6 +196,7 @@ export function createTransport(o: TransportOptions): Transport {
   async function flush(hiding?: boolean): Promise<void> {
     clearTimeout(timer);
     armed = false;
+    if (stopped) return;
     // Offline: the `online` listener flushes later. A custom transport needs no endpoint.
     if (!q.e.length || !(o._endpoint || o._send) || !o._allowed() || win?.navigator.onLine === false) return;
     // Backoff and `Retry-After` hold the hiding flush too: the events stay persisted and a
@@ -311,6 +316,7 @@ export function createTransport(o: TransportOptions): Transport {
       o._store.remove(QUEUE_KEY);
     },
     _stop() {
+      stopped = true;
       clearTimeout(timer);
       listen('removeEventListener');
     },

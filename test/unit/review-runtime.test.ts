@@ -1,0 +1,138 @@
+// @vitest-environment happy-dom
+// Regressions from the stop-11 review of this session's changes: each failed before its fix.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Tailor } from '../../src/manifest/types';
+import { createTailor } from '../../src/runtime';
+
+const base = { version: 1, site: 's' };
+let t: Tailor | null = null;
+beforeEach(() => {
+  document.body.innerHTML = '<h1 id="h">Original</h1><p id="p">P</p>';
+  localStorage.clear();
+  sessionStorage.clear();
+  history.replaceState(null, '', '/');
+});
+afterEach(() => {
+  t?.destroy();
+  t = null;
+});
+
+describe('review', () => {
+  it("R1 closing a banner reverts the same variant's other changes at the next re-decide", async () => {
+    t = createTailor({
+      manifest: {
+        ...base,
+        experiences: [
+          {
+            id: 'e',
+            variants: [
+              {
+                id: 'v',
+                actions: [
+                  { type: 'text', selector: '#h', value: 'Personalized' },
+                  { type: 'banner', value: 'Hi', position: 'top' },
+                ],
+              },
+            ],
+          },
+        ],
+      } as never,
+      storage: 'memory',
+    });
+    await t.start();
+    expect(document.getElementById('h')!.textContent).toBe('Personalized');
+    (document.querySelector('.tailor-close') as HTMLElement).click();
+    console.log('after close:', document.getElementById('h')!.textContent);
+    t.track('anything');
+    console.log('after track():', document.getElementById('h')!.textContent);
+    expect(document.getElementById('h')!.textContent).toBe('Personalized');
+  });
+
+  it('R2 destroy() before start(): start() still patches history and adds listeners that nothing removes', async () => {
+    const orig = history.pushState;
+    const add = vi.spyOn(document, 'addEventListener');
+    t = createTailor({
+      manifest: { ...base, goals: { g: { type: 'click', selector: '#h' } }, experiences: [] } as never,
+      storage: 'memory',
+    });
+    t.destroy();
+    await t.start();
+    console.log(
+      'pushState patched after destroy+start:',
+      history.pushState !== orig,
+      'document listeners added:',
+      add.mock.calls.map((c) => c[0]),
+    );
+    const leaked = history.pushState !== orig;
+    t.destroy(); // clean up for the next test
+    expect(leaked).toBe(false);
+  });
+
+  it('R4 a redirect URL the validator accepts but URL() rejects makes start() fail for every experience', async () => {
+    const errors: unknown[] = [];
+    t = createTailor({
+      manifest: {
+        ...base,
+        experiences: [
+          {
+            id: 'go',
+            variants: [{ id: 'v', actions: [{ type: 'redirect', url: 'https://shop.example.com:8o8o/x' }] }],
+          },
+          {
+            id: 'txt',
+            variants: [{ id: 'v', actions: [{ type: 'text', selector: '#h', value: 'Other experience' }] }],
+          },
+        ],
+      } as never,
+      storage: 'memory',
+    });
+    t.on('error', (e) => errors.push(e));
+    let ready = false;
+    t.on('ready', () => {
+      ready = true;
+    });
+    await t.start();
+    console.log(
+      'errors:',
+      JSON.stringify(errors),
+      'ready:',
+      ready,
+      'h1:',
+      document.getElementById('h')!.textContent,
+    );
+    expect(document.getElementById('h')!.textContent).toBe('Other experience');
+  });
+
+  it('R5 the same, reached from a data-tailor-set click: the exception reaches the page', async () => {
+    t = createTailor({
+      manifest: {
+        ...base,
+        experiences: [
+          {
+            id: 'go',
+            audience: { 'visitor.traits.role': 'dev' },
+            variants: [{ id: 'v', actions: [{ type: 'redirect', url: 'https://shop.example.com:8o8o/x' }] }],
+          },
+        ],
+      } as never,
+      storage: 'memory',
+    });
+    await t.start();
+    document.body.insertAdjacentHTML('beforeend', '<button id="b" data-tailor-set="role=dev">dev</button>');
+    const errs: unknown[] = [];
+    const onErr = (e: ErrorEvent) => {
+      errs.push(e.error?.message || e.message);
+      e.preventDefault?.();
+    };
+    window.addEventListener('error', onErr);
+    let thrown: unknown = null;
+    try {
+      document.getElementById('b')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    } catch (e) {
+      thrown = e;
+    }
+    window.removeEventListener('error', onErr);
+    console.log('thrown to dispatcher:', (thrown as Error)?.message, 'window error events:', errs);
+    expect(thrown || errs.length ? 'leaked' : 'ok').toBe('ok');
+  });
+});

@@ -1,0 +1,58 @@
+// @vitest-environment happy-dom
+// Regressions from the stop-11 review of this session's changes: each failed before its fix.
+import { describe, expect, it, vi } from 'vitest';
+import type { Action, Experience } from '../../src/manifest/types';
+import type { RenderItem } from '../../src/render/render';
+import { createRenderer } from '../../src/render/render';
+
+const item = (id: string, actions: unknown[], priority?: number): RenderItem => ({
+  _experience: { id, priority, variants: [{ id: 'v', actions }] } as Experience,
+  _variant: 'v',
+  _actions: actions as Action[],
+});
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('w1', () => {
+  it('W1 SPA: removed elements stay in the watches; after the wait each added node costs one query per watch', async () => {
+    document.body.innerHTML = '<main><h1 class="hero">A</h1></main>';
+    let settle: (() => void) | null = null;
+    const win = Object.create(window, {
+      setTimeout: {
+        value: (fn: () => void, ms: number) => {
+          if (ms === 10_000) settle = fn;
+          return 1;
+        },
+      },
+      clearTimeout: { value: () => {} },
+      document: { value: document },
+    });
+    const r = createRenderer(
+      win,
+      () => 0,
+      () => {},
+      { _exposed: () => {}, _dismissed: () => {} },
+    );
+    const items = Array.from({ length: 50 }, (_, i) =>
+      item(`e${i}`, [{ type: 'class', selector: '.hero', add: [`c${i}`] }], 0),
+    );
+    r._sync(items, {}, true);
+    for (let nav = 0; nav < 3; nav++) {
+      document.querySelector('main')!.innerHTML = '<h1 class="hero">B</h1>';
+      await flush();
+      r._sync(items, {}, true);
+      await flush();
+    }
+    console.log('hero classes:', document.querySelector('.hero')!.className.split(' ').length);
+    settle!();
+    const qsa = vi.spyOn(document, 'querySelectorAll');
+    for (let i = 0; i < 10; i++) {
+      document.body.appendChild(document.createElement('span'));
+      await flush();
+    }
+    const n = qsa.mock.calls.length;
+    console.log('querySelectorAll calls for 10 unrelated appends after the wait:', n);
+    qsa.mockRestore();
+    r._stop();
+    expect(n).toBe(0);
+  });
+});
