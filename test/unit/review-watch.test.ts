@@ -42,7 +42,6 @@ describe('w1', () => {
       r._sync(items, {}, true);
       await flush();
     }
-    console.log('hero classes:', document.querySelector('.hero')!.className.split(' ').length);
     settle!();
     const qsa = vi.spyOn(document, 'querySelectorAll');
     for (let i = 0; i < 10; i++) {
@@ -50,7 +49,6 @@ describe('w1', () => {
       await flush();
     }
     const n = qsa.mock.calls.length;
-    console.log('querySelectorAll calls for 10 unrelated appends after the wait:', n);
     qsa.mockRestore();
     r._stop();
     expect(n).toBe(0);
