@@ -6,7 +6,6 @@
  *   private mode) the memory copy keeps working and nothing throws.
  * Every key Tailor writes starts with `tlr_`.
  */
-import Cookies from 'js-cookie';
 import { randomId } from '../random-id';
 
 export const PREFIX = 'tlr_';
@@ -76,16 +75,45 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
       }
       // A server may have set the cookie for a parent domain: remove it there too.
       const host = attempt(() => location.hostname.split('.')) || [];
-      attempt(() => Cookies.remove(ID_COOKIE, { path: '/' }));
-      for (let i = 0; i < host.length - 1; i++)
-        attempt(() => Cookies.remove(ID_COOKIE, { path: '/', domain: host.slice(i).join('.') }));
+      // A date in the past, not `max-age=0`: some cookie jars keep a cookie for the rest of the
+      // millisecond it expires in.
+      const gone = `${ID_COOKIE}=; expires=Thu, 01 Jan 1970 00:00:01 GMT; path=/`;
+      writeCookie(gone);
+      for (let i = 0; i < host.length - 1; i++) writeCookie(`${gone}; domain=${host.slice(i).join('.')}`);
     },
   };
   return store;
 }
 
+/**
+ * The `document.cookie` accessor itself. Page markup such as `<img name="cookie">` shadows
+ * `document.cookie` (a document's named properties override its built-ins), so Tailor never reads
+ * or writes cookies through the named property. (A 25-line helper instead of js-cookie: the
+ * tag reads one cookie and writes one; every byte of the tag counts.)
+ */
+function cookieAccessor(): PropertyDescriptor | undefined {
+  let o = Object.getPrototypeOf(document);
+  while (o && !Object.hasOwn(o, 'cookie')) o = Object.getPrototypeOf(o);
+  return o && Object.getOwnPropertyDescriptor(o, 'cookie');
+}
+
+/** The value of cookie `name`, percent-decoded as js-cookie did (a server's `a%7Cb` reads `a|b`). */
+function readCookie(name: string): string | undefined {
+  for (const pair of (cookieAccessor()!.get!.call(document) as string).split('; ')) {
+    const at = pair.indexOf('=');
+    if (pair.slice(0, at) === name) {
+      const raw = pair.slice(at + 1);
+      return (raw[0] === '"' ? raw.slice(1, -1) : raw).replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
+    }
+  }
+}
+
+function writeCookie(cookie: string): void {
+  attempt(() => cookieAccessor()!.set!.call(document, cookie));
+}
+
 // Whatever id a server set (SPEC §4: "a server-set tlr_id cookie is honoured"): UUIDs,
-// `abc.1700000000`, standard base64 (`abc+/def==`), `a|b` (js-cookie decodes `a%7Cb`) — any
+// `abc.1700000000`, standard base64 (`abc+/def==`), `a|b` (read from `a%7Cb`) — any
 // printable ASCII without whitespace, 1–128 characters. Empty, over-long, control-character
 // and non-ASCII values are junk and replaced.
 const PLAUSIBLE_ID = /^[!-~]{1,128}$/;
@@ -97,21 +125,17 @@ const PLAUSIBLE_ID = /^[!-~]{1,128}$/;
  * cookies are disabled or cleared keeps the id.
  */
 export function visitorId(store: Store): string {
-  const fromCookie = attempt(() => Cookies.get(ID_COOKIE));
+  const fromCookie = attempt(() => readCookie(ID_COOKIE));
   const stored = store.get(ID_COOKIE);
   const id = [fromCookie, stored].find((v) => v && PLAUSIBLE_ID.test(v)) || randomId();
   store.set(ID_COOKIE, id);
   // An accepted cookie is never written back: the write would reset the server's domain,
-  // expiry and flags, and js-cookie's encoding differs (a server's `a%7Cb` would become `a|b`).
-  if (store.persisting && fromCookie !== id) {
-    attempt(() =>
-      Cookies.set(ID_COOKIE, id, {
-        expires: 400,
-        sameSite: 'Lax',
-        path: '/',
-        secure: globalThis.location?.protocol === 'https:',
-      }),
+  // expiry and flags, and its encoding would change (a server's `a|b` would come back as `a%7Cb`).
+  if (store.persisting && fromCookie !== id)
+    writeCookie(
+      `${ID_COOKIE}=${encodeURIComponent(id)}; max-age=${400 * 86400}; path=/; SameSite=Lax${
+        globalThis.location?.protocol === 'https:' ? '; secure' : ''
+      }`,
     );
-  }
   return id;
 }
