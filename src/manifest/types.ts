@@ -231,6 +231,23 @@ export interface Manifest {
   goals?: { [name: string]: Goal };
   /** Experiences (SPEC §8). */
   experiences?: Experience[];
+  /**
+   * Written by `tailor build`, never by hand: marks a manifest that was validated and
+   * normalized at publish time, with what it uses.
+   */
+  published?: PublishStamp;
+}
+
+/** What `tailor build` adds to the manifest it publishes. */
+export interface PublishStamp {
+  /** Stamp format. */
+  v: 1;
+  /** SHA-256 (base64url, first 22 characters) of the published manifest without this stamp. */
+  hash: string;
+  /** Context paths read by conditions, templates, units and scores, sorted. */
+  paths: string[];
+  /** Features used: action types, triggers, goal types and manifest blocks, sorted. */
+  features: string[];
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -2,15 +2,16 @@
  * The `tailor` command (Node ≥ 20). `main` is pure of process state so tests run it in-process:
  * it takes the arguments and an output sink and returns the exit code.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { publishManifest } from '../manifest/publish';
 import { selectorProblem } from '../manifest/selector-check';
-import type { Manifest } from '../manifest/types';
+import type { Manifest, ManifestProblem } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
 import { createCollector, loadManifest, pickSite, reportFor } from './collector';
 import { openStore, type Store } from './db';
@@ -32,6 +33,9 @@ const HELP = `Usage: tailor <command>
 Commands:
   validate <file>                    check a manifest; prints file:line:col  path  message
                                      per problem; exits 1 on any problem (warnings too)
+  build <file> [-o tailor-build]     validate as above and, with no problem, write the
+                                     published manifest (normalized, stamped, with the
+                                     context paths and features it uses) into the folder
   serve [dir] [--port 8080] [--host 127.0.0.1] [--db .tailor/events.db]
         [--cors <origin,origin>] [--manifest <file>] [--demo]
                                      serve a folder over HTTP with the collector:
@@ -60,16 +64,29 @@ function nodeFor(tree: JsonNode | undefined, keys: (string | number)[]): JsonNod
 }
 
 function validate(file: string | undefined, io: Io): number {
+  return checkFile('validate', file, io, validateManifest).code;
+}
+
+/**
+ * Reads a manifest file, runs `check` on it and prints its problems with line numbers (the one
+ * output of `validate` and `build`). The exit code is non-zero on any problem.
+ */
+function checkFile<R extends { problems: ManifestProblem[] }>(
+  command: string,
+  file: string | undefined,
+  io: Io,
+  check: (json: unknown, options: Parameters<typeof validateManifest>[1]) => R,
+): { code: number; result?: R } {
   if (!file) {
-    io.err('tailor validate: which file? Usage: tailor validate <file>');
-    return 2;
+    io.err(`tailor ${command}: which file? Usage: tailor ${command} <file>`);
+    return { code: 2 };
   }
   const full = path.resolve(io.cwd, file);
   let text: string;
   try {
     if (statSync(full).isDirectory()) {
       io.err(`${file}: is a directory, not a manifest file`);
-      return 1;
+      return { code: 1 };
     }
     text = readFileSync(full, 'utf8');
   } catch (e) {
@@ -77,13 +94,13 @@ function validate(file: string | undefined, io: Io): number {
     io.err(
       `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code || (e as Error).message})`}`,
     );
-    return 1;
+    return { code: 1 };
   }
   if (!text.trim()) {
     io.err(
       `${file}: the file is empty; a manifest is a JSON object such as {"version": 1, "site": "my-site"}`,
     );
-    return 1;
+    return { code: 1 };
   }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
@@ -97,13 +114,14 @@ function validate(file: string | undefined, io: Io): number {
     );
     const hint = first.error === 3 || first.error === 4 ? ' (a trailing comma, or a missing quote?)' : '';
     io.err(`${file}:${line}:${col}  invalid JSON: ${what}${hint}`);
-    return 1;
+    return { code: 1 };
   }
   // The CLI's selector check knows why a selector is refused (`":first" is a jQuery extension,
   // not CSS`), and validateManifest puts that into the message.
-  const { problems } = validateManifest(JSON.parse(text), {
+  const result = check(JSON.parse(text), {
     isValidSelector: (selector) => selectorProblem(selector) || true,
   });
+  const { problems } = result;
   let errorCount = 0;
   for (const p of problems) {
     const { message } = p;
@@ -123,7 +141,37 @@ function validate(file: string | undefined, io: Io): number {
   );
   // SPEC §11: "exits non-zero on any" problem, warnings included (a typo such as an unknown key
   // is a warning, and CI must catch it).
-  return problems.length ? 1 : 0;
+  return { code: problems.length ? 1 : 0, result };
+}
+
+/**
+ * `tailor build <manifest> [-o dir]`: validates exactly as `validate` and, when the manifest has
+ * no problem, writes the published manifest (normalized, with what it uses and a stamp) into
+ * `dir` under the same file name. Nothing is written when there is any problem.
+ */
+function build(args: string[], io: Io): number {
+  const out = flag(args, '-o', flag(args, '--out', 'tailor-build'));
+  const file = args.find((a) => !a.startsWith('-'));
+  const { code, result } = checkFile('build', file, io, publishManifest);
+  const published = result?.manifest;
+  if (code || !published) return code || 1;
+  const target = path.resolve(io.cwd, out, path.basename(file!));
+  if (target === path.resolve(io.cwd, file!)) {
+    io.err(`tailor build: ${file} would be overwritten; choose another folder with -o`);
+    return 2;
+  }
+  try {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, `${JSON.stringify(published, null, 2)}\n`);
+  } catch (e) {
+    io.err(`tailor build: cannot write ${target}: ${(e as Error).message}`);
+    return 1;
+  }
+  const { paths, features } = published.published;
+  io.out(
+    `${path.relative(io.cwd, target)}: published (${published.experiences?.length || 0} experiences, ${paths.length} context paths, ${features.length} features)`,
+  );
+  return 0;
 }
 
 function flag(args: string[], name: string, fallback: string): string {
@@ -264,6 +312,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'validate':
       return validate(rest[0], io);
+    case 'build':
+      return build(rest, io);
     case 'serve':
       return serve(rest, io);
     case 'report':
