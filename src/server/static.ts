@@ -27,7 +27,10 @@ const TYPES: Record<string, string> = {
 export function readPath(req: IncomingMessage): string | null {
   if (req.method !== 'GET' && req.method !== 'HEAD') return null;
   try {
-    return decodeURIComponent(new URL(req.url || '/', 'http://x').pathname);
+    // Parsed as a path, never relative to a base: `//.env` is a path here, not a host.
+    const url = req.url || '/';
+    if (!url.startsWith('/')) return null;
+    return decodeURIComponent(new URL(`http://x${url}`).pathname);
   } catch {
     return null;
   }
