@@ -154,6 +154,7 @@ describe('rate limit', () => {
         execFileSync(process.execPath, [CLI, 'serve', 'site', '--port', '0', ...args], {
           cwd: dir,
           stdio: 'pipe',
+          timeout: 30_000, // a server that starts instead of refusing is stopped, and the test fails
         });
         return '';
       } catch (e) {
