@@ -10,6 +10,9 @@ import { batchOf, CLI, exposure, killAll, raw, type Serve, startServe } from './
 
 afterAll(killAll);
 
+// Each test starts real server processes: the timeouts bound a machine with busy cores, they are
+// not performance figures.
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-access-'));
 mkdirSync(path.join(dir, 'site'));
 writeFileSync(
@@ -41,7 +44,7 @@ const collect = (s: Serve, site: string, headers: Record<string, string> = {}) =
     ...headers,
   });
 
-describe('report token', () => {
+describe('report token', { timeout: 60_000 }, () => {
   it('beyond loopback: generates and prints a token, and both report routes require it', async () => {
     await using(await serve(['--host', '0.0.0.0']), async (s) => {
       const m = /Report token \(generated[^)]*\): (\S+)/.exec(s.output());
@@ -100,7 +103,7 @@ describe('report token', () => {
   });
 });
 
-describe('site allowlist', () => {
+describe('site allowlist', { timeout: 60_000 }, () => {
   it('accepts only the sites of --manifest files and --site, answering 403 to others', async () => {
     const other = path.join(dir, 'blog.json');
     writeFileSync(other, JSON.stringify({ version: 1, site: 'blog' }));
@@ -117,7 +120,7 @@ describe('site allowlist', () => {
   });
 });
 
-describe('rate limit', () => {
+describe('rate limit', { timeout: 60_000 }, () => {
   it('answers 429 with Retry-After past the limit, per client address', async () => {
     await using(await serve(['--rate-limit', '5/60']), async (s) => {
       for (let i = 0; i < 5; i++) expect((await collect(s, 'shop')).status).toBe(204);
@@ -166,7 +169,7 @@ describe('rate limit', () => {
   });
 });
 
-describe('CORS by Origin only', () => {
+describe('CORS by Origin only', { timeout: 60_000 }, () => {
   it('refuses a foreign Origin even when Host is forged to match it', async () => {
     await using(await serve(['--cors', 'https://shop.example']), async (s) => {
       const forged = await collect(s, 'shop', { origin: 'https://evil.example', host: 'evil.example' });
@@ -182,7 +185,7 @@ describe('CORS by Origin only', () => {
   });
 });
 
-describe('tailor serve --help', () => {
+describe('tailor serve --help', { timeout: 60_000 }, () => {
   it('documents every access option', () => {
     const help = execFileSync(process.execPath, [CLI, 'help'], { encoding: 'utf8' });
     for (const f of [

@@ -9,6 +9,9 @@ import { batchOf, exposure, killAll, raw, startServe } from './serve-process';
 
 afterAll(killAll);
 
+// Each test starts real server processes: the timeouts bound a machine with busy cores, they are
+// not performance figures.
+
 /** A project folder: a site, secrets beside it, and the default store under .tailor/. */
 function project(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-files-'));
@@ -52,7 +55,7 @@ const HIDDEN = [
   '/.env%00.html',
 ];
 
-describe('tailor serve: files it never serves', () => {
+describe('tailor serve: files it never serves', { timeout: 60_000 }, () => {
   it('refuses dotfiles, dot-directories and the default store, in every spelling', async () => {
     const dir = project();
     const s = await startServe(['--port', '0'], { cwd: dir });

@@ -19,7 +19,7 @@ let s: Serve;
 
 beforeAll(async () => {
   s = await startServe(['site', '--port', '0', '--db', path.join(dir, 'events.db')], { cwd: dir });
-});
+}, 60_000);
 afterAll(async () => {
   await s?.stop();
   killAll();
