@@ -2,9 +2,11 @@
  * The `tailor` command (Node ≥ 20). `main` is pure of process state so tests run it in-process:
  * it takes the arguments and an output sink and returns the exit code.
  */
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
@@ -13,12 +15,14 @@ import { publishManifest } from '../manifest/publish';
 import { selectorProblem } from '../manifest/selector-check';
 import type { Manifest, ManifestProblem } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
-import { createCollector, loadManifest, pickSite, reportFor } from './collector';
+import { createCollector, failed, loadManifest, pickSite, reportFor } from './collector';
 import { openStore, type Store } from './db';
 import { demoRoute, spaFallback } from './demo';
 import { parseJsonPath } from './json-path';
+import { isLoopback, parseRateLimit } from './limits';
 import { formatReport } from './report-text';
-import { serveStatic } from './static';
+import { createReportSource } from './report-worker';
+import { hiddenFiles, serveStatic } from './static';
 
 export interface Io {
   out(line: string): void;
@@ -26,6 +30,13 @@ export interface Io {
   cwd: string;
   /** Receives the server of `tailor serve`, so a caller (a test) can close it. */
   onServer?(server: Server): void;
+  /** Environment variables (`TAILOR_REPORT_TOKEN`). */
+  env?: Record<string, string | undefined>;
+  /**
+   * A script that runs the report worker when started as a worker thread (the CLI bundle itself);
+   * without it `tailor serve` computes reports on the main thread.
+   */
+  workerEntry?: string;
 }
 
 const HELP = `Usage: tailor <command>
@@ -37,11 +48,32 @@ Commands:
                                      published manifest (normalized, stamped, with the
                                      context paths and features it uses) into the folder
   serve [dir] [--port 8080] [--host 127.0.0.1] [--db .tailor/events.db]
-        [--cors <origin,origin>] [--manifest <file>] [--demo]
+        [--cors <origin,origin>] [--manifest <file>]... [--site <name>]...
+        [--report-token <token>] [--rate-limit <n>/<seconds>|off] [--trust-proxy]
+        [--demo]
                                      serve a folder over HTTP with the collector:
                                      POST /collect, GET /report, GET /api/report
-                                     (--demo: also GET /api/weather and SPA routes,
-                                     for the examples; not for production)
+                                     Dotfiles, dot-folders and the database are never
+                                     served.
+      --report-token <t>             /report and /api/report require this token
+                                     (Authorization: Bearer <t>, or ?token=<t> in a
+                                     browser); default: env TAILOR_REPORT_TOKEN. Beyond
+                                     loopback (--host other than 127.0.0.1/localhost/::1,
+                                     or --trust-proxy) a token is always required: with
+                                     none given, a random one is generated and printed
+      --manifest <file>, --site <n>  (repeatable) /collect accepts only these sites and
+                                     answers 403 to others; with neither, any site (a
+                                     warning is printed beyond loopback)
+      --rate-limit <n>/<seconds>     per-client limit on /collect: bursts of n, n per
+                                     <seconds> sustained; past it 429 with Retry-After.
+                                     Default beyond loopback: 600/60; on loopback: off
+      --trust-proxy                  count clients by X-Forwarded-For (only behind a
+                                     proxy that sets it); implies beyond loopback
+      --cors <origins>               origins (or *) whose pages may POST /collect, checked
+                                     against the Origin header; the server's own
+                                     origin always may
+      --demo                         also GET /api/weather and SPA routes, for the
+                                     examples; not for production
   report [--db .tailor/events.db] [--json] [--site <site>] [--manifest <file>]
                                      print the report of the collected events
   help                               this text
@@ -174,6 +206,16 @@ function build(args: string[], io: Io): number {
   return 0;
 }
 
+/** Every value of a repeatable flag, removed from `args`. */
+function flags(args: string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = args.indexOf(name); i >= 0; i = args.indexOf(name)) {
+    const [, v] = args.splice(i, 2);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
 function flag(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);
   const v = i >= 0 ? args.splice(i, 2)[1] : undefined;
@@ -187,38 +229,75 @@ const hasFlag = (args: string[], name: string): boolean => {
 };
 
 const DEFAULT_DB = '.tailor/events.db';
+/**
+ * Per client on /collect beyond loopback: bursts of 600, 10 a second sustained. A page view sends
+ * a few beacons, so this leaves room for many visitors behind one address (an office NAT).
+ */
+const DEFAULT_RATE = '600/60';
 
-/** Opens the store and reads the manifest of `serve`/`report`; prints one line on failure. */
+/** Opens the store and reads the manifests of `serve`/`report`; prints one line on failure. */
 function openInputs(
-  files: { db: string; manifest: string },
+  files: { db: string; manifests: string[] },
   io: Io,
   command: string,
   mustExist: boolean,
-): { store: Store; manifest: Manifest | null } | null {
+): { store: Store; manifests: Manifest[] } | null {
   const db = path.resolve(io.cwd, files.db);
-  const manifestFile = files.manifest;
-  let manifest: Manifest | null = null;
   try {
-    if (manifestFile) manifest = loadManifest(path.resolve(io.cwd, manifestFile));
-    return { store: openStore(db, { mustExist }), manifest };
+    const manifests = files.manifests.map((f) => loadManifest(path.resolve(io.cwd, f)));
+    return { store: openStore(db, { mustExist }), manifests };
   } catch (e) {
     io.err(`tailor ${command}: ${(e as Error).message}`);
     return null;
   }
 }
 
+/** The origins a page served by this server has: the address it listens on (all of them for a wildcard). */
+function ownOrigins(host: string, port: number): Set<string> {
+  const hosts = new Set<string>([host]);
+  if (isLoopback(host)) for (const h of ['127.0.0.1', 'localhost', '[::1]']) hosts.add(h);
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') {
+    hosts.add('localhost');
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list || []) hosts.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
+  }
+  const out = new Set<string>();
+  for (const h of hosts) {
+    const name = h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
+    out.add(`http://${name}:${port}`);
+    if (port === 80) out.add(`http://${name}`);
+  }
+  return out;
+}
+
 function serve(args: string[], io: Io): Promise<number> | number {
   const portText = flag(args, '--port', '8080');
   const port = Number(portText);
   const host = flag(args, '--host', '127.0.0.1');
-  const files = { db: flag(args, '--db', DEFAULT_DB), manifest: flag(args, '--manifest', '') };
+  const files = { db: flag(args, '--db', DEFAULT_DB), manifests: flags(args, '--manifest') };
   const cors = flag(args, '--cors', '')
     .split(',')
     .map((o) => o.trim().replace(/\/$/, ''))
     .filter(Boolean);
+  const siteFlags = flags(args, '--site');
+  const tokenFlag = flag(args, '--report-token', '');
+  const rateText = flag(args, '--rate-limit', '');
+  const trustProxy = hasFlag(args, '--trust-proxy');
   const demo = hasFlag(args, '--demo');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err(`tailor serve: --port must be a number from 0 to 65535, got "${portText}"`);
+    return 2;
+  }
+  // Reached from other machines: directly, or through a proxy in front (--trust-proxy).
+  const exposed = !isLoopback(host) || trustProxy;
+  const rate = parseRateLimit(rateText || (exposed ? DEFAULT_RATE : 'off'));
+  if (rate === 'invalid') {
+    io.err(`tailor serve: --rate-limit must be <requests>/<seconds> (e.g. 600/60) or off, got "${rateText}"`);
+    return 2;
+  }
+  const unknown = args.find((a) => a.startsWith('--'));
+  if (unknown) {
+    io.err(`tailor serve: unknown option ${unknown}. Run "tailor help" for the list.`);
     return 2;
   }
   const root = path.resolve(io.cwd, args.find((a) => !a.startsWith('--')) || '.');
@@ -238,22 +317,52 @@ function serve(args: string[], io: Io): Promise<number> | number {
   }
   const inputs = openInputs(files, io, 'serve', false);
   if (!inputs) return 1;
-  const { store, manifest } = inputs;
-  const collector = createCollector({ store, cors, manifest });
+  const { store, manifests } = inputs;
+  const dbFile = path.resolve(io.cwd, files.db);
+  const allowlist = [...manifests.map((m) => m.site), ...siteFlags];
+  const sites = allowlist.length ? new Set(allowlist) : null;
+  let reportToken = tokenFlag || io.env?.TAILOR_REPORT_TOKEN || '';
+  const generated = !reportToken && exposed;
+  if (generated) reportToken = randomBytes(24).toString('base64url');
+  const reports = createReportSource({ store, db: dbFile, manifests, workerEntry: io.workerEntry });
+  let origins = new Set<string>();
+  const collector = createCollector({
+    store,
+    cors,
+    selfOrigins: () => origins,
+    manifests,
+    sites,
+    reportToken: reportToken || null,
+    rateLimit: rate,
+    trustProxy,
+    reports,
+  });
+  const isHidden = hiddenFiles(['', '-wal', '-shm', '-journal'].map((x) => dbFile + x));
   // The script tags are served from the package's own dist/ when the folder has no copy.
   const dist = path.dirname(fileURLToPath(import.meta.url));
   const server = createServer((req, res) => {
-    if (
-      !collector(req, res) &&
-      !(demo && demoRoute(req, res, root)) &&
-      !serveStatic(root, req, res) &&
-      !(/^\/tailor(\.lite\.min|\.min|\.debug)\.js$/.test(req.url || '') && serveStatic(dist, req, res)) &&
-      !(demo && spaFallback(root, req, res))
-    ) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
+    try {
+      if (
+        !collector(req, res) &&
+        !(demo && demoRoute(req, res, root)) &&
+        !serveStatic(root, req, res, isHidden) &&
+        !(
+          /^\/tailor(\.lite\.min|\.min|\.debug)\.js$/.test(req.url || '') &&
+          serveStatic(dist, req, res, isHidden)
+        ) &&
+        !(demo && spaFallback(root, req, res))
+      ) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found');
+      }
+    } catch (e) {
+      // No request stops the server: a handler's bug answers 500 and the next request is served.
+      failed(res, e);
     }
   });
+  // A client that trickles its headers or body does not hold a connection for long.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
   return new Promise((resolve) => {
     server.once('error', (e) => {
       const code = (e as NodeJS.ErrnoException).code;
@@ -264,17 +373,28 @@ function serve(args: string[], io: Io): Promise<number> | number {
             ? `tailor serve: no permission to listen on port ${port}; choose a port above 1023 with --port`
             : `tailor serve: ${(e as Error).message}`,
       );
+      reports.close();
       store.close();
       resolve(1);
     });
     server.listen(port, host, () => {
       const addr = server.address();
       const actual = typeof addr === 'object' && addr ? addr.port : port;
+      origins = ownOrigins(host, actual);
       io.out(
         `Tailor serving ${root} on http://${host}:${actual}/ (report: /report, beacons: /collect)${demo ? ' [demo mode: /api/weather]' : ''}`,
       );
+      if (generated)
+        io.out(
+          `Report token (generated, as the server is reachable beyond loopback; set --report-token or TAILOR_REPORT_TOKEN to choose one): ${reportToken}`,
+        );
+      if (exposed && !sites)
+        io.err(
+          'tailor serve: warning: /collect accepts events for any site; name yours with --manifest <file> or --site <name>',
+        );
       io.onServer?.(server);
       server.once('close', () => {
+        reports.close();
         store.close();
         resolve(0);
       });
@@ -285,17 +405,17 @@ function serve(args: string[], io: Io): Promise<number> | number {
 function report(args: string[], io: Io): number {
   const json = hasFlag(args, '--json');
   const asked = flag(args, '--site', '');
-  const files = { db: flag(args, '--db', DEFAULT_DB), manifest: flag(args, '--manifest', '') };
+  const files = { db: flag(args, '--db', DEFAULT_DB), manifests: flags(args, '--manifest') };
   const inputs = openInputs(files, io, 'report', true);
   if (!inputs) return 1;
-  const { store, manifest } = inputs;
+  const { store, manifests } = inputs;
   try {
     const pick = pickSite(store, asked);
     if ('error' in pick) {
       io.err(`tailor report: ${pick.error}${pick.sites.length ? ` (${pick.sites.join(', ')})` : ''}`);
       return 1;
     }
-    const r = reportFor(store, pick.site, manifest, Date.now());
+    const r = reportFor(store, pick.site, manifests.find((m) => m.site === pick.site) || null, Date.now());
     if (json) io.out(JSON.stringify(r, null, 2));
     else for (const line of formatReport(r)) io.out(line);
     return 0;

@@ -15,19 +15,50 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Experience, Manifest } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
 import type { Store, StoredEvent } from './db';
+import {
+  clientOf,
+  createRateLimiter,
+  nestedDeeperThan,
+  presentedToken,
+  type RateLimit,
+  tokenMatches,
+} from './limits';
 import { renderReport, renderSiteList } from './report-html';
+import { createReportSource, manifestFor, type ReportSource } from './report-worker';
 import type { ExperienceCounts, Report } from './stats';
 import { buildReport, HOLDOUTS } from './stats';
 
 /** Largest accepted body (bytes). */
 export const MAX_BODY = 64 * 1024;
+/**
+ * Deepest accepted nesting of a body. A valid batch nests 4 deep (body, events, event,
+ * assignments); anything much deeper is hostile and is refused before it is parsed.
+ */
+export const MAX_DEPTH = 16;
 
 export interface CollectorOptions {
   store: Store;
-  /** Origins allowed to send cross-origin (`*` for any). Same-origin requests are always allowed. */
+  /**
+   * Origins allowed to send cross-origin (`*` for any), compared with the `Origin` header only:
+   * `Host` is whatever the sender writes, so it proves nothing.
+   */
   cors?: readonly string[];
+  /** The server's own origins (`http://127.0.0.1:8080`): its pages may always send. */
+  selfOrigins?: () => ReadonlySet<string>;
   /** The manifest: variant weights for the SRM check, goal order, experience order. */
   manifest?: Manifest | null;
+  /** More manifests (one per site); the report of a site uses the one whose `site` matches. */
+  manifests?: readonly Manifest[];
+  /** Sites `/collect` accepts; null or absent: any site. */
+  sites?: ReadonlySet<string> | null;
+  /** Token required by `/report` and `/api/report` (Bearer header or `?token=`). */
+  reportToken?: string | null;
+  /** Per-client token bucket on `/collect`; null or absent: no limit. */
+  rateLimit?: RateLimit | null;
+  /** Count clients by the last `X-Forwarded-For` entry (only behind a proxy that sets it). */
+  trustProxy?: boolean;
+  /** Where reports come from (a worker in `tailor serve`); default: computed inline. */
+  reports?: ReportSource;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -50,6 +81,10 @@ const isObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
 const isName = (x: unknown, max = MAX_NAME): x is string =>
   typeof x === 'string' && x.length > 0 && x.length <= max;
+// Names that become keys of plain objects in the report: these would read or replace what every
+// object inherits (a goal named "constructor" would "convert" without a single event).
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+const isKeyName = (x: unknown): x is string => isName(x) && !INHERITED.has(x);
 const show = (x: unknown) => (x === undefined ? 'nothing' : JSON.stringify(x)?.slice(0, 40));
 
 /** Checks one event; returns the stored shape (only §10 fields) or a problem message. */
@@ -76,8 +111,8 @@ export function validateEvent(e: unknown): StoredEvent | string {
     path: e.path,
   };
   if (e.type === 'exposure') {
-    if (!isName(e.experience)) return 'experience must be a non-empty string';
-    if (!isName(e.variant)) return 'variant must be a non-empty string';
+    if (!isKeyName(e.experience)) return 'experience must be a non-empty string';
+    if (!isKeyName(e.variant)) return 'variant must be a non-empty string';
     if (e.forced !== undefined && typeof e.forced !== 'boolean')
       return `forced must be true when present, got ${show(e.forced)}`;
     return {
@@ -88,14 +123,15 @@ export function validateEvent(e: unknown): StoredEvent | string {
       forced: e.forced === true,
     };
   }
-  if (!isName(e.goal)) return 'goal must be a non-empty string';
+  if (!isKeyName(e.goal)) return 'goal must be a non-empty string';
   if (e.value !== undefined && (typeof e.value !== 'number' || !Number.isFinite(e.value)))
     return `value must be a number when present, got ${show(e.value)}`;
   if (!isObject(e.assignments)) return 'assignments must be an object of experience id → variant id';
   const assignments = Object.entries(e.assignments);
   if (assignments.length > 500) return 'assignments: more than 500 entries';
   for (const [x, v] of assignments)
-    if (!isName(x) || !isName(v)) return `assignments.${x.slice(0, 40)} must be a variant id (a string)`;
+    if (!isKeyName(x) || !isKeyName(v))
+      return `assignments.${x.slice(0, 40)} must be a variant id (a string)`;
   if (!Array.isArray(e.segments) || e.segments.length > 500 || !e.segments.every((s) => isName(s)))
     return 'segments must be an array of segment names';
   return {
@@ -123,7 +159,7 @@ export function validateBatch(body: unknown): BatchResult {
   const extra = Object.keys(body).filter((k) => !BODY_KEYS.has(k));
   if (extra.length) return fail(`unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')} in the body`);
   if (body.v !== 1) return fail(`v must be 1, got ${show(body.v)}`);
-  if (!isName(body.site)) return fail('site must be a non-empty string');
+  if (!isKeyName(body.site)) return fail('site must be a non-empty string');
   if (typeof body.sent !== 'number' || !Number.isFinite(body.sent))
     return fail('sent must be epoch milliseconds');
   if (!Array.isArray(body.events)) return fail('events must be an array');
@@ -266,6 +302,15 @@ function send(
   res.end(text);
 }
 
+/** Answers 500 to a request whose handler failed; the server goes on with the next one. */
+export function failed(res: ServerResponse, e: unknown): void {
+  if (res.headersSent || res.writableEnded) {
+    res.destroy(); // half an answer: the client sees a cut connection, never a wrong body
+    return;
+  }
+  send(res, 500, { error: 'internal error', detail: (e as Error)?.message?.split('\n')[0] || String(e) });
+}
+
 /** Creates the request handler; returns false for requests it does not own. */
 export function createCollector(
   options: CollectorOptions,
@@ -273,16 +318,16 @@ export function createCollector(
   const { store } = options;
   const allowed = new Set(options.cors || []);
   const now = options.now || Date.now;
+  const manifests = [...(options.manifests || []), ...(options.manifest ? [options.manifest] : [])];
+  const reports = options.reports || createReportSource({ store, db: '', manifests, workerEntry: undefined });
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, now) : null;
+  const token = options.reportToken || null;
 
   /** CORS headers for the request's origin, or null when that origin may not send. */
   function cors(req: IncomingMessage): Record<string, string> | null {
     const origin = req.headers.origin;
     if (!origin) return {}; // not a browser cross-origin request (curl, server to server)
-    let host: string | null = null;
-    try {
-      host = new URL(origin).host;
-    } catch {}
-    if (host && host === req.headers.host) return {}; // same origin
+    if (options.selfOrigins?.().has(origin)) return {}; // a page this server served
     if (allowed.has('*') || allowed.has(origin))
       return { 'access-control-allow-origin': origin, vary: 'Origin' };
     return null;
@@ -304,6 +349,23 @@ export function createCollector(
       req.resume();
       return send(res, 403, { error: 'origin not allowed' }, { vary: 'Origin' });
     }
+    const wait = limiter?.take(clientOf(req, !!options.trustProxy)) ?? 0;
+    if (wait) {
+      req.resume();
+      // CORS headers too, so the page's SDK can read Retry-After and hold its queue.
+      return send(
+        res,
+        429,
+        { error: 'too many requests' },
+        {
+          ...headers,
+          'retry-after': String(wait),
+          ...(headers['access-control-allow-origin']
+            ? { 'access-control-expose-headers': 'Retry-After' }
+            : {}),
+        },
+      );
+    }
     const tooLarge = () => {
       req.resume(); // drain what is still coming, answer now
       send(res, 413, { error: `body over ${MAX_BODY} bytes` }, { ...headers, connection: 'close' });
@@ -324,49 +386,83 @@ export function createCollector(
     req.on('error', () => {});
     req.on('end', () => {
       if (over) return;
-      let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return send(res, 400, { error: 'malformed JSON', accepted: 0, rejected: 0 }, headers);
-      }
-      const batch = validateBatch(body);
-      if (!batch.ok)
-        return send(res, 400, { error: batch.error, accepted: 0, rejected: batch.rejected }, headers);
-      try {
-        if (batch.events.length) store.insert(batch.site, batch.events, now());
+        ingest(Buffer.concat(chunks).toString('utf8'), res, headers);
       } catch (e) {
-        // Retryable for the SDK (5xx), and the dedupe makes the retry harmless.
-        return send(res, 503, { error: `storage failed: ${(e as Error).message}` }, headers);
+        failed(res, e);
       }
-      if (!batch.problems.length) return send(res, 204, null, headers);
-      send(
-        res,
-        400,
-        {
-          error: `${batch.problems.length} of ${batch.problems.length + batch.events.length} events rejected`,
-          accepted: batch.events.length,
-          rejected: batch.problems.length,
-          problems: batch.problems.slice(0, 20),
-        },
-        headers,
-      );
     });
   }
 
-  function report(req: IncomingMessage, res: ServerResponse, html: boolean, url: URL) {
+  function ingest(text: string, res: ServerResponse, headers: Record<string, string>) {
+    if (nestedDeeperThan(text, MAX_DEPTH))
+      return send(res, 400, { error: `nested deeper than ${MAX_DEPTH}`, accepted: 0, rejected: 0 }, headers);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return send(res, 400, { error: 'malformed JSON', accepted: 0, rejected: 0 }, headers);
+    }
+    const batch = validateBatch(body);
+    if (!batch.ok)
+      return send(res, 400, { error: batch.error, accepted: 0, rejected: batch.rejected }, headers);
+    if (options.sites && !options.sites.has(batch.site))
+      // 403, not 400: the batch is well formed but this collector does not take this site's
+      // events; the SDK drops a 4xx other than 408/429 instead of retrying it.
+      return send(
+        res,
+        403,
+        {
+          error: `site ${JSON.stringify(batch.site.slice(0, 80))} is not accepted here`,
+          accepted: 0,
+          rejected: batch.events.length + batch.problems.length,
+        },
+        headers,
+      );
+    try {
+      if (batch.events.length) store.insert(batch.site, batch.events, now());
+    } catch (e) {
+      // Retryable for the SDK (5xx), and the dedupe makes the retry harmless.
+      return send(res, 503, { error: `storage failed: ${(e as Error).message}` }, headers);
+    }
+    if (!batch.problems.length) return send(res, 204, null, headers);
+    send(
+      res,
+      400,
+      {
+        error: `${batch.problems.length} of ${batch.problems.length + batch.events.length} events rejected`,
+        accepted: batch.events.length,
+        rejected: batch.problems.length,
+        problems: batch.problems.slice(0, 20),
+      },
+      headers,
+    );
+  }
+
+  async function report(req: IncomingMessage, res: ServerResponse, html: boolean, url: URL) {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, { error: 'use GET' }, { allow: 'GET, HEAD' });
+    const given = presentedToken(req, url);
+    if (token && !tokenMatches(given, token))
+      return send(
+        res,
+        401,
+        { error: 'report token required: Authorization: Bearer <token>, or ?token= on the page' },
+        { 'www-authenticate': 'Bearer realm="tailor report"' },
+      );
+    // A token in the URL is carried into the page's own links, and never leaks through Referer.
+    const query = token && url.searchParams.has('token') ? `&token=${encodeURIComponent(given!)}` : '';
+    const privacy: Record<string, string> = { 'referrer-policy': 'no-referrer' };
     try {
-      const pick = pickSite(store, url.searchParams.get('site'));
-      if ('error' in pick) {
-        if (html) return send(res, 200, renderSiteList(pick.sites));
-        return send(res, pick.sites.length ? 400 : 404, pick);
+      const answer = await reports.get(url.searchParams.get('site') || null);
+      if ('error' in answer) {
+        if (html) return send(res, 200, renderSiteList(answer.sites, query), privacy);
+        return send(res, answer.sites.length ? 400 : 404, answer);
       }
-      const r = reportFor(store, pick.site, options.manifest, now());
-      send(res, 200, html ? renderReport(r, options.manifest) : r);
+      const r = answer.report;
+      send(res, 200, html ? renderReport(r, manifestFor(manifests, r.site), query) : r, privacy);
     } catch (e) {
-      send(res, 500, { error: (e as Error).message });
+      failed(res, e);
     }
   }
 
@@ -377,18 +473,23 @@ export function createCollector(
     } catch {
       return false;
     }
-    switch (url.pathname) {
-      case '/collect':
-        collect(req, res);
-        return true;
-      case '/api/report':
-        report(req, res, false, url);
-        return true;
-      case '/report':
-        report(req, res, true, url);
-        return true;
-      default:
-        return false;
+    try {
+      switch (url.pathname) {
+        case '/collect':
+          collect(req, res);
+          return true;
+        case '/api/report':
+          void report(req, res, false, url).catch((e) => failed(res, e));
+          return true;
+        case '/report':
+          void report(req, res, true, url).catch((e) => failed(res, e));
+          return true;
+        default:
+          return false;
+      }
+    } catch (e) {
+      failed(res, e);
+      return true;
     }
   };
 }

@@ -27,7 +27,10 @@ interface Sqlite {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   close(): void;
 }
-type SqliteCtor = new (file: string, options?: { fileMustExist?: boolean; timeout?: number }) => Sqlite;
+type SqliteCtor = new (
+  file: string,
+  options?: { fileMustExist?: boolean; timeout?: number; readonly?: boolean },
+) => Sqlite;
 
 /** A failure with a message fit for one line of CLI output. */
 export class StoreError extends Error {}
@@ -131,11 +134,21 @@ function describe(e: unknown): string {
 
 /**
  * Opens (creating it and its folder unless `mustExist`) and migrates the store at `file`.
+ * `readonly`: a second connection to a store another one has opened and migrated (the report
+ * worker's); it changes nothing, not even the journal mode.
  * Throws StoreError with a one-line message on any failure.
  */
-export function openStore(file: string, options: { mustExist?: boolean } = {}): Store {
+export function openStore(file: string, options: { mustExist?: boolean; readonly?: boolean } = {}): Store {
   const Database = loadSqlite();
   let db: Sqlite;
+  if (options.readonly) {
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    } catch (e) {
+      throw new StoreError(`cannot open database ${file}: ${describe(e)}`);
+    }
+    return wrap(db);
+  }
   try {
     if (!options.mustExist) mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file, { fileMustExist: !!options.mustExist, timeout: 5000 });

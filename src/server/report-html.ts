@@ -93,8 +93,8 @@ function experienceSection(e: ExperienceReport, name: string | undefined): strin
   return `<section><h2>${esc(name ? `${name} (${e.id})` : e.id)}</h2><p>${srm}</p><table><thead>${head}</thead><tbody>${body}</tbody></table>${charts}</section>`;
 }
 
-/** The report page of one site. */
-export function renderReport(r: Report, manifest?: Manifest | null): string {
+/** The report page of one site; `query` (`&token=…`) is appended to its links. */
+export function renderReport(r: Report, manifest?: Manifest | null, query = ''): string {
   const names = new Map(
     (manifest?.site === r.site ? manifest.experiences || [] : []).map((e) => [e.id, e.name]),
   );
@@ -119,17 +119,17 @@ export function renderReport(r: Report, manifest?: Manifest | null): string {
     : '<p class="muted">No exposures stored for this site yet.</p>';
   return page(
     `Tailor report: ${r.site}`,
-    `<h1>Tailor report: ${esc(r.site)}</h1><p class="muted">Generated ${esc(new Date(r.generated).toISOString())}. Rates are converting visitors over distinct exposed visitors, with Wilson 95% intervals; uplift is relative to the baseline (control, else holdout, else global holdout) with a 95% interval from the log rate ratio; p is a two-sided pooled two-proportion z-test; the sample-ratio check is a chi-square against the configured weights (flagged below p = 0.001). JSON: <a href="/api/report?site=${encodeURIComponent(r.site)}">/api/report</a>.</p>${experiences}${program}`,
+    `<h1>Tailor report: ${esc(r.site)}</h1><p class="muted">Generated ${esc(new Date(r.generated).toISOString())}. Rates are converting visitors over distinct exposed visitors, with Wilson 95% intervals; uplift is relative to the baseline (control, else holdout, else global holdout) with a 95% interval from the log rate ratio; p is a two-sided pooled two-proportion z-test; the sample-ratio check is a chi-square against the configured weights (flagged below p = 0.001). JSON: <a href="/api/report?site=${encodeURIComponent(r.site)}${esc(query)}">/api/report</a>.</p>${experiences}${program}`,
   );
 }
 
-/** The page shown when no site was chosen and the store holds zero or several. */
-export function renderSiteList(sites: string[]): string {
+/** The page shown when no site was chosen and the store holds zero or several; `query` as above. */
+export function renderSiteList(sites: string[], query = ''): string {
   return page(
     'Tailor report',
     `<h1>Tailor report</h1>${
       sites.length
-        ? `<p>Choose a site:</p><ul>${sites.map((s) => `<li><a href="/report?site=${encodeURIComponent(s)}">${esc(s)}</a></li>`).join('')}</ul>`
+        ? `<p>Choose a site:</p><ul>${sites.map((s) => `<li><a href="/report?site=${encodeURIComponent(s)}${esc(query)}">${esc(s)}</a></li>`).join('')}</ul>`
         : '<p class="muted">No events stored yet. Point a manifest\'s <code>endpoint</code> at <code>/collect</code> on this server.</p>'
     }`,
   );

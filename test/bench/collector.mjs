@@ -3,7 +3,12 @@
 // batches of 20 events with unique ids through autocannon, prints events/s and the latency
 // percentiles, and checks that the database holds exactly one row per event answered 2xx.
 //
-// Options (environment): REQUESTS (default 20000 batches), CONNECTIONS (default 10).
+// Then, on the store that run filled, it measures what report polling costs ingestion: the same
+// ingest load twice, alone and with a client polling /api/report back to back (reports run in a
+// worker thread, so ingest p99 should stay far below a report's duration; target < 50 ms).
+//
+// Options (environment): REQUESTS (default 20000 batches), CONNECTIONS (default 10),
+// POLL_REQUESTS (default 4000 batches per report-polling phase).
 // `run({ requests, connections })` is what `npm run bench` (test/bench/run.mjs) calls.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +26,7 @@ const PER_BATCH = 20;
 export async function run({
   requests = Number(process.env.REQUESTS || 20000),
   connections = Number(process.env.CONNECTIONS || 10),
+  pollRequests = Number(process.env.POLL_REQUESTS || 4000),
   log = console.log,
 } = {}) {
   const REQUESTS = requests;
@@ -88,21 +94,41 @@ export async function run({
   log(
     `tailor collector benchmark: ${REQUESTS} batches × ${PER_BATCH} events, ${CONNECTIONS} connections, Node ${process.version}, ${os.cpus()[0]?.model} × ${os.cpus().length}`,
   );
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    amount: REQUESTS,
-    requests: [
-      {
-        method: 'POST',
-        path: '/collect',
-        headers: { 'content-type': 'text/plain;charset=UTF-8' },
-        setupRequest: (req) => ({ ...req, body: batch() }),
-      },
-    ],
-  });
+  const ingest = (amount) =>
+    autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections: CONNECTIONS,
+      amount,
+      requests: [
+        {
+          method: 'POST',
+          path: '/collect',
+          headers: { 'content-type': 'text/plain;charset=UTF-8' },
+          setupRequest: (req) => ({ ...req, body: batch() }),
+        },
+      ],
+    });
+  const result = await ingest(REQUESTS);
 
-  const ok = result['2xx'];
+  // Report polling against ingestion, on the store the first run filled.
+  const alone = await ingest(pollRequests);
+  let polling = true;
+  const reportMs = [];
+  const poller = (async () => {
+    while (polling) {
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/report?site=bench`);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`/api/report answered ${res.status}`);
+      reportMs.push(performance.now() - t);
+    }
+  })();
+  const polled = await ingest(pollRequests);
+  polling = false;
+  await poller;
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? null;
+
+  const ok = result['2xx'] + alone['2xx'] + polled['2xx'];
   const seconds = (result.finish - result.start) / 1000;
   const db = new Database(dbFile, { readonly: true });
   const rows = db.prepare('SELECT COUNT(*) AS n FROM events').get().n;
@@ -110,11 +136,12 @@ export async function run({
   child.kill('SIGTERM');
 
   const sent = ok * PER_BATCH;
+  const first = result['2xx'];
   log(
-    `batches: ${ok} answered 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts in ${seconds.toFixed(2)} s`,
+    `batches: ${first} answered 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts in ${seconds.toFixed(2)} s`,
   );
   log(
-    `throughput: ${Math.round(sent / seconds).toLocaleString('en')} events/s (${Math.round(ok / seconds).toLocaleString('en')} batches/s)`,
+    `throughput: ${Math.round((first * PER_BATCH) / seconds).toLocaleString('en')} events/s (${Math.round(first / seconds).toLocaleString('en')} batches/s)`,
   );
   log(
     `latency per batch: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
@@ -122,23 +149,36 @@ export async function run({
   log(
     `row check: ${rows} rows in SQLite, ${sent} events acknowledged → ${rows === sent ? 'OK' : 'MISMATCH'}`,
   );
+  const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+  log(
+    `ingest alone (${pollRequests} batches, ${rows.toLocaleString('en')} events stored): p50 ${alone.latency.p50} ms, p99 ${alone.latency.p99} ms`,
+  );
+  log(
+    `ingest while polling /api/report: p50 ${polled.latency.p50} ms, p99 ${polled.latency.p99} ms (${reportMs.length} reports, median ${Math.round(median(reportMs) ?? 0)} ms each); p99 ratio ${ratio(polled.latency.p99, alone.latency.p99)}× → ${polled.latency.p99 < 50 ? 'OK (< 50 ms)' : 'over the 50 ms target'}`,
+  );
   rmSync(dir, { recursive: true, force: true });
   return {
     batches: REQUESTS,
     eventsPerBatch: PER_BATCH,
     connections: CONNECTIONS,
     ok,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    non2xx: result.non2xx + alone.non2xx + polled.non2xx,
+    errors: result.errors + alone.errors + polled.errors,
     seconds: Number(seconds.toFixed(2)),
-    eventsPerSecond: Math.round(sent / seconds),
+    eventsPerSecond: Math.round((first * PER_BATCH) / seconds),
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     rowCheck: rows === sent ? 'OK' : `MISMATCH (${rows} rows, ${sent} acknowledged)`,
+    reportPolling: {
+      alone: { p50: alone.latency.p50, p99: alone.latency.p99 },
+      polled: { p50: polled.latency.p50, p99: polled.latency.p99 },
+      reports: reportMs.length,
+      reportMedianMs: Math.round(median(reportMs) ?? 0),
+    },
     growthbook: 'n/a (no collector)',
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await run();
-  if (r.rowCheck !== 'OK' || r.ok !== r.batches) process.exitCode = 1;
+  if (r.rowCheck !== 'OK' || r.non2xx || r.errors) process.exitCode = 1;
 }

@@ -137,6 +137,8 @@ beforeAll(async () => {
         `${ALLOWED},https://other.example`,
         '--manifest',
         manifestFile,
+        // The manifest's site is accepted; so are the other sites these tests send for.
+        ...['report-site', 'other-site', '<img src=x onerror=alert(1)>'].flatMap((s) => ['--site', s]),
       ],
       {
         out() {},
