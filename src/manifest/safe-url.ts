@@ -9,6 +9,14 @@
  * treated them as harmless relative paths: a marketer never means them.
  */
 const ALLOWED = /^(https?|mailto|tel):/;
+
+/**
+ * The attributes a browser reads as URLs: one list for the renderer, the templates and the
+ * validator. SVG animations count too: `<set attributeName="href" to="…">` (and `from`,
+ * `values`) writes its value into a link.
+ */
+export const URL_ATTR =
+  /^(href|src|srcset|action|formaction|poster|data|xlink:href|background|ping|cite|codebase|to|from|values)$/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/;
 
 export function isSafeUrl(url: string): boolean {

@@ -6,7 +6,8 @@
  *
  * Table-driven to stay small: it ships in the script tag.
  */
-import { isSafeUrl } from './safe-url';
+import { regexLimit, regexRisk } from './pattern';
+import { isSafeUrl, URL_ATTR } from './safe-url';
 import type { Manifest, ManifestProblem, ValidationResult } from './types';
 
 /**
@@ -139,8 +140,23 @@ const regex: Check = (v, p, cx) => {
     new RegExp(v as string);
     if (typeof v !== 'string') throw 0;
   } catch {
-    cx._add(p, `${kind(v)} is not a valid regular expression`);
+    return cx._add(p, `${kind(v)} is not a valid regular expression`);
   }
+  // The same refusals as the tags (see compileRegex), explained: values a visitor controls (the
+  // URL, the referrer, UTM parameters) reach these regexes, and a backtracking engine can spend
+  // seconds to hours on a crafted one.
+  const risk = regexRisk(v);
+  if (regexLimit(v) && risk < 3) return;
+  if (risk === Infinity || /\([^)]*[*+{|][^)]*\)[*+{]/.test(v))
+    cx._add(
+      p,
+      `${say(v)} is refused: a repeated group contains a repetition or "|" (like (a+)+ or (a|ab)*), which a crafted URL can make run for minutes and freeze the page; repeat a character class instead, e.g. ^[a-z0-9-]+$`,
+    );
+  else
+    cx._add(
+      p,
+      `${say(v)} is refused: more than 2 unbounded repetitions (*, +, {n,}, {n,10+} or backreferences; a * or + in a [class] or after \\ counts too), and each one multiplies the time a long crafted URL can take`,
+    );
 };
 const url: Check = (v, p, cx) => {
   if (typeof v !== 'string') return cx._add(p, `must be a URL, got ${kind(v)}`);
@@ -204,7 +220,6 @@ function operand(v: unknown, p: Path, cx: Cx): void {
 
 /* ----------------------------------------------------------------- actions, experiences */
 
-const URL_ATTR = /^(href|src|action|formaction|poster|xlink:href)$/i;
 const attrName: Check = (v, p, cx) => {
   if (typeof v !== 'string' || !/^[^\s"'>/=]+$/.test(v))
     return cx._add(p, `${kind(v)} is not a valid attribute name`);

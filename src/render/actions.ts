@@ -1,4 +1,4 @@
-import { isSafeUrl } from '../manifest/safe-url';
+import { isSafeUrl, URL_ATTR } from '../manifest/safe-url';
 import type { Action, InsertAction } from '../manifest/types';
 import { htmlFragment, setHtml } from './html';
 import { fillTemplate } from './template';
@@ -14,9 +14,6 @@ export interface Change {
 
 /** Element actions: everything of SPEC §8.1 that targets a selector, except `reorder`'s list sort. */
 export type ElementAction = Exclude<Action, { type: 'css' | 'banner' | 'overlay' | 'redirect' }>;
-
-const URL_ATTRS =
-  /^(href|src|action|formaction|poster|xlink:href|srcset|data|codebase|cite|background|ping)$/i;
 
 /** Thrown for a refused action; the caller reports it through `on('error')`. */
 export const refuse = (message: string): never => {
@@ -163,18 +160,29 @@ function reorder(el: Element, itemSelector: string, key: string, affinity: Recor
  * Applies one element action to one element. Throws (caught and reported by the caller) when
  * the action is refused: an `on*` attribute, an unsafe URL, an unknown type.
  */
-export function applyToElement(el: Element, action: ElementAction, context: { affinity?: object }): Change {
+export function applyToElement(
+  el: Element,
+  action: ElementAction,
+  context: { affinity?: object },
+  /** Hears of template values refused (and replaced) in a style. */
+  bad?: (message: string) => void,
+): Change {
   switch (action.type) {
     case 'text':
     case 'html':
-      return setContent(el, fillTemplate(action.value, context, action.type), action.type === 'html');
+      return setContent(el, fillTemplate(action.value, context, action.type, bad), action.type === 'html');
     case 'attr': {
       const name = String(action.name);
       if (/^on/i.test(name))
         refuse(`the attribute "${name}" is refused: event handler attributes are not allowed`);
-      const value = URL_ATTRS.test(name)
+      const value = URL_ATTR.test(name)
         ? safeUrl(action.value, context)
-        : fillTemplate(action.value, context, /^srcdoc$/i.test(name) ? 'html' : 'text');
+        : fillTemplate(
+            action.value,
+            context,
+            /^srcdoc$/i.test(name) ? 'html' : /^style$/i.test(name) ? 'css' : 'text',
+            bad,
+          );
       return setAttr(el, name, value);
     }
     case 'class':
@@ -184,7 +192,7 @@ export function applyToElement(el: Element, action: ElementAction, context: { af
     case 'hide':
       return setStyles(el, { display: 'none' }, 'important');
     case 'insert':
-      return insertHtml(el, action.position, fillTemplate(action.value, context, 'html'));
+      return insertHtml(el, action.position, fillTemplate(action.value, context, 'html', bad));
     case 'cta':
       return combine([
         action.href !== undefined && setAttr(el, 'href', safeUrl(action.href, context)),

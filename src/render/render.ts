@@ -97,7 +97,7 @@ export function renderExperience(
             'body',
             () =>
               fixed(
-                show(doc, action as never, fillTemplate(action.value, context, 'html'), () => {
+                show(doc, action as never, fillTemplate(action.value, context, 'html', report), () => {
                   stop();
                   onDismiss();
                 }),
@@ -113,7 +113,7 @@ export function renderExperience(
           // applied) must not take the element from a lower-priority experience.
           watch(
             action.selector,
-            (el) => applyToElement(el, action, context),
+            (el) => applyToElement(el, action, context, report),
             report,
             ELEMENT_TYPES.test(action.type) ? owner : undefined,
           );

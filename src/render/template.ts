@@ -1,3 +1,4 @@
+import { URL_ATTR } from '../manifest/safe-url';
 import { getPath } from '../rules/path';
 import { toTrusted } from './html';
 
@@ -5,9 +6,10 @@ import { toTrusted } from './html';
  * How an interpolated value is encoded (SPEC §8.3): `text` is used as-is (it ends up in
  * `textContent` or `setAttribute`, which never parse markup), `html` is placed through the DOM
  * (see fillHtml), `url`
- * is `encodeURIComponent`-encoded so a value can never add a scheme, a path or a parameter.
+ * is `encodeURIComponent`-encoded so a value can never add a scheme, a path or a parameter,
+ * `css` (a `style` attribute) accepts only plain tokens (see css).
  */
-export type TemplateMode = 'text' | 'html' | 'url';
+export type TemplateMode = 'text' | 'html' | 'url' | 'css';
 
 const TOKEN = /\{\{\s*([^}|]+?)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
 // A token's place in manifest HTML: private-use characters, which the HTML parser keeps as they are.
@@ -15,11 +17,19 @@ const MARK = /\uE000(\d+)\uE001/g;
 // Raw-text elements: their text is serialized unescaped, so a value there could close them.
 // (Case-insensitive: SVG's <script> and <style> report a lower-case nodeName.)
 const RAW = /^(script|style|xmp|iframe|noembed|noframes|noscript|plaintext)$/i;
-// Attributes read as URLs (SVG animation values too: `<set attributeName="href" to="…">`).
-const URL_ATTR =
-  /^(href|src|srcset|action|formaction|poster|data|xlink:href|background|ping|cite|to|from|values)$/i;
 // Attributes whose value is code or a document: a value never goes there.
 const CODE_ATTR = /^(on|srcdoc$)/i;
+
+/**
+ * In CSS, a value could add a declaration or load a URL (`red;background:url(//evil)`), and CSS
+ * has its own escapes: only words, numbers, colors, lengths and lists pass (no `(`, `)`, `;`,
+ * `:`, `\`, quotes, `/`, `<`, `@`, `!`). Anything else is replaced by the fallback (manifest
+ * text, trusted) or nothing, and reported.
+ */
+const css = (v: string, fallback: string | undefined, bad?: (message: string) => void): string =>
+  /^[\w\s#.,%-]*$/.test(v) || v === fallback
+    ? v
+    : (bad?.(`unsafe style value ${JSON.stringify(v)}`), fallback ?? '');
 
 const printable = (context: unknown, path: string, fallback: string | undefined): string => {
   const v = getPath(context, path);
@@ -35,10 +45,11 @@ const printable = (context: unknown, path: string, fallback: string | undefined)
  * `<meta>`. Serializing quotes every attribute and escapes every text, so a value can never
  * create markup, wherever the manifest put its token (quoted or not) (SPEC §8.3).
  */
-function fillHtml(template: string, values: string[]): string {
+function fillHtml(template: string, values: [string, string?][], bad?: (message: string) => void): string {
   const t = document.createElement('template');
   t.innerHTML = toTrusted(template);
-  const put = (s: string, encode: (v: string) => string) => s.replace(MARK, (_, i) => encode(values[i]!));
+  const put = (s: string, encode: (v: string, fallback?: string) => string) =>
+    s.replace(MARK, (_, i) => encode(...values[i]!));
   const none = () => '';
   const walk = document.createTreeWalker(t.content, 5 /* elements and text */);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
@@ -56,7 +67,9 @@ function fillHtml(template: string, values: string[]): string {
                 ? none
                 : URL_ATTR.test(name)
                   ? encodeURIComponent
-                  : String,
+                  : /^style$/i.test(name)
+                    ? (v, f) => css(v, f, bad)
+                    : String,
             ),
           );
       }
@@ -65,23 +78,32 @@ function fillHtml(template: string, values: string[]): string {
   return t.innerHTML.replace(MARK, '');
 }
 
-/** Replaces `{{path}}` and `{{path|fallback}}` with context values, encoded for `mode`. */
-export function fillTemplate(template: string, context: unknown, mode: TemplateMode): string {
+/**
+ * Replaces `{{path}}` and `{{path|fallback}}` with context values, encoded for `mode`; `bad`
+ * hears of values refused (and replaced) in CSS.
+ */
+export function fillTemplate(
+  template: string,
+  context: unknown,
+  mode: TemplateMode,
+  bad?: (message: string) => void,
+): string {
   if (template.indexOf('{{') < 0) return template;
   if (mode === 'html') {
-    const values: string[] = [];
+    const values: [string, string?][] = [];
     return fillHtml(
       template.replace(TOKEN, (_, path: string, fallback?: string) => {
-        values.push(printable(context, path, fallback));
+        values.push([printable(context, path, fallback), fallback]);
         // Built from char codes: a raw U+E000 in the minified tag would not survive a page that
         // reads the script in a legacy charset, while the regex's escapes do.
         return String.fromCharCode(57344) + (values.length - 1) + String.fromCharCode(57345);
       }),
       values,
+      bad,
     );
   }
   return template.replace(TOKEN, (_, path: string, fallback?: string) => {
     const s = printable(context, path, fallback);
-    return mode === 'url' ? encodeURIComponent(s) : s;
+    return mode === 'url' ? encodeURIComponent(s) : mode === 'css' ? css(s, fallback, bad) : s;
   });
 }

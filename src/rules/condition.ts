@@ -10,6 +10,7 @@
  * "null"); paths read own properties only; a top-level `$` key that is not a logical operator
  * is reported as an unknown operator rather than read as an attribute name.
  */
+import { compileRegex } from '../manifest/pattern';
 import { compilePath } from './path';
 import { paddedVersion } from './version';
 
@@ -81,10 +82,11 @@ function inTest(expected: unknown, ci: boolean, negate: boolean): Test {
 
 function regexTest(expected: unknown, flags: string, report: Report, at: string): Test {
   try {
-    const re = new RegExp(String(expected), flags);
-    return (v) => (typeof v === 'string' || typeof v === 'number') && re.test(`${v}`);
-  } catch {
-    report(`invalid regular expression ${JSON.stringify(expected)} at ${at}`);
+    const test = compileRegex(String(expected), flags);
+    return (v) => (typeof v === 'string' || typeof v === 'number') && test(`${v}`);
+  } catch (e) {
+    // Refused (nested or too many repetitions: a visitor's long URL could freeze the page) or invalid.
+    report(`${e ? 'invalid' : 'unsafe'} regular expression ${JSON.stringify(expected)} at ${at}`);
     return FALSE;
   }
 }
