@@ -308,7 +308,9 @@ export function failed(res: ServerResponse, e: unknown): void {
     res.destroy(); // half an answer: the client sees a cut connection, never a wrong body
     return;
   }
-  send(res, 500, { error: 'internal error', detail: (e as Error)?.message?.split('\n')[0] || String(e) });
+  // The reason goes to the operator's log, never to the sender (it may name paths or internals).
+  console.error('tailor serve: a request failed:', e);
+  send(res, 500, { error: 'internal error' });
 }
 
 /** Creates the request handler; returns false for requests it does not own. */
