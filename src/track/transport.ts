@@ -158,7 +158,10 @@ export function createTransport(o: TransportOptions): Transport {
     } catch {}
     return emptyQueue();
   };
-  /** Events this page pushed; ids it saw delivered or dropped (only those leave the stored queue). */
+  /**
+   * Events this page pushed and has not stored yet (a full storage refuses the write: they stay
+   * merged in); ids it saw delivered or dropped (only those leave the stored queue).
+   */
   let mine: TailorEvent[] = [];
   const gone = new Set<string>();
   let q = emptyQueue();
@@ -168,8 +171,8 @@ export function createTransport(o: TransportOptions): Transport {
   let tooBig = 0;
   let busy = false;
   /**
-   * Makes `q` the stored queue (other tabs' changes, backoff included) plus this page's own
-   * events, less what this page saw delivered or dropped; the oldest go over the cap.
+   * Makes `q` the stored queue (other tabs' changes, backoff included) plus this page's events
+   * not stored yet, less what this page saw delivered or dropped; the oldest go over the cap.
    */
   const sync = () => {
     const s = load();
@@ -177,7 +180,7 @@ export function createTransport(o: TransportOptions): Transport {
     const e = [...new Map([...s.e, ...mine].map((x) => [x.id, x])).values()].filter((x) => !gone.has(x.id));
     const over = e.length - MAX_QUEUE;
     if (over > 0) {
-      for (const x of e.splice(0, over)) gone.add(x.id);
+      e.splice(0, over);
       dropped += over;
       o._report(`the event queue is full (${MAX_QUEUE}): ${dropped} oldest event(s) dropped on this page`);
     }
@@ -188,7 +191,9 @@ export function createTransport(o: TransportOptions): Transport {
   const save = (change?: false | (() => unknown)) => {
     sync();
     if (change) change();
-    o._store.set(QUEUE_KEY, JSON.stringify(q));
+    const json = JSON.stringify(q);
+    o._store.set(QUEUE_KEY, json);
+    if (read() === json) mine = [];
   };
   sync();
 
@@ -252,7 +257,11 @@ export function createTransport(o: TransportOptions): Transport {
     // The collector's `Retry-After` holds the hiding flush too (the events stay persisted and a
     // later page view sends them when it ends); a plain backoff does not: the visitor may never
     // come back, and a beacon is one request.
-    if (o._now() < q.at && (q.h || !hiding)) return schedule(q.at - o._now());
+    if (o._now() < q.at && (q.h || !hiding)) {
+      // Stores the deadline as bounded on read, so that the bound does not move with the clock.
+      save();
+      return schedule(q.at - o._now());
+    }
     if (hiding) {
       // The page may be gone before a promise settles: send and keep the events queued until
       // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id). Only
@@ -343,7 +352,10 @@ export function createTransport(o: TransportOptions): Transport {
   // Events left by earlier page views: never-sent ones are retried now (or when their backoff
   // ends); ones a beacon already carried are probably delivered and are confirmed 5 s later.
   const beaconed = new Set(q.b);
-  if (q.e.length) schedule(Math.max(q.at - o._now(), q.e.every((e) => beaconed.has(e.id)) ? FLUSH_MS : 0));
+  if (q.e.length) {
+    save(); // the deadline as bounded on read
+    schedule(Math.max(q.at - o._now(), q.e.every((e) => beaconed.has(e.id)) ? FLUSH_MS : 0));
+  }
 
   return {
     _push(event) {
