@@ -49,7 +49,12 @@ describe.each(['503', 'offline'])('two tabs, collector %s, both closed, a later 
       await c.until((c) => c.requests.length >= 1, 10_000, 'the first 503');
       await tabs[0]!.waitForFunction(() => JSON.parse(localStorage.tlr_queue).n >= 1);
     }
-    for (const tab of tabs) await tab.close({ runBeforeUnload: true });
+    for (const tab of tabs) {
+      // With runBeforeUnload, close() does not wait for the page to be gone.
+      const closed = tab.waitForEvent('close');
+      await tab.close({ runBeforeUnload: true });
+      await closed;
+    }
     if (mode === 'offline') {
       await context.setOffline(false);
       expect(c.requests).toEqual([]);
