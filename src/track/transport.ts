@@ -12,11 +12,11 @@
  *   count reported) and retried on later page views, with exponential backoff and jitter;
  *   4xx other than 408/429 are dropped; `Retry-After` is respected; offline, nothing is sent
  *   until the browser is back online;
- * - tabs of a site share `tlr_queue`: a page never overwrites it with its own copy but reads,
- *   merges and writes it at every change. It adds the events it pushed and removes only the
- *   ids it saw accepted with a 2xx or dropped (refused, too big, over the cap), so what other
- *   tabs queued survives; an event another tab delivered meanwhile may be sent twice
- *   (at-least-once, the collector dedupes);
+ * - tabs of a site share `tlr_queue`: a page never writes its own copy over it but applies each
+ *   change to what is stored (read-modify-write): it adds the events it pushes and removes only
+ *   the ids it saw accepted with a 2xx or dropped (refused, too big, over the cap), so what other
+ *   tabs queued survives. Each tab sends what is stored; an event two tabs send is deduped by the
+ *   collector;
  * - a stored deadline is kept with its length and never lies further than that from now: a
  *   clock that was ahead when it was set, then corrected, does not hold the queue longer;
  * - only a collector's `Retry-After` holds the beacon of a hiding page: a plain backoff does
@@ -130,10 +130,12 @@ const emptyQueue = (): Saved => ({ e: [], n: 0, at: 0, b: [] });
 
 export function createTransport(o: TransportOptions): Transport {
   const win = typeof window === 'object' ? window : null;
+  /** Cleared once storage refused a write (full): this page then keeps to its own copy. */
+  let shared = true;
   /** The stored queue as any tab last wrote it (the store's memory copy misses other tabs). */
   const read = () => {
     try {
-      if (o._store.persisting) return localStorage.getItem(QUEUE_KEY);
+      if (shared && o._store.persisting) return localStorage.getItem(QUEUE_KEY);
     } catch {}
     return o._store.get(QUEUE_KEY);
   };
@@ -158,11 +160,7 @@ export function createTransport(o: TransportOptions): Transport {
     } catch {}
     return emptyQueue();
   };
-  /**
-   * Events this page pushed and has not stored yet (a full storage refuses the write: they stay
-   * merged in); ids it saw delivered or dropped (only those leave the stored queue).
-   */
-  let mine: TailorEvent[] = [];
+  /** Ids this page saw delivered or dropped: only those leave the stored queue. */
   const gone = new Set<string>();
   let q = emptyQueue();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -170,30 +168,27 @@ export function createTransport(o: TransportOptions): Transport {
   let dropped = 0;
   let tooBig = 0;
   let busy = false;
-  /**
-   * Makes `q` the stored queue (other tabs' changes, backoff included) plus this page's events
-   * not stored yet, less what this page saw delivered or dropped; the oldest go over the cap.
-   */
+  /** Makes `q` the stored queue (other tabs' changes, backoff included) less what this page saw go. */
   const sync = () => {
-    const s = load();
-    // By id, in stored order (oldest first), then this page's events not stored yet.
-    const e = [...new Map([...s.e, ...mine].map((x) => [x.id, x])).values()].filter((x) => !gone.has(x.id));
-    const over = e.length - MAX_QUEUE;
-    if (over > 0) {
-      e.splice(0, over);
-      dropped += over;
-      o._report(`the event queue is full (${MAX_QUEUE}): ${dropped} oldest event(s) dropped on this page`);
-    }
-    s.e = e;
-    q = s;
+    q = load();
+    q.e = q.e.filter((x) => !gone.has(x.id));
   };
-  /** Read-merge-write: `change` applies to the merged queue, never to a stale copy. */
+  /**
+   * Read-modify-write, never a copy written over the stored queue: `change` (a push, a backoff)
+   * applies to what is stored now; the oldest events go over the cap.
+   */
   const save = (change?: false | (() => unknown)) => {
     sync();
     if (change) change();
+    const over = q.e.length - MAX_QUEUE;
+    if (over > 0) {
+      q.e.splice(0, over);
+      dropped += over;
+      o._report(`the event queue is full (${MAX_QUEUE}): ${dropped} oldest event(s) dropped on this page`);
+    }
     const json = JSON.stringify(q);
     o._store.set(QUEUE_KEY, json);
-    if (read() === json) mine = [];
+    if (read() !== json) shared = false;
   };
   sync();
 
@@ -229,7 +224,8 @@ export function createTransport(o: TransportOptions): Transport {
       q.n++;
       const backoff = Math.min(MAX_BACKOFF, 1000 * 2 ** q.n) * (0.5 + Math.random() / 2);
       // A `Retry-After` over a day is read as a day.
-      q.at = o._now() + (q.w = Math.max(backoff, Math.min(retryAfterMs || 0, DAY)));
+      q.w = Math.max(backoff, Math.min(retryAfterMs || 0, DAY));
+      q.at = o._now() + q.w;
       if (retryAfterMs) q.h = 1;
       else delete q.h;
     });
@@ -314,7 +310,9 @@ export function createTransport(o: TransportOptions): Transport {
         const ok = status >= 200 && status < 300;
         if (ok || (status >= 400 && status < 500 && status !== 408 && status !== 429)) {
           if (!ok)
-            o._report(`the collector refused ${events.length} event(s) with HTTP ${status}; they are dropped`);
+            o._report(
+              `the collector refused ${events.length} event(s) with HTTP ${status}; they are dropped`,
+            );
           done(events);
           // Stored at once: another tab or the next page view need not send them again.
           save(ok && resetBackoff);
@@ -359,8 +357,7 @@ export function createTransport(o: TransportOptions): Transport {
 
   return {
     _push(event) {
-      mine.push(event);
-      save();
+      save(() => q.e.push(event));
       if (q.e.length >= MAX_BATCH) flush();
       else if (!armed) schedule(Math.max(FLUSH_MS, q.at - o._now()));
     },
@@ -369,7 +366,6 @@ export function createTransport(o: TransportOptions): Transport {
     },
     _drop() {
       q = emptyQueue();
-      mine = [];
       o._store.remove(QUEUE_KEY);
     },
     _stop() {

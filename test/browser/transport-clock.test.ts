@@ -27,7 +27,8 @@ async function skewedPage(): Promise<Page> {
   });
   return page;
 }
-const setSkew = (page: Page, ms: number) => page.evaluate((ms) => sessionStorage.setItem('__skew', String(ms)), ms);
+const setSkew = (page: Page, ms: number) =>
+  page.evaluate((ms) => sessionStorage.setItem('__skew', String(ms)), ms);
 const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('tlr_queue') || '{}'));
 
 describe('a skewed clock, then corrected', () => {

@@ -19,14 +19,18 @@ useChromiumAndServer((b, s) => {
 const MANIFEST = {
   version: 1,
   site: 'leave-test',
-  experiences: [{ id: 'hero', variants: [{ id: 'on', actions: [{ type: 'text', selector: '#hero', value: 'Hi' }] }] }],
+  experiences: [
+    { id: 'hero', variants: [{ id: 'on', actions: [{ type: 'text', selector: '#hero', value: 'Hi' }] }] },
+  ],
 };
 
 /** The id of the page view's exposure, once rendered. */
 const exposure = async (page: Page) => {
   await ready(page);
   const handle = await page.waitForFunction(
-    () => (window as unknown as { __ev: { id: string; type: string }[] }).__ev.find((e) => e.type === 'exposure')?.id,
+    () =>
+      (window as unknown as { __ev: { id: string; type: string }[] }).__ev.find((e) => e.type === 'exposure')
+        ?.id,
   );
   return (await handle.jsonValue()) as string;
 };

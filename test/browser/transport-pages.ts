@@ -26,7 +26,10 @@ export function servePage(
   return path;
 }
 
-type W = Window & { tailor: { track(name: string): void; context(): unknown }; __ev: { id: string; type: string }[] };
+type W = Window & {
+  tailor: { track(name: string): void; context(): unknown };
+  __ev: { id: string; type: string }[];
+};
 
 /** Resolves once the tag has started in the page. */
 export const ready = (page: Page) =>

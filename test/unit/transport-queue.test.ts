@@ -107,7 +107,7 @@ describe('tlr_queue shared by tabs', () => {
     b.t._stop();
   });
 
-  it('keeps the 500 cap across tabs, oldest first, and reports the drop count', () => {
+  it('keeps the 500 cap across tabs, oldest first, and reports the drop count', { timeout: 30_000 }, () => {
     const a = tab(() => false);
     const b = tab(() => false);
     const ids: string[] = [];

@@ -242,7 +242,8 @@ describe('createTransport', () => {
     t._stop();
   });
 
-  it('caps the queue at 500, dropping the oldest and reporting the count', () => {
+  // Every push reads, merges and writes the stored queue: slow in happy-dom on a busy machine.
+  it('caps the queue at 500, dropping the oldest and reporting the count', { timeout: 30_000 }, () => {
     const s = setup([], () => false);
     const all = Array.from({ length: 503 }, () => event());
     for (const e of all) s.t._push(e);
