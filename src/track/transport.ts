@@ -12,6 +12,15 @@
  *   count reported) and retried on later page views, with exponential backoff and jitter;
  *   4xx other than 408/429 are dropped; `Retry-After` is respected; offline, nothing is sent
  *   until the browser is back online;
+ * - tabs of a site share `tlr_queue`: a page never writes its own copy over it but applies each
+ *   change to what is stored (read-modify-write): it adds the events it pushes and removes only
+ *   the ids it saw accepted with a 2xx or dropped (refused, too big, over the cap), so what other
+ *   tabs queued survives. Each tab sends what is stored; an event two tabs send is deduped by the
+ *   collector;
+ * - a stored deadline is kept with its length and never lies further than that from now: a
+ *   clock that was ahead when it was set, then corrected, does not hold the queue longer;
+ * - only a collector's `Retry-After` holds the beacon of a hiding page: a plain backoff does
+ *   not, as the page may never come back;
  * - no body is larger than 60 KiB: bigger batches are split, and an event too big to fit in a
  *   body alone is dropped and reported (the collector would answer 413 to it forever).
  * While consent is not granted, nothing is sent and the queue lives in memory only (the
@@ -31,6 +40,8 @@ export const FLUSH_MS = 5000;
 /** Largest body a visible flush sends with `keepalive` (see the note in `flush`). */
 const KEEPALIVE_BODY = 16 * 1024;
 const MAX_BACKOFF = 300_000;
+/** The longest `Retry-After` honoured. */
+const DAY = 86_400_000;
 
 export interface TransportOptions {
   _endpoint: string;
@@ -63,10 +74,12 @@ interface Saved {
   n: number;
   /** Epoch ms before which nothing is sent (backoff, `Retry-After`). */
   at: number;
+  /** How long that hold was when set (ms): `at` is never further than this from now. */
+  w?: number;
   /** Set when `at` comes from the collector's `Retry-After` (coming back online does not lift it). */
   h?: 1;
   /** Ids already sent by a beacon, awaiting confirmation by a visible flush. */
-  b?: string[];
+  b: string[];
 }
 
 /** UTF-8 byte length of `s` (what the body weighs on the wire). */
@@ -113,20 +126,33 @@ export function batches(
   return out;
 }
 
-const emptyQueue = (): Saved => ({ e: [], n: 0, at: 0 });
+const emptyQueue = (): Saved => ({ e: [], n: 0, at: 0, b: [] });
 
 export function createTransport(o: TransportOptions): Transport {
   const win = typeof window === 'object' ? window : null;
+  /** Cleared once storage refused a write (full): this page then keeps to its own copy. */
+  let shared = true;
+  /** The stored queue as any tab last wrote it (the store's memory copy misses other tabs). */
+  const read = () => {
+    try {
+      if (shared && o._store.persisting) return localStorage.getItem(QUEUE_KEY);
+    } catch {}
+    return o._store.get(QUEUE_KEY);
+  };
   const load = (): Saved => {
     try {
-      const s = JSON.parse(o._store.get(QUEUE_KEY) || 'null') as Saved;
+      const s = JSON.parse(read() || 'null') as Saved;
       if (s && Array.isArray(s.e)) {
-        const e = s.e.filter((x) => x && typeof x.id === 'string').slice(-MAX_QUEUE);
+        const e = s.e.filter((x) => x && typeof x.id === 'string');
         const ids = new Set(e.map((x) => x.id));
+        // A hold ends at most its length from now: a clock that was ahead when it was set, then
+        // corrected, cannot stretch it (nor a stored year: no hold is longer than a day).
+        const w = Math.min(+s.w! || 0, DAY);
         return {
           e,
           n: +s.n || 0,
-          at: +s.at || 0,
+          at: Math.min(+s.at || 0, o._now() + w),
+          w,
           h: s.h ? 1 : undefined, // undefined is left out of the saved JSON
           b: Array.isArray(s.b) ? s.b.filter((x) => ids.has(x)) : [],
         };
@@ -134,13 +160,37 @@ export function createTransport(o: TransportOptions): Transport {
     } catch {}
     return emptyQueue();
   };
-  let q = load();
+  /** Ids this page saw delivered or dropped: only those leave the stored queue. */
+  const gone = new Set<string>();
+  let q = emptyQueue();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armed = false;
   let dropped = 0;
   let tooBig = 0;
   let busy = false;
-  const save = () => o._store.set(QUEUE_KEY, JSON.stringify(q));
+  /** Makes `q` the stored queue (other tabs' changes, backoff included) less what this page saw go. */
+  const sync = () => {
+    q = load();
+    q.e = q.e.filter((x) => !gone.has(x.id));
+  };
+  /**
+   * Read-modify-write, never a copy written over the stored queue: `change` (a push, a backoff)
+   * applies to what is stored now; the oldest events go over the cap.
+   */
+  const save = (change?: false | (() => unknown)) => {
+    sync();
+    if (change) change();
+    const over = q.e.length - MAX_QUEUE;
+    if (over > 0) {
+      q.e.splice(0, over);
+      dropped += over;
+      o._report(`the event queue is full (${MAX_QUEUE}): ${dropped} oldest event(s) dropped on this page`);
+    }
+    const json = JSON.stringify(q);
+    o._store.set(QUEUE_KEY, json);
+    if (read() !== json) shared = false;
+  };
+  sync();
 
   let stopped = false;
   const schedule = (ms: number) => {
@@ -148,14 +198,13 @@ export function createTransport(o: TransportOptions): Transport {
     if (stopped) return;
     armed = true;
     // Browsers fire a delay over 2^31-1 ms at once: a long hold is re-checked daily instead.
-    timer = setTimeout(() => flush(), Math.min(Math.max(0, ms), 86_400_000));
+    timer = setTimeout(() => flush(), Math.min(Math.max(0, ms), DAY));
   };
 
-  /** Removes delivered (or refused) events from the queue. */
+  /** Removes delivered (or refused) events from the queue, in every tab's copy at the next save. */
   const done = (events: TailorEvent[]) => {
-    const ids = new Set(events.map((e) => e.id));
-    q.e = q.e.filter((e) => !ids.has(e.id));
-    q.b = q.b?.filter((id) => !ids.has(id));
+    for (const e of events) gone.add(e.id);
+    q.e = q.e.filter((e) => !gone.has(e.id));
   };
 
   /** Drops an event too big for any body (SPEC §10: no body over 60 KiB); it is never sent. */
@@ -171,15 +220,16 @@ export function createTransport(o: TransportOptions): Transport {
   };
 
   const fail = (retryAfterMs?: number) => {
-    q.n++;
-    const backoff = Math.min(MAX_BACKOFF, 1000 * 2 ** q.n) * (0.5 + Math.random() / 2);
-    // A `Retry-After` over a day is read as a day.
-    const wait = Math.max(backoff, Math.min(retryAfterMs || 0, 86_400_000));
-    q.at = o._now() + wait;
-    if (retryAfterMs) q.h = 1;
-    else delete q.h;
-    save();
-    schedule(wait);
+    save(() => {
+      q.n++;
+      const backoff = Math.min(MAX_BACKOFF, 1000 * 2 ** q.n) * (0.5 + Math.random() / 2);
+      // A `Retry-After` over a day is read as a day.
+      q.w = Math.max(backoff, Math.min(retryAfterMs || 0, DAY));
+      q.at = o._now() + q.w;
+      if (retryAfterMs) q.h = 1;
+      else delete q.h;
+    });
+    schedule(q.w!);
   };
 
   async function post(body: string, keepalive: boolean): Promise<Outcome> {
@@ -197,11 +247,17 @@ export function createTransport(o: TransportOptions): Transport {
     clearTimeout(timer);
     armed = false;
     if (stopped) return;
+    sync();
     // Offline: the `online` listener flushes later. A custom transport needs no endpoint.
     if (!q.e.length || !(o._endpoint || o._send) || !o._allowed() || win?.navigator.onLine === false) return;
-    // Backoff and `Retry-After` hold the hiding flush too: the events stay persisted and a
-    // later page view sends them when the hold ends.
-    if (o._now() < q.at) return schedule(q.at - o._now());
+    // The collector's `Retry-After` holds the hiding flush too (the events stay persisted and a
+    // later page view sends them when it ends); a plain backoff does not: the visitor may never
+    // come back, and a beacon is one request.
+    if (o._now() < q.at && (q.h || !hiding)) {
+      // Stores the deadline as bounded on read, so that the bound does not move with the clock.
+      save();
+      return schedule(q.at - o._now());
+    }
     if (hiding) {
       // The page may be gone before a promise settles: send and keep the events queued until
       // a later flush sees a 2xx for them (at-least-once; the collector dedupes by id). Only
@@ -232,8 +288,7 @@ export function createTransport(o: TransportOptions): Transport {
             () => {},
           );
       }
-      q.b = [...beaconed];
-      save();
+      save(() => (q.b = [...beaconed]));
       // If the page lives on (a tab switch, bfcache), a normal flush confirms delivery later.
       schedule(FLUSH_MS);
       return;
@@ -252,12 +307,15 @@ export function createTransport(o: TransportOptions): Transport {
           return fail();
         }
         const status = res.status;
-        if (status >= 200 && status < 300) {
+        const ok = status >= 200 && status < 300;
+        if (ok || (status >= 400 && status < 500 && status !== 408 && status !== 429)) {
+          if (!ok)
+            o._report(
+              `the collector refused ${events.length} event(s) with HTTP ${status}; they are dropped`,
+            );
           done(events);
-          resetBackoff();
-        } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-          o._report(`the collector refused ${events.length} event(s) with HTTP ${status}; they are dropped`);
-          done(events);
+          // Stored at once: another tab or the next page view need not send them again.
+          save(ok && resetBackoff);
         } else {
           // `Retry-After` in seconds or as an HTTP date. Absent or unparsable it yields 0 or NaN,
           // which `fail` treats as no `Retry-After`: only the backoff applies.
@@ -266,7 +324,6 @@ export function createTransport(o: TransportOptions): Transport {
           return fail(Number.isFinite(secs) ? secs * 1000 : Date.parse(retryAfter!) - Date.now());
         }
       }
-      save();
       if (q.e.length) schedule(0);
     } finally {
       busy = false;
@@ -279,7 +336,7 @@ export function createTransport(o: TransportOptions): Transport {
   };
   // Back online: network failures while offline do not hold the queue back; Retry-After does.
   const onOnline = () => {
-    if (!q.h) resetBackoff();
+    save(() => q.h || resetBackoff());
     flush();
   };
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
@@ -293,18 +350,14 @@ export function createTransport(o: TransportOptions): Transport {
   // Events left by earlier page views: never-sent ones are retried now (or when their backoff
   // ends); ones a beacon already carried are probably delivered and are confirmed 5 s later.
   const beaconed = new Set(q.b);
-  if (q.e.length) schedule(Math.max(q.at - o._now(), q.e.every((e) => beaconed.has(e.id)) ? FLUSH_MS : 0));
+  if (q.e.length) {
+    save(); // the deadline as bounded on read
+    schedule(Math.max(q.at - o._now(), q.e.every((e) => beaconed.has(e.id)) ? FLUSH_MS : 0));
+  }
 
   return {
     _push(event) {
-      q.e.push(event);
-      const over = q.e.length - MAX_QUEUE;
-      if (over > 0) {
-        q.e.splice(0, over);
-        dropped += over;
-        o._report(`the event queue is full (${MAX_QUEUE}): ${dropped} oldest event(s) dropped on this page`);
-      }
-      save();
+      save(() => q.e.push(event));
       if (q.e.length >= MAX_BATCH) flush();
       else if (!armed) schedule(Math.max(FLUSH_MS, q.at - o._now()));
     },
