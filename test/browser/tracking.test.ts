@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPage, useChromiumAndServer } from './chromium';
+import { launchChromium, newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, type BeaconEvent, type Collector, createCollector } from './collector';
 import type { TestServer } from './server';
 
@@ -568,11 +568,8 @@ describe('delivery (dist/tailor.min.js)', () => {
 describe('no unload listener: the back/forward cache keeps working', () => {
   it('restores a page with the tag from bfcache (pageshow persisted) and registers no unload/beforeunload listener', async () => {
     // Playwright launches Chromium with the back/forward cache disabled: this test starts its own.
-    const { chromium } = await import('playwright-core');
-    const { chromiumPath } = await import('./chromium');
-    const b = await chromium.launch({
-      executablePath: chromiumPath(),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-features=BackForwardCache'],
+    const b = await launchChromium({
+      args: ['--enable-features=BackForwardCache'],
       ignoreDefaultArgs: ['--disable-back-forward-cache'],
     });
     try {
