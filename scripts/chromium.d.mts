@@ -2,7 +2,10 @@ export const SYSTEM_PATHS: Record<string, string[]>;
 export const INSTALL_HINT: string;
 export const BASE_ARGS: string[];
 
-export type Found = { source: 'CHROMIUM_PATH' | 'system' | 'playwright'; path: string } | { source: 'npm' } | { source: 'none'; error: string };
+export type Found =
+  | { source: 'CHROMIUM_PATH' | 'system' | 'playwright'; path: string }
+  | { source: 'npm' }
+  | { source: 'none'; error: string };
 
 export function findChromium(options?: {
   env?: Record<string, string | undefined>;

@@ -3,7 +3,15 @@
 // Chrome/Chromium, a browser that Playwright installed, then (Linux x64) the Chromium that the
 // @sparticuz/chromium devDependency ships inside its npm package. TAILOR_CHROMIUM=npm forces
 // the last one, so CI keeps that path green as well. Nothing here downloads anything.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,7 +87,10 @@ export function findChromium({
     tried.push(pw);
   }
   if (npmUsable) return { source: 'npm' };
-  return { source: 'none', error: `No Chromium found (looked at ${tried.join(', ') || 'nothing'}). ${INSTALL_HINT}` };
+  return {
+    source: 'none',
+    error: `No Chromium found (looked at ${tried.join(', ') || 'nothing'}). ${INSTALL_HINT}`,
+  };
 }
 
 const require = createRequire(import.meta.url);
@@ -158,7 +169,9 @@ async function extractNpmChromium() {
     // what this binary needs on top of BASE_ARGS is added.
     args: ['--no-zygote'],
     env: {
-      LD_LIBRARY_PATH: [path.join(target, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      LD_LIBRARY_PATH: [path.join(target, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH]
+        .filter(Boolean)
+        .join(':'),
       FONTCONFIG_FILE: path.join(target, 'fonts.conf'),
     },
   };

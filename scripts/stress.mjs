@@ -30,7 +30,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-console.log(`test:stress: ${cores} CPU burner(s) running, TAILOR_TEST_SLOWDOWN=${slowdown}; running npm test`);
+console.log(
+  `test:stress: ${cores} CPU burner(s) running, TAILOR_TEST_SLOWDOWN=${slowdown}; running npm test`,
+);
 const started = Date.now();
 const test = spawn('npm', ['test'], {
   stdio: 'inherit',
@@ -40,6 +42,8 @@ test.on('exit', (code, signal) => {
   stopBurners();
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const status = signal ? `killed by ${signal}` : `exit status ${code}`;
-  console.log(`test:stress: npm test ${code === 0 ? 'passed' : 'FAILED'} in ${seconds} s (${status}) with ${cores} core(s) busy`);
+  console.log(
+    `test:stress: npm test ${code === 0 ? 'passed' : 'FAILED'} in ${seconds} s (${status}) with ${cores} core(s) busy`,
+  );
   process.exit(code ?? 1);
 });

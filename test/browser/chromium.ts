@@ -26,7 +26,9 @@ export function resolvedChromium(): ResolvedChromium {
 }
 
 /** Launches the resolved Chromium; `options` adds flags or drops Playwright defaults for one test. */
-export async function launchChromium(options: Pick<LaunchOptions, 'args' | 'ignoreDefaultArgs'> = {}): Promise<Browser> {
+export async function launchChromium(
+  options: Pick<LaunchOptions, 'args' | 'ignoreDefaultArgs'> = {},
+): Promise<Browser> {
   const found = resolvedChromium();
   const browser = await chromium.launch({
     executablePath: found.executablePath,
