@@ -20,6 +20,13 @@ export const SLOWDOWN = Math.max(1, Number(process.env.TAILOR_TEST_SLOWDOWN) || 
 /** A time budget for waiting on a condition, scaled for a loaded machine. Never a sleep. */
 export const budget = (ms: number): number => ms * SLOWDOWN;
 
+/**
+ * Only for checks that something does NOT happen (no request, no chunk, no retry, no second
+ * report): there is no event to wait for, so a wrong one gets this long to show up, scaled on a
+ * loaded machine. Everything else waits for its condition.
+ */
+export const grace = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, budget(ms)));
+
 /** The resolved browser (see scripts/chromium.mjs for the order). */
 export function resolvedChromium(): ResolvedChromium {
   return inject('chromium');

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   budget,
+  grace,
   launchChromium,
   newPage,
   resolvedChromium,
@@ -86,11 +87,6 @@ async function drained(page: Page, c: Collector): Promise<void> {
   await hide(page);
   await c.until((c) => c.ids().has(id), 10_000, 'the marker event');
 }
-/**
- * Only for checks that something does NOT happen (no request, no retry): there is no event to
- * wait for, so a wrong request gets this long to show up (scaled on a loaded machine).
- */
-const grace = (ms: number) => new Promise((r) => setTimeout(r, budget(ms)));
 
 describe.each(['tailor.min.js', 'tailor.lite.min.js'])('exposures with dist/%s', (tag) => {
   it('once per experience per page view; control/holdout exposed when they would have rendered, not when their trigger never fired', async () => {
