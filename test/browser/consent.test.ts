@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { budget, grace, newPage, useChromiumAndServer } from './chromium';
+import { grace, newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, createCollector } from './collector';
 import type { TestServer } from './server';
 
