@@ -165,9 +165,9 @@ async function extractNpmChromium() {
   return {
     executablePath: path.join(target, 'chromium'),
     // The package's own flag list is for serverless sandboxes and weakens the browser
-    // (--disable-web-security, --single-process): the suite tests CSP and origins, so only
-    // what this binary needs on top of BASE_ARGS is added.
-    args: ['--no-zygote'],
+    // (--disable-web-security, --single-process): the suite tests CSP and origins. BASE_ARGS
+    // (--headless, --no-sandbox for root) are all this binary needs.
+    args: [],
     env: {
       LD_LIBRARY_PATH: [path.join(target, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH]
         .filter(Boolean)
