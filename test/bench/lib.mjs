@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BASE_ARGS, resolveChromium } from '../../scripts/chromium.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUILD = path.join(ROOT, 'test/bench/.build');
@@ -18,25 +19,15 @@ export const median = (xs) => {
 export const max = (xs) => (xs.length ? Math.max(...xs) : null);
 export const round = (x, digits = 1) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
+/** The browser the test suite uses (scripts/chromium.mjs says in which order it is found). */
 export async function launchChromium() {
-  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!existsSync(executablePath))
-    throw new Error(
-      `No Chromium at ${executablePath}: install it ("apt-get update && apt-get install -y chromium") or set CHROMIUM_PATH.`,
-    );
+  const found = await resolveChromium();
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath: found.executablePath,
+    args: [...BASE_ARGS, ...found.args],
+    env: { ...process.env, ...found.env },
+  });
 }
 
 const TYPES = {

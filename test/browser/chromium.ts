@@ -1,33 +1,58 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { BASE_ARGS, type ResolvedChromium } from '../../scripts/chromium.mjs';
 import { startServer, type TestServer } from './server';
 
-export const INSTALL_HINT =
-  'Chromium is needed for the browser suite. Install it with "apt-get update && apt-get install -y chromium" ' +
-  '(Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome executable.';
-
-/** The system Chromium: `$CHROMIUM_PATH`, else /usr/bin/chromium. Never downloads a browser. */
-export function chromiumPath(): string {
-  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!existsSync(path)) throw new Error(`No Chromium at ${path}. ${INSTALL_HINT}`);
-  return path;
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The browser that global-setup found (and unpacked, for the npm-delivered one), once per run. */
+    chromium: ResolvedChromium;
+  }
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+/**
+ * How much slower than an idle machine this run may be: every time budget of the browser suite
+ * (test and hook timeouts, Playwright's action and navigation timeouts, waits for a condition)
+ * is multiplied by it. `npm run test:stress` sets it while it keeps every core busy.
+ */
+export const SLOWDOWN = Math.max(1, Number(process.env.TAILOR_TEST_SLOWDOWN) || 1);
+
+/** A time budget for waiting on a condition, scaled for a loaded machine. Never a sleep. */
+export const budget = (ms: number): number => ms * SLOWDOWN;
+
+/**
+ * Only for checks that something does NOT happen (no request, no chunk, no retry, no second
+ * report): there is no event to wait for, so a wrong one gets this long to show up, scaled on a
+ * loaded machine. Everything else waits for its condition.
+ */
+export const grace = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, budget(ms)));
+
+/** The resolved browser (see scripts/chromium.mjs for the order). */
+export function resolvedChromium(): ResolvedChromium {
+  return inject('chromium');
+}
+
+/** Launches the resolved Chromium; `options` adds flags or drops Playwright defaults for one test. */
+export async function launchChromium(
+  options: Pick<LaunchOptions, 'args' | 'ignoreDefaultArgs'> = {},
+): Promise<Browser> {
+  const found = resolvedChromium();
+  const browser = await chromium.launch({
+    executablePath: found.executablePath,
+    args: [...BASE_ARGS, ...found.args, ...(options.args ?? [])],
+    ignoreDefaultArgs: options.ignoreDefaultArgs,
+    env: { ...process.env, ...found.env },
+    timeout: budget(30_000),
   });
+  // Playwright's 30 s action and navigation timeouts, scaled like the rest; browser.newPage()
+  // goes through newContext(), so every page of the suite gets them.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>): Promise<BrowserContext> => {
+    const context = await newContext(...args);
+    context.setDefaultTimeout(budget(30_000));
+    return context;
+  };
+  return browser;
 }
 
 /** A page whose console errors and uncaught page errors are collected in `errors`. */

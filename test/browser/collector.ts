@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { budget } from './chromium';
 import type { TestServer } from './server';
 
 /** One beacon as the collector saw it. */
@@ -48,7 +49,7 @@ export interface Collector {
   events(): BeaconEvent[];
   /** Distinct event ids received (`accepted`: only in requests answered 2xx). */
   ids(accepted?: boolean): Set<string>;
-  /** Resolves once `check()` is true (polling every 25 ms), or rejects after `timeout` ms. */
+  /** Resolves once `check()` is true (polling every 25 ms), or rejects after `timeout` ms (at least 10 s, scaled). */
   until(check: (c: Collector) => boolean, timeout?: number, what?: string): Promise<void>;
 }
 
@@ -131,13 +132,17 @@ export function createCollector(server: TestServer, name = `collect-${++counter}
           .flatMap((r) => (r.json?.events || []).map((e) => e.id)),
       ),
     async until(check, timeout = 10_000, what = 'collector condition') {
-      const end = Date.now() + timeout;
+      // A budget for the wait, not a measure of the product: at least 10 s, scaled on a loaded
+      // machine. Tests that assert a duration measure it themselves.
+      const limit = budget(Math.max(timeout, 10_000));
+      const end = Date.now() + limit;
       while (!check(c)) {
         if (Date.now() > end)
           throw new Error(
-            `timed out after ${timeout} ms waiting for ${what}; ${requests.length} request(s), ` +
+            `timed out after ${limit} ms waiting for ${what}; ${requests.length} request(s), ` +
               `${c.events().length} event(s) received`,
           );
+        // The polling interval of the check above.
         await new Promise((r) => setTimeout(r, 25));
       }
     },

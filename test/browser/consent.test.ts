@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPage, useChromiumAndServer } from './chromium';
+import { grace, newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, createCollector } from './collector';
 import type { TestServer } from './server';
 
@@ -67,7 +67,6 @@ const ready = (page: Page) =>
     return typeof t?.context === 'function' && !!t.context();
   });
 const hide = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tlr = (page: Page) =>
   page.evaluate(() => [
     ...Object.keys(localStorage).filter((k) => k.startsWith('tlr_')),
@@ -95,7 +94,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('consent with dist/%s', (
       for (let i = 0; i < 25; i++) (window as unknown as W).tailor.track('held');
     });
     await hide(page);
-    await sleep(1000);
+    await grace(1000);
     expect(c.requests).toEqual([]);
     expect(await tlr(page)).toEqual([]);
     const held = await pageIds(page);
@@ -128,7 +127,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('consent with dist/%s', (
     await page.reload();
     await ready(page);
     await hide(page);
-    await sleep(1200);
+    await grace(1200);
     expect(c.requests).toEqual([]);
     expect(await tlr(page)).toEqual([]);
     await page.close();
@@ -153,7 +152,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('consent with dist/%s', (
       for (let i = 0; i < 25; i++) (window as unknown as W).tailor.track('gpc');
     });
     await hide(page);
-    await sleep(1000);
+    await grace(1000);
     expect(c.requests).toEqual([]);
     expect(await tlr(page)).toEqual([]);
     await page.close();

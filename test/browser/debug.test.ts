@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
+import { grace, launchChromium, newPage } from './chromium';
 import { ROOT, startServer, type TestServer } from './server';
 
 let browser: Browser;
@@ -191,6 +191,7 @@ describe.each(FILES)('dist/%s', (file) => {
   it('works when the debug view loads before a remote manifest arrives', async () => {
     const m = `/debug-manifest-${++seq}.json`;
     server.route(m, (_, res) => {
+      // The manifest answers late on purpose: the debug view must load first.
       setTimeout(
         () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(REASONS)),
         300,
@@ -212,13 +213,13 @@ describe.each(FILES)('dist/%s', (file) => {
   it('without the flag loads nothing more and shows no overlay', async () => {
     const page = await open(`${server.url}${addPage(file, REASONS)}`);
     await page.waitForFunction(() => document.querySelector('#hero')?.textContent === 'by shown');
-    await page.waitForTimeout(300);
+    await grace(300); // the debug chunk would load now
     expect(page.loaded.filter((r) => r.includes('tailor.debug'))).toEqual([]);
     expect(await overlay(page)).toBeNull();
     expect(page.logs).toEqual([]);
     // Other values of the parameter do not turn it on either.
     await page.goto(`${server.url}${addPage(file, REASONS)}?tailor_debug=0&x_tailor_debug=1`);
-    await page.waitForTimeout(300);
+    await grace(300); // the debug chunk would load now
     expect(page.loaded.filter((r) => r.includes('tailor.debug'))).toEqual([]);
     expect(page.errors).toEqual([]);
     await page.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPage, useChromiumAndServer } from './chromium';
+import { budget, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
 // SPEC §8.2 "No flicker": sampled every animation frame from the first one (a rAF loop
@@ -138,7 +138,7 @@ async function settle(page: Page, frames = 5, painted = false): Promise<Probe> {
       );
     },
     [frames, painted] as const,
-    { timeout: 5000 },
+    { timeout: budget(5000) },
   );
   return readProbe(page);
 }
@@ -205,6 +205,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
         <script type="application/json" id="tailor-manifest">${JSON.stringify(MANIFEST)}</script>
         ${tag()}</head><body>${BODY(false)}${' '.repeat(2048)}`,
       );
+      // The rest of the document 150 ms later: the scenario (a page that arrives in two chunks).
       setTimeout(() => res.end('<p>The rest of the page.</p></body></html>'), 150);
     });
     const page = await newPage(browser);
@@ -230,7 +231,9 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     const page = await newPage(browser);
     // First view: fetched, rendered late, and cached (default opt-out consent is granted).
     await page.goto(`${server.url}${path}`);
-    await page.waitForFunction(() => !!localStorage.getItem('tlr_manifest'), undefined, { timeout: 5000 });
+    await page.waitForFunction(() => !!localStorage.getItem('tlr_manifest'), undefined, {
+      timeout: budget(5000),
+    });
     // Second view: decided synchronously from the cache, before first paint.
     await page.goto(`${server.url}${path}`);
     const p = await settle(page, 5, true);
@@ -242,6 +245,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
   it('uncached remote manifest delayed 300 ms: slots are hidden until rendered, nothing else is', async () => {
     const json = `/flicker-slow-${file}.json`;
     server.route(json, (_, res) => {
+      // The manifest's 300 ms delay is the scenario; the test waits on the page's own probe.
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(MANIFEST));
@@ -278,6 +282,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     const json = `/flicker-hang-${file}.json`;
     server.route(json, () => {}); // never answers
     const path = `/flicker-hang-${file}.html`;
+    // A clock test: the page's own 500 ms timer is the control for data-hide-timeout="500".
     server.page(
       path,
       `<!doctype html><html><head><title>hang</title>${PROBE}
@@ -296,7 +301,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
         );
       },
       undefined,
-      { timeout: 5000 },
+      { timeout: budget(5000) },
     );
     const p = await readProbe(page);
     const shownAfter = (p.revealedAt as number) - (p.tagAt as number);

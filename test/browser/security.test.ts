@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
+import { grace, launchChromium, newPage } from './chromium';
 import { startServer, type TestServer } from './server';
 
 let browser: Browser;
@@ -190,12 +190,15 @@ const sinkBody = (n: number) =>
   Array.from({ length: n }, (_, i) => `<a id="u${i}">u</a><a id="c${i}" href="/c">c</a>`).join('') +
   '<div id="i"></div>';
 
-/** Waits for boot and rendering, plus time for any image error or autofocus to fire. */
+/**
+ * Waits for boot and rendering, plus a grace period for any image error or autofocus to fire: the
+ * checks after it are that no payload ran, which has no event of its own to wait for.
+ */
 async function settle(page: Page): Promise<void> {
   await page.waitForFunction(
     () => typeof (window as unknown as { tailor: { on?: unknown } }).tailor.on === 'function',
   );
-  await page.waitForTimeout(400);
+  await grace(400);
 }
 
 interface Outcome {
@@ -322,7 +325,7 @@ describe.each(FILES)('dist/%s', (file) => {
         await settle(page);
         await ch.after?.(page, values);
         await page.waitForFunction(() => document.querySelector('.tailor-dialog .ov'));
-        await page.waitForTimeout(300);
+        await grace(300); // a payload that got through would have run by now
         const o = await outcome(page);
         const label = `${ch.name}: ${values.join(' | ')}`;
         expect(o.hits, label).toEqual([]);
@@ -368,7 +371,7 @@ describe.each(FILES)('dist/%s', (file) => {
           await ch.after(page, values);
         }
         await page.waitForURL(/\/landed\.html/);
-        await page.waitForTimeout(200);
+        await grace(200); // a payload that got through would have run by now
         const label = `${ch.name}: ${values.join(' | ')}`;
         const stored = await page.evaluate(() => sessionStorage.getItem('pwned') || '');
         expect(stored, label).toBe('');
@@ -417,7 +420,7 @@ describe.each(FILES)('dist/%s templates in code positions', (file) => {
     await page.goto(`${server.url}${path}?p=${encodeURIComponent(payload)}`);
     await settle(page);
     for (const id of ['#hb', '#hu', '#ib', '#iu']) await page.click(id);
-    await page.waitForTimeout(200);
+    await grace(200); // a payload that got through would have run by now
     const o = await outcome(page);
     expect(o.hits).toEqual([]);
     expect(o.stored).toBe('');
@@ -530,7 +533,7 @@ describe.each(FILES)('dist/%s refusals', (file) => {
     await page.evaluate(() => {
       for (const el of document.querySelectorAll<HTMLElement>('a:not([href="/c"]),button')) el.click();
     });
-    await page.waitForTimeout(200);
+    await grace(200); // a payload that got through would have run by now
     const o = await outcome(page);
     expect(new URL(page.url()).pathname).toBe(path);
     expect(o.hits).toEqual([]);
@@ -591,7 +594,7 @@ describe.each(FILES)('dist/%s under a strict CSP', (file) => {
     await page.goto(`${server.url}${path}?name=${encodeURIComponent('<img src=x onerror=__pwned("csp")>')}`);
     await settle(page);
     await page.waitForFunction(() => document.querySelector('.tailor-dialog .ov'));
-    await page.waitForTimeout(200);
+    await grace(200); // a payload that got through would have run by now
     const seen = await page.evaluate(() => ({
       text: document.querySelector('#t')?.textContent,
       title: document.querySelector('#t')?.getAttribute('title'),

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucket } from '../../src/assign/bucket';
-import { launchChromium } from './chromium';
+import { budget, launchChromium } from './chromium';
 import { converted, exposed, type Report, startTailorServe, type TailorServe } from './tailor-serve';
 
 // The newcomer walkthrough: examples/shop served by the real `tailor serve --demo` (child
@@ -279,12 +279,17 @@ describe('examples/shop, walked by four visitors', () => {
       converted(r, 'loyalty-tier', 'purchase') === 1 &&
       converted(r, 'buy-intent', 'purchase') === 1 &&
       converted(r, 'persona-runner', 'addToCart') === 1;
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      report = await serve.json<Report>('/api/report?site=demo-shop');
-      if (expected(report)) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    // Polled until complete; when the budget runs out, the assertions below say what is missing.
+    await expect
+      .poll(
+        async () => {
+          report = await serve.json<Report>('/api/report?site=demo-shop');
+          return expected(report);
+        },
+        { timeout: budget(30_000), interval: 250 },
+      )
+      .toBe(true)
+      .catch(() => {});
     const r = report!;
     expect(r.site).toBe('demo-shop');
     expect(exposed(r, 'hero-test')).toBe(4);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage } from './chromium';
+import { budget, launchChromium, newPage } from './chromium';
 import { ROOT } from './server';
 import { converted, exposed, type Report, startTailorServe, type TailorServe } from './tailor-serve';
 
@@ -95,11 +95,18 @@ describe('examples/spa', () => {
     // Leaving sends the beacons; the collector reports the exposures and the conversion.
     await page.goto('about:blank');
     let report: Report | null = null;
-    for (let i = 0; i < 60; i++) {
-      report = await serve.json<Report>('/api/report?site=demo-spa');
-      if (converted(report, 'shoe-week', 'signup') === 1 && exposed(report, 'shoe-fan-home') === 1) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    // Polled until complete; when the budget runs out, the assertions below say what is missing.
+    await expect
+      .poll(
+        async () => {
+          const r = await serve.json<Report>('/api/report?site=demo-spa');
+          report = r;
+          return converted(r, 'shoe-week', 'signup') === 1 && exposed(r, 'shoe-fan-home') === 1;
+        },
+        { timeout: budget(30_000), interval: 250 },
+      )
+      .toBe(true)
+      .catch(() => {});
     expect(exposed(report!, 'shoe-week')).toBe(1);
     expect(exposed(report!, 'bags-cta')).toBe(1);
     expect(exposed(report!, 'shoe-fan-home')).toBe(1);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPage, useChromiumAndServer } from './chromium';
+import { grace, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
 // SPA page views (SPEC §3 `page()`, §8.2): history changes re-evaluate, revert what no longer
@@ -129,7 +129,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     const page = await newPage(browser);
     await page.goto(`${server.url}${base}/a`);
     await page.waitForFunction(`${text('#title')} === 'Tailored A'`);
-    // Routers push first, then render a frame or a fetch later.
+    // Routers push first, then render a frame or a fetch later (150 ms here: the scenario).
     await page.evaluate((p) => {
       history.pushState({}, '', p);
       setTimeout(() => (window as unknown as Win).route('b'), 150);
@@ -162,7 +162,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     });
     await page.evaluate(() => history.back()); // popstate back to #section
     await page.waitForFunction(() => location.hash === '#section');
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    await grace(50); // a wrong page view would have been counted by now
     expect(await views()).toBe(before);
     expect(await page.evaluate(count('everywhere'))).toBe(1);
 
@@ -211,7 +211,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     // Per page view (4 here) at most a settle timer and the one that records pageview goals
     // after the page's exposures; nothing re-arming itself.
     expect(first.timeout).toBeLessThanOrEqual(8);
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 600)));
+    await grace(600); // a timer re-arming itself would have fired by now
     expect(await timers()).toEqual(first);
     expect(page.errors).toEqual([]);
     await page.close();
@@ -237,7 +237,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     await page.evaluate((p) => history.pushState({}, '', p), `${base}/a`);
     await page.evaluate(() => history.back());
     await page.waitForFunction((p) => location.pathname === p, `${base}/b`);
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    await grace(100); // a destroyed instance that still reacted would have rendered by now
     expect(await page.evaluate(text('#title'))).toBe('Original A');
     expect(await page.evaluate(() => document.getElementById('brand')!.className)).toBe('');
     expect(await page.evaluate(() => (window as unknown as Win).exposures.length)).toBe(seen);

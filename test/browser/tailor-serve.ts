@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { budget } from './chromium';
 import { ROOT } from './server';
 
 export interface TailorServe {
@@ -27,7 +28,11 @@ export async function startTailorServe(args: string[]): Promise<TailorServe> {
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tailor serve did not start:\n${output}`)), 15_000);
+    // A budget for start-up, scaled on a loaded machine; it fails the test instead of hanging it.
+    const timer = setTimeout(
+      () => reject(new Error(`tailor serve did not start:\n${output}`)),
+      budget(30_000),
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);

@@ -604,7 +604,9 @@ describe('CLI errors: one line, non-zero exit', () => {
     let srv: Server | undefined;
     const code = await Promise.race([
       main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir, onServer: (s) => (srv = s) }),
-      new Promise<number>((r) => setTimeout(() => r(-1), 3000)),
+      // A guard, not a wait: each case fails at start-up, so main() returns at once; a serve
+      // that wrongly started would never return, and -1 fails the test instead of hanging it.
+      new Promise<number>((r) => setTimeout(() => r(-1), 10_000)),
     ]);
     srv?.close();
     return { code, out, err };

@@ -7,9 +7,19 @@ import { onTrigger } from '../../src/render/triggers';
 import type { Watch, Watcher } from '../../src/render/watch';
 import { createWatcher, WAIT_MS } from '../../src/render/watch';
 
-/** Lets the MutationObserver callback and the repair frame run. */
-const frame = () => new Promise<void>((r) => setTimeout(r, 25));
 const micro = () => new Promise<void>((r) => queueMicrotask(r));
+
+// Repairs run on the next animation frame. Frames here are driven by the test, not by the clock:
+// a wait of a few milliseconds let a slow machine reach the assertion before the frame ran.
+let frames: Array<() => void> = [];
+/** Delivers pending MutationObserver records (microtasks), then runs the frame they requested. */
+const frame = async () => {
+  for (let i = 0; i < 5; i++) await micro();
+  const due = frames;
+  frames = [];
+  for (const run of due) run();
+  for (let i = 0; i < 5; i++) await micro();
+};
 
 const textWatch = (selector: string, value: string, fail = vi.fn(), applied = vi.fn()): Watch => ({
   _selector: selector,
@@ -20,10 +30,15 @@ const textWatch = (selector: string, value: string, fail = vi.fn(), applied = vi
 
 let watcher: Watcher;
 beforeEach(() => {
+  frames = [];
+  vi.stubGlobal('requestAnimationFrame', (run: () => void) => frames.push(run));
   document.body.innerHTML = '';
   watcher = createWatcher(document);
 });
-afterEach(() => watcher._stop());
+afterEach(() => {
+  watcher._stop();
+  vi.unstubAllGlobals();
+});
 
 describe('watcher', () => {
   it('applies at once to an element already in the DOM', () => {
@@ -281,15 +296,17 @@ describe('watcher', () => {
     // @ts-expect-error: simulate an environment without rAF
     delete globalThis.requestAnimationFrame;
     try {
-      const timer = vi.fn((fn: () => void, ms?: number) =>
-        setTimeout(fn, ms),
-      ) as unknown as typeof setTimeout;
+      // The timer is the test's: it runs when the test says, so no wait depends on the clock.
+      const pending: Array<() => void> = [];
+      const timer = vi.fn((fn: () => void) => pending.push(fn)) as unknown as typeof setTimeout;
       const w = createWatcher(document, timer);
       document.body.innerHTML = '<h1>Old</h1>';
       w._add(textWatch('h1', 'New'));
       document.querySelector('h1')!.textContent = 'page';
       await frame();
-      expect(timer).toHaveBeenCalled();
+      expect(timer).toHaveBeenCalledWith(expect.any(Function), 16);
+      expect(document.querySelector('h1')!.textContent).toBe('page');
+      for (const run of pending.splice(0)) run();
       expect(document.querySelector('h1')!.textContent).toBe('New');
       w._stop();
     } finally {

@@ -152,7 +152,12 @@ describe('review', () => {
       (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ tier: `gold${n}` });
     });
     await t.start();
-    await new Promise((r) => setTimeout(r, 50));
+    // The push from the handler re-decides: wait until that second render shows, then destroy.
+    await vi.waitFor(() => expect(document.getElementById('h')!.textContent).toBe('tier=gold1'), {
+      timeout: 10_000,
+    });
+    expect(n).toBe(1);
+    expect(errors).toEqual([]);
     t.destroy();
     t = null;
     expect(document.getElementById('h')!.textContent).toBe('Original');

@@ -10,6 +10,8 @@ const item = (id: string, actions: unknown[], priority?: number): RenderItem => 
   _variant: 'v',
   _actions: actions as Action[],
 });
+// A zero-delay task: lets the MutationObserver records and the microtasks queued so far run.
+// No condition is waited for, so the speed of the machine does not matter.
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('w1', () => {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // SPEC §2/§3/§7/§8/§10 points found by the stop-11 audit, each a test that failed before its fix.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Manifest, Tailor, TailorError } from '../../src/manifest/types';
 import { createTailor } from '../../src/runtime';
 
@@ -216,7 +216,7 @@ describe('pageview goals count after the page’s exposures (SPEC §12)', () => 
     try {
       await t.start();
       document.body.innerHTML = '<h1 id="hero">orig</h1>';
-      await new Promise((r) => setTimeout(r, 10));
+      await vi.waitFor(() => expect(order).toEqual(['exposure']), { timeout: 10_000 });
     } finally {
       delete (document as { readyState?: unknown }).readyState;
     }
