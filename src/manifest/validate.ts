@@ -345,6 +345,7 @@ const BLOCKS: Fields = {
   analytics: [obj({ dataLayer: [bool] })],
   redirectHosts: [list(text)],
   excludeAutomation: [bool],
+  qa: [bool],
 };
 const TOP = ['$schema', 'version', 'site', 'segments', 'goals', 'experiences', ...Object.keys(BLOCKS)];
 
