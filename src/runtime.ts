@@ -49,9 +49,12 @@ import { createTransport } from './track/transport';
 const EMPTY: Manifest = { version: 1, site: '' };
 const DAY = 86_400_000;
 
-/** Consent state per instance, for the script tag (cheaper than `context()`, which copies it all). */
-const consentOf = new WeakMap<Tailor, () => ConsentState>();
-export const consentState = (t: Tailor): ConsentState | undefined => consentOf.get(t)?.();
+/**
+ * Whether an instance may write to storage now (consent granted, not a crawler, storage not
+ * `memory`), for the script tag's manifest cache.
+ */
+const persistOf = new WeakMap<Tailor, () => boolean>();
+export const persists = (t: Tailor): boolean | undefined => persistOf.get(t)?.();
 
 /**
  * Creates a Tailor instance (SPEC §3). Nothing happens until `start()`; nothing is thrown into
@@ -130,11 +133,15 @@ export function createTailor(options: TailorOptions): Tailor {
             ? 'denied'
             : 'granted');
 
-  const canPersist = () => consent === 'granted' && options.storage !== 'memory';
-  const store = createStore({ persist: canPersist() });
+  /** The page view's signals; null before the first. */
+  let page: PageSignals | null = null;
+  // Nothing is stored before the page is read and known not to be a crawler's (crawlers get
+  // no storage at all): the first write waits for the first page view.
+  const canPersist = () => !!page && !page._bot && consent === 'granted' && options.storage !== 'memory';
+  const store = createStore();
   // `?tailor_force=` holds for the session (SPEC §7): kept in sessionStorage (memory without
   // consent); a later `?tailor_force=` replaces it, an empty one clears it.
-  const sessionStore = createStore({ session: true, persist: canPersist() });
+  const sessionStore = createStore({ session: true });
   let force = sessionStore.get('tlr_force');
   const endpoint = options.endpoint || manifest.endpoint || '';
   // Beacons (SPEC §10): only with consent and never from crawlers.
@@ -153,7 +160,6 @@ export function createTailor(options: TailorOptions): Tailor {
   let goals: Goals | null = null;
   let id = visitorId(store);
   let profile: Profile | null = readProfile(store);
-  let page: PageSignals | null = null;
   let ctx: Context | null = null;
   let current: string[] = [];
   let assignments = new Map<string, Assignment>();
@@ -193,10 +199,10 @@ export function createTailor(options: TailorOptions): Tailor {
     // A destroyed instance may still be reached through another instance's history patch.
     if (destroyed) return;
     const now = clock();
-    store.persist(canPersist());
-    id = visitorId(store);
     behavior._reset(now);
     page = readPage(manifest, now, options.country, behavior._values);
+    store.persist(canPersist());
+    id = visitorId(store);
     // An SPA page view came from the previous one: `document.referrer` still names the page the
     // visitor landed from, which would start a new traffic touch and replace the campaign.
     const spa = !!lastHref;
@@ -273,18 +279,19 @@ export function createTailor(options: TailorOptions): Tailor {
     const segs = segmentsOf(c);
     const segSet = new Set(segs);
     const query = c.page.query;
-    const preview = query.tailor_preview === '1';
-    if (typeof query.tailor_force === 'string') {
+    // `"qa": false` in the manifest turns `?tailor_force` and `?tailor_preview` off.
+    const qa = manifest.qa !== false;
+    const preview = qa && query.tailor_preview === '1';
+    if (qa && typeof query.tailor_force === 'string') {
       force = query.tailor_force;
       sessionStore.persist(canPersist());
       sessionStore.set('tlr_force', force);
     }
     const date = new Date(now);
+    const live = (e: Experience) =>
+      (e.status === 'draft' ? preview : e.status !== 'paused') && pathMatches(e.pages, c.page.path);
     const eligible = (e: Experience) =>
-      (e.status === 'draft' ? preview : e.status !== 'paused') &&
-      pathMatches(e.pages, c.page.path) &&
-      inSchedule(e.schedule, date) &&
-      (audiences.get(e.id)?.(c, segSet) ?? true);
+      live(e) && inSchedule(e.schedule, date) && (audiences.get(e.id)?.(c, segSet) ?? true);
     const out = assignVariants({
       experiences,
       holdoutPercent: manifest.holdout?.percent || 0,
@@ -293,8 +300,9 @@ export function createTailor(options: TailorOptions): Tailor {
         return u === null || u === undefined || u === '' ? null : String(u);
       },
       eligible,
+      _live: live,
       sticky: profile.sticky,
-      forced: parseForce(force),
+      forced: qa ? parseForce(force) : null,
       consentGranted: consent === 'granted',
     });
     profile.sticky = out.sticky;
@@ -617,6 +625,6 @@ export function createTailor(options: TailorOptions): Tailor {
       events._clear();
     }),
   };
-  consentOf.set(api, () => consent);
+  persistOf.set(api, canPersist);
   return api;
 }

@@ -9,7 +9,7 @@ import type { ConsentState, Tailor, TailorOptions } from './manifest/types';
 // The tags' build swaps in the compact guard (rollup.config.mjs).
 import { validateManifest } from './manifest/validate';
 import { addStyle } from './render/widgets';
-import { consentState, createTailor } from './runtime';
+import { createTailor, persists } from './runtime';
 
 type Command = unknown[] | ((t: Tailor) => void);
 type TagApi = Tailor & { push(...commands: Command[]): number };
@@ -20,20 +20,31 @@ const FETCH_TIMEOUT = 10_000;
 
 function boot(): void {
   const w = window as unknown as { tailor?: unknown };
-  // A second copy of the tag on the page must not start a second instance.
-  if (w.tailor && !Array.isArray(w.tailor)) return;
+  // An element with id or name "tailor" shows through `window.tailor` as a named property, never
+  // an own one: only what the page or an earlier tag assigned counts. A second copy of the tag
+  // on the page must not start a second instance.
+  const given = Object.hasOwn(w, 'tailor') && w.tailor;
+  if (given && !Array.isArray(given)) return;
   // The queue stays on `window.tailor` until start: commands pushed while a remote manifest
   // loads (e.g. by the debug view) are drained with the others.
-  w.tailor ||= [];
-  const queue = w.tailor as Command[];
-  const script = (document.currentScript ||
-    document.querySelector('script[data-manifest],script[src*="tailor"]')) as HTMLScriptElement | null;
+  const queue = (given || []) as Command[];
+  w.tailor = queue;
+  // Markup a page lets visitors post (`<img name="currentScript">`, `<div id="tailor-manifest">`,
+  // `data-*` on any element) must never choose the manifest, the endpoint or where the debug
+  // view loads from (see docs/security.md). `document`'s named properties shadow its own
+  // members, so they are read through Document.prototype; and only a real `<script>` counts
+  // (an attacker who can add one runs code anyway).
+  const D = Document.prototype;
+  const find = (selector: string) => D.querySelector.call(document, selector);
+  const found =
+    Reflect.get(D, 'currentScript', document) || find('script[data-manifest],script[src*="tailor"]');
+  const script = found instanceof HTMLScriptElement ? found : null;
   const data = script?.dataset || {};
   // `?tailor_debug=1`: the debug view (loaded lazily, below) and console logging.
   const debugView = /[?&]tailor_debug=1(&|$)/.test(location.search);
   const debug = data.debug !== undefined || debugView;
   const log = createLogger(debug);
-  const inline = document.getElementById('tailor-manifest');
+  const inline = find('script#tailor-manifest[type="application/json"]');
   const url = data.manifest;
   /** Why there is no manifest, reported through `on('error')` (and the console with debug). */
   let problem: string | undefined =
@@ -75,10 +86,11 @@ function boot(): void {
     };
   }
   let api: TagApi | null = null;
-  // The manifest is cached only with consent (the cache is a `tlr_` key like any other, SPEC §9)
-  // and only when it can run: a broken answer never replaces the last good copy (SPEC §2).
+  // The manifest is cached only when the instance may store (consent, never for crawlers: the
+  // cache is a `tlr_` key like any other) and only when it can run: a broken answer never
+  // replaces the last good copy.
   const cache = (m: unknown) => {
-    if (m && api && consentState(api) === 'granted' && validateManifest(m).manifest) writeCache(url!, m);
+    if (m && api && persists(api) && validateManifest(m).manifest) writeCache(url!, m);
   };
 
   // No manifest (none given, or it failed to load or parse): an empty one, so nothing renders.
@@ -119,9 +131,11 @@ function boot(): void {
  * Only with `?tailor_debug=1`: the view costs the tags these few bytes and nothing else.
  */
 function loadDebugView(tag: HTMLScriptElement | null): void {
-  import(new URL('tailor.debug.js', tag?.src || location.href).href).catch((e) =>
-    createLogger(true)('error', 'could not load the debug view', e),
-  );
+  // Only from the verified tag's own address, never the page's: without one (an inline tag)
+  // `new URL` throws, nothing is requested and the console says why.
+  Promise.resolve()
+    .then(() => import(new URL('tailor.debug.js', tag?.src).href))
+    .catch((e) => createLogger(true)('error', 'could not load the debug view', e));
 }
 
 /** Runs one queued command; a throwing command never stops the others (SPEC §2). */

@@ -23,6 +23,11 @@ export interface AssignInput {
   unitOf(experience: Experience): string | null;
   /** Status, audience, pages and schedule, evaluated by the caller. */
   eligible(experience: Experience): boolean;
+  /**
+   * Status and pages only: what a forced variant must still pass (a forced variant skips
+   * audience, schedule, traffic and holdouts, never a pause or the page list). Absent: all pass.
+   */
+  _live?(experience: Experience): boolean;
   sticky: Readonly<Record<string, StickyAssignment>>;
   forced: Record<string, string> | null;
   consentGranted: boolean;
@@ -93,8 +98,14 @@ export function assignVariants(input: AssignInput): {
 
   for (const [e] of ordered) {
     const forcedVariant = forced?.[e.id];
-    // `exp:holdout` forces the experience holdout (QA of what held-out visitors see).
-    if (forcedVariant && (variantOf(e, forcedVariant) || (forcedVariant === 'holdout' && e.holdout))) {
+    // `exp:holdout` forces the experience holdout (QA of what held-out visitors see). Consent
+    // rules a forced variant as any other: without it only what needs no stable id runs.
+    if (
+      forcedVariant &&
+      input._live?.(e) !== false &&
+      (consentGranted || (anonymous(e) && !input.holdoutPercent)) &&
+      (variantOf(e, forcedVariant) || (forcedVariant === 'holdout' && e.holdout))
+    ) {
       assignments.push({
         experience: e.id,
         variant: forcedVariant,

@@ -31,7 +31,7 @@ export function explainSnapshot(s: DecisionSnapshot): Decision[] {
     holdoutPercent: s.manifest.holdout?.percent || 0,
     consentGranted: c.consent.state === 'granted',
     path: c.page.path,
-    preview: c.page.query.tailor_preview === '1',
+    preview: s.manifest.qa !== false && c.page.query.tailor_preview === '1',
     now: s.now,
     unitOf: (e) => {
       const u = getPath(c, e.unit || 'visitor.id');

@@ -225,6 +225,15 @@ export interface Manifest {
    * @default false
    */
   excludeAutomation?: boolean;
+  /**
+   * The QA URL parameters: `?tailor_force=exp:variant` (forces a variant for the session) and
+   * `?tailor_preview=1` (runs drafts). `false` turns both off for every visitor, e.g. on a
+   * production site where links carrying them could be shared. A forced variant still needs
+   * consent as any assignment does, and still respects `status: "paused"` and `pages`; it
+   * overrides audience, traffic, holdouts and schedule.
+   * @default true
+   */
+  qa?: boolean;
   /** Named segments, evaluated in declaration order. */
   segments?: { [name: string]: Condition };
   /** Conversion goals by name. */

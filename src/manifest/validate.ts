@@ -360,6 +360,7 @@ const BLOCKS: Fields = {
   analytics: [obj({ dataLayer: [bool] })],
   redirectHosts: [list(text)],
   excludeAutomation: [bool],
+  qa: [bool],
   published: [obj({ v: [num(1, 1), 1], hash: [text, 1], paths: [list(str), 1], features: [list(str), 1] })],
 };
 const TOP = ['$schema', 'version', 'site', 'segments', 'goals', 'experiences', ...Object.keys(BLOCKS)];
