@@ -1,7 +1,7 @@
 import { isSafeUrl, URL_ATTR } from '../manifest/safe-url';
 import type { Action, InsertAction } from '../manifest/types';
 import { htmlFragment, setHtml } from './html';
-import { fillTemplate } from './template';
+import { fillTemplate, STYLE_ATTR } from './template';
 
 /**
  * One applied change to one element: `_intact()` tells whether the page still shows it (a
@@ -180,7 +180,7 @@ export function applyToElement(
         : fillTemplate(
             action.value,
             context,
-            /^srcdoc$/i.test(name) ? 'html' : /^style$/i.test(name) ? 'css' : 'text',
+            /^srcdoc$/i.test(name) ? 'html' : STYLE_ATTR.test(name) ? 'css' : 'text',
             bad,
           );
       return setAttr(el, name, value);

@@ -17,6 +17,8 @@ const MARK = /\uE000(\d+)\uE001/g;
 // Raw-text elements: their text is serialized unescaped, so a value there could close them.
 // (Case-insensitive: SVG's <script> and <style> report a lower-case nodeName.)
 const RAW = /^(script|style|xmp|iframe|noembed|noframes|noscript|plaintext)$/i;
+/** The attribute holding CSS. */
+export const STYLE_ATTR = /^style$/i;
 // Attributes whose value is code or a document: a value never goes there.
 const CODE_ATTR = /^(on|srcdoc$)/i;
 
@@ -67,7 +69,7 @@ function fillHtml(template: string, values: [string, string?][], bad?: (message:
                 ? none
                 : URL_ATTR.test(name)
                   ? encodeURIComponent
-                  : /^style$/i.test(name)
+                  : STYLE_ATTR.test(name)
                     ? (v, f) => css(v, f, bad)
                     : String,
             ),

@@ -108,7 +108,7 @@ function manifest(s: Source) {
   };
 }
 
-async function open(file: string, s: Source): Promise<Page> {
+async function open(file: string, s: Source): Promise<Page & { errors: string[] }> {
   const payload = routes(s.name);
   const at = s.at?.(payload) || `/css-sinks-${s.name}.html`;
   const page = await newPage(browser);

@@ -186,11 +186,12 @@ function regexSource() {
 }
 
 /**
- * Timing. The real cost of an accepted pattern on these inputs is microseconds for globs and at
- * most a few milliseconds for regexes (cubic at worst on 256 characters, once V8 has compiled
- * it); the catastrophic cases this guards against take seconds to hours. So each match gets a
- * generous 250 ms (50 ms is the goal on an idle machine; this one may be shared and loaded):
- * a clear difference, not a fine threshold.
+ * Timing. The real cost of a glob on these inputs is microseconds. An accepted regex is at worst
+ * quadratic on 2,048 characters or cubic on 256 (a few milliseconds once V8 has compiled it),
+ * times 2 for each optional part after an unbounded one (`a*(a|b)?\w?(\d\w)?b{1,3}$`, the slowest
+ * this generator has found: ~300 ms cold on a loaded 2-core machine). The cases this guards
+ * against took 9 to 14 s (and hours for longer runs). So each match gets a generous second: a
+ * clear difference, not a fine threshold, on a machine that may be shared and busy.
  */
 describe('timing on hostile 2 KB values', () => {
   const HOSTILE = [
@@ -213,7 +214,7 @@ describe('timing on hostile 2 KB values', () => {
     fc.assert(
       fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), (ps) => {
         const match = compilePathPattern(ps.join(''));
-        for (const h of HOSTILE) expect(timed(() => match(h))).toBeLessThan(250);
+        for (const h of HOSTILE) expect(timed(() => match(h))).toBeLessThan(100);
       }),
       { numRuns: 300 },
     );
@@ -225,7 +226,7 @@ describe('timing on hostile 2 KB values', () => {
         regexSource().filter((re) => regexLimit(re) > 0),
         (re) => {
           const test = compileRegex(re);
-          for (const h of HOSTILE) expect(timed(() => test(h))).toBeLessThan(250);
+          for (const h of HOSTILE) expect(timed(() => test(h))).toBeLessThan(1000);
         },
       ),
       { numRuns: 150 },

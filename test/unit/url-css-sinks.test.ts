@@ -20,7 +20,7 @@ beforeEach(() => {
   root = document.getElementById('root')!;
 });
 const apply = (e: Element, action: Record<string, unknown>, bad?: (m: string) => void) =>
-  applyToElement(e, action as unknown as ElementAction, ctx, bad);
+  applyToElement(e, action as unknown as ElementAction, ctx as { affinity?: object }, bad);
 
 describe('one list of URL attributes', () => {
   it.each(['href', 'src', 'srcset', 'action', 'formaction', 'poster', 'data', 'xlink:href', 'background'])(
