@@ -1,25 +1,21 @@
 import type { PathPattern } from './types';
 
 /**
- * The tags' quick check of a manifest regex, on its source text: a group holding a repetition
- * or a `|` and itself repeated (`(a+)+`, `([a-z]+-?)+`, `(a|aa)*`) can take exponential time on
- * a crafted value; more than two unbounded repetitions (`*`, `+`, `{n,}`: each one multiplies
- * the worst case by the value's length) is too slow on a long one. Returns how many characters
- * of a value the regex may test, 0 when it is refused: 2,048 (the longest URL many servers,
- * CDNs and sitemaps accept, so real URLs fit), 256 with two unbounded repetitions (cubic in
- * V8: ~20 s at 2 KB, ~40 ms at 256). Escapes and classes count too (`\+`, `[*]`): cheap and on
- * the safe side. `regexRisk` is the validator's finer check.
+ * How many characters of a value a manifest regex may test, 0 when it is refused. Refused: a
+ * repeated group (`*`, `+`, `{…}`) that holds a repetition, an optional part or a `|` at any
+ * depth (`(a+)+`, `([a-z]+-?)+`, `(a|aa)*`, `(.(?:ab)?){2,}`, `((a)+)+`): such a regex can take
+ * exponential time on a crafted value; and more than two unbounded repetitions (`*`, `+`,
+ * `{n,}`; a backreference counts as one), each of which multiplies the worst case by the value's
+ * length. The limit is 2,048 characters (the longest URL many servers, CDNs and sitemaps accept,
+ * so real URLs fit), 256 with two unbounded repetitions (cubic in V8: ~20 s at 2 KB, ~40 ms at
+ * 256). The tags and the validator run this same check.
  */
 export const regexLimit = (source: string): number => {
-  const n = source.split(/[*+]|,}/).length;
-  return n > 3 || /\([^)]*[*+{|][^)]*\)[*+{]/.test(source) ? 0 : n > 2 ? 256 : 2048;
+  const n = regexRisk(source);
+  return n > 2 ? 0 : n > 1 ? 256 : 2048;
 };
 
-/**
- * The validator's check (Node, no size budget): unbounded repetitions counted outside escapes
- * and classes (`{n,mm}` and backreferences included), or Infinity when a repeated group holds a
- * repetition or a `|` at any depth (`((a)+)+`, `(?:a?b?)*`), which the quick check misses.
- */
+/** Unbounded repetitions of a regex, or Infinity when a repeated group repeats, is optional or alternates. */
 export function regexRisk(source: string): number {
   let nested = 0;
   // Escapes and character classes are single atoms (a backreference repeats); group openers

@@ -381,17 +381,19 @@ function serve(args: string[], io: Io): Promise<number> | number {
       const addr = server.address();
       const actual = typeof addr === 'object' && addr ? addr.port : port;
       origins = ownOrigins(host, actual);
-      io.out(
-        `Tailor serving ${root} on http://${host}:${actual}/ (report: /report, beacons: /collect)${demo ? ' [demo mode: /api/weather]' : ''}`,
-      );
-      if (generated)
-        io.out(
-          `Report token (generated, as the server is reachable beyond loopback; set --report-token or TAILOR_REPORT_TOKEN to choose one): ${reportToken}`,
-        );
+      // The warning and the token come before the "serving" line: whoever waits for that line
+      // (a supervisor, a test) has them then.
       if (exposed && !sites)
         io.err(
           'tailor serve: warning: /collect accepts events for any site; name yours with --manifest <file> or --site <name>',
         );
+      if (generated)
+        io.out(
+          `Report token (generated, as the server is reachable beyond loopback; set --report-token or TAILOR_REPORT_TOKEN to choose one): ${reportToken}`,
+        );
+      io.out(
+        `Tailor serving ${root} on http://${host}:${actual}/ (report: /report, beacons: /collect)${demo ? ' [demo mode: /api/weather]' : ''}`,
+      );
       io.onServer?.(server);
       server.once('close', () => {
         reports.close();
