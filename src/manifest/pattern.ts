@@ -7,12 +7,13 @@ import type { PathPattern } from './types';
  * exponential time on a crafted value; and more than two unbounded repetitions (`*`, `+`,
  * `{n,}`; a backreference counts as one), each of which multiplies the worst case by the value's
  * length. The limit is 2,048 characters (the longest URL many servers, CDNs and sitemaps accept,
- * so real URLs fit), 256 with two unbounded repetitions (cubic in V8: ~20 s at 2 KB, ~40 ms at
- * 256). The tags and the validator run this same check.
+ * so real URLs fit), 128 with two unbounded repetitions (cubic in V8, and an optional part after
+ * one doubles it: seconds at 2 KB, up to half a second at 256, tens of milliseconds at 128, the
+ * slowest found by a random search). The tags and the validator run this same check.
  */
 export const regexLimit = (source: string): number => {
   const n = regexRisk(source);
-  return n > 2 ? 0 : n > 1 ? 256 : 2048;
+  return n > 2 ? 0 : n > 1 ? 128 : 2048;
 };
 
 /** Unbounded repetitions of a regex, or Infinity when a repeated group repeats, is optional or alternates. */

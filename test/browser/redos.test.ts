@@ -34,7 +34,7 @@ const MANIFEST = {
   experiences: [
     text('url', '#url', { audience: { 'page.url': { $regex: '(a+)+$' } } }),
     text('campaign', '#campaign', { audience: { 'traffic.campaign': { $regex: '^([a-z0-9]+-?)+$' } } }),
-    // Accepted (two unbounded repetitions), so it tests the first 256 characters only: cubic
+    // Accepted (two unbounded repetitions), so it tests the first 128 characters only: cubic
     // on the whole hostile URL, it took seconds.
     text('cubic', '#cubic', { audience: { 'page.url': { $regex: '.*x.*y' } } }),
     text('glob', '#glob', { pages: { include: ['/redos/*-*-*-x'] } }),
