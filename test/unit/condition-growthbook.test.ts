@@ -22,12 +22,18 @@ describe('conditions against GrowthBook evalCondition (SPEC §5)', () => {
     fc.boolean(),
     fc.constant(null),
   );
+  // Objects are generated with their keys in one order: GrowthBook compares bare objects by their
+  // JSON text, so `{"a":1,"x":2}` differs from `{"x":2,"a":1}` there (a listed difference below).
+  const sorted = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).sort(([p], [q]) => (p < q ? -1 : 1)));
   const json = fc.letrec((tie) => ({
     v: fc.oneof(
       { depthSize: 'small', maxDepth: 3 },
       scalar,
       fc.array(tie('v'), { maxLength: 3 }),
-      fc.dictionary(fc.constantFrom('a', 'b', 'x'), tie('v'), { maxKeys: 2, noNullPrototype: true }),
+      fc
+        .dictionary(fc.constantFrom('a', 'b', 'x'), tie('v'), { maxKeys: 2, noNullPrototype: true })
+        .map(sorted),
     ),
   })).v;
   const context = fc.record(
@@ -45,7 +51,7 @@ describe('conditions against GrowthBook evalCondition (SPEC §5)', () => {
   // Bare values other than scalars (deep equality in both; see the differences below for scalars).
   const bare = fc.oneof(
     fc.array(json, { maxLength: 2 }),
-    fc.dictionary(fc.constantFrom('a', 'x'), json, { noNullPrototype: true }),
+    fc.dictionary(fc.constantFrom('a', 'x'), json, { noNullPrototype: true }).map(sorted),
   );
   const letters = fc.constantFrom('x', 'X', 'a', 'A', 'abc');
   const operator = fc.letrec((tie) => ({
@@ -109,6 +115,14 @@ describe('conditions against GrowthBook evalCondition (SPEC §5)', () => {
     // SPEC §5: "a bare value compares by deep equality"; GrowthBook compares bare scalars after
     // turning the attribute into text, a number or a boolean.
     ['bare text vs a list holding it (the SPEC example)', { tags: 'vip' }, { tags: ['vip'] }, false, true],
+    // Found by the random comparison above (a rare draw): GrowthBook compares the JSON text.
+    [
+      'a bare object with its keys in another order',
+      { a: { a: 'a', x: {} } },
+      { a: { x: {}, a: 'a' } },
+      true,
+      false,
+    ],
     ['bare 0 vs a missing value', { n: 0 }, {}, false, true],
     ['bare "null" vs a missing value', { s: 'null' }, {}, false, true],
     ['bare "5" vs the number 5', { n: '5' }, { n: 5 }, false, true],
