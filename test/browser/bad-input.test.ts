@@ -132,7 +132,7 @@ describe.each(FILES)('dist/%s', (file) => {
     expect(errors).toHaveLength(9);
     // Each reported once, well before the element wait ends.
     const tagAt = await page.evaluate(() => (window as unknown as Win).tagAt);
-    expect(Math.max(...errors.map((e) => e.at - tagAt))).toBeLessThan(2000);
+    expect(Math.max(...errors.map((e) => e.at - tagAt))).toBeLessThan(budget(2000));
 
     const exposed = (await exposuresOf(page)).sort();
     expect(exposed).toEqual(['fine', 'refused', 'unknown-type']);

@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPage, useChromiumAndServer } from './chromium';
+import { budget, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
 let browser: Browser;
@@ -82,9 +82,10 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     });
     expect(r.url).toBeGreaterThan(3500);
     expect(r.campaign).toBe(`${'a'.repeat(25)}!`);
-    // Milliseconds on an idle machine; a generous bound for a shared one, where the old code
-    // took seconds to minutes.
-    expect(r.took).toBeLessThan(500);
+    // Milliseconds on an idle machine. The old code took 14 s here on an idle machine: the bound
+    // only tells those apart, and scales with the machine's load (it once measured 636 ms with
+    // both cores busy), so it never measures the machine instead.
+    expect(r.took).toBeLessThan(budget(2000));
     expect(r.exposed).toEqual(['shown']);
     expect(r.errors).toEqual([
       { message: 'unsafe regular expression "(a+)+$" at page.url', path: 'experience url' },

@@ -415,7 +415,7 @@ describe('delivery (dist/tailor.min.js)', () => {
     await c.until((c) => ids.every((id) => c.ids(true).has(id)), 8000, 'all 200 events');
     // Back to back, without failed attempts and their backoff (Chromium's 64 KiB keepalive
     // budget made every other large keepalive fetch fail before transport.ts stopped using it).
-    expect(Date.now() - released).toBeLessThan(2500);
+    expect(Date.now() - released).toBeLessThan(budget(2500));
     for (const r of c.requests) expect(Buffer.byteLength(r.body)).toBeLessThanOrEqual(60 * 1024);
     expect(c.requests.length).toBeGreaterThanOrEqual(5);
     await page.close();
@@ -556,7 +556,7 @@ describe('delivery (dist/tailor.min.js)', () => {
     await page.context().setOffline(false);
     const t0 = Date.now();
     await c.until((c) => ids.every((id) => c.ids(true).has(id)), 5000, 'the drain after going online');
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(Date.now() - t0).toBeLessThan(budget(5000));
     await page.close();
   });
 
