@@ -54,7 +54,12 @@ describe('leaving during a backoff', () => {
       ids.push(await exposure(page));
     }
     expect(new Set(ids).size).toBe(4);
-    await page.close({ runBeforeUnload: true }); // and never comes back
+    // The visitor leaves for a page without Tailor and never comes back: only the page-hide
+    // beacon can deliver. (A navigation, not closing the tab: the npm-delivered headless shell
+    // fires no pagehide when a tab closes; a navigation fires it in every Chromium.)
+    server.page('/elsewhere.html', '<!doctype html><title>elsewhere</title><p>elsewhere</p>');
+    await page.goto(`${server.url}/elsewhere.html`);
     await c.until((c) => ids.every((id) => c.ids(true).has(id)), 10_000, 'the 4 exposures accepted');
+    await page.close();
   });
 });
