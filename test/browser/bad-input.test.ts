@@ -283,67 +283,71 @@ describe.each(FILES)('dist/%s remote manifest', (file) => {
 });
 
 // The one slow test: both builds in parallel wait out the 10 s element window once.
-it('an element that never appears is reported once, by ~10.5 s; one that appears late still renders, and keeps its change when re-rendered after the wait', async () => {
-  const manifest = {
-    experiences: [
-      one('missing', [{ type: 'text', selector: '#never', value: 'x' }]),
-      one('late', [{ type: 'text', selector: '#late', value: 'Late but tailored' }]),
-    ],
-  };
-  // The element appears 2 s into the 10 s element window: a scenario of the test, not a wait.
-  const body = `<script>setTimeout(function () {
+it(
+  'an element that never appears is reported once, by ~10.5 s; one that appears late still renders, and keeps its change when re-rendered after the wait',
+  async () => {
+    const manifest = {
+      experiences: [
+        one('missing', [{ type: 'text', selector: '#never', value: 'x' }]),
+        one('late', [{ type: 'text', selector: '#late', value: 'Late but tailored' }]),
+      ],
+    };
+    // The element appears 2 s into the 10 s element window: a scenario of the test, not a wait.
+    const body = `<script>setTimeout(function () {
       document.body.insertAdjacentHTML('beforeend', '<p id="late">late</p>');
     }, 2000)</script>`;
-  await Promise.all(
-    FILES.map(async (file) => {
-      const path = `/missing-${file}`;
-      server.page(path, tagPage(file, manifestJson(manifest), body));
-      const page = await newPage(browser);
-      await page.goto(`${server.url}${path}`);
-      await page.waitForFunction(
-        () => document.getElementById('late')?.textContent === 'Late but tailored',
-        undefined,
-        {
-          timeout: budget(5000),
-        },
-      );
-      expect(await errorsOf(page)).toEqual([]);
-      await page.waitForFunction(() => (window as unknown as Win).errors.length > 0, undefined, {
-        timeout: budget(12_000),
-      });
-      const errors = await errorsOf(page);
-      expect(errors).toHaveLength(1);
-      expect(errors[0]!.path).toMatch(/missing/);
-      expect(errors[0]!.message).toMatch(/#never/);
-      // 10 s after the page view (the tag's start), not sooner; the upper bound only says "this
-      // wait, not a later one" (a loaded 2-core machine delivered it 0.8 s late once).
-      const after = errors[0]!.at - (await page.evaluate(() => (window as unknown as Win).tagAt));
-      expect(after).toBeGreaterThan(9_900);
-      expect(after).toBeLessThan(10_000 + 1_500 * SLOWDOWN);
-      expect(await exposuresOf(page)).toEqual(['late']);
-      // After the wait, a re-render that replaces the element hands it the change before the
-      // next frame (no second exposure); an element that merely appears now is left alone.
-      const seen = await page.evaluate(
-        () =>
-          new Promise<string[]>((resolve) => {
-            document.getElementById('late')!.outerHTML = '<p id="late">late again</p>';
-            document.body.insertAdjacentHTML('beforeend', '<p id="never">new</p>');
-            requestAnimationFrame(() =>
-              resolve([
-                document.getElementById('late')!.textContent!,
-                document.getElementById('never')!.textContent!,
-              ]),
-            );
-          }),
-      );
-      expect(seen).toEqual(['Late but tailored', 'new']);
-      expect(await exposuresOf(page)).toEqual(['late']);
-      expect(await pageErrorsOf(page)).toEqual([]);
-      expect(page.errors).toEqual([]);
-      await page.close();
-    }),
-  );
-}, 20_000);
+    await Promise.all(
+      FILES.map(async (file) => {
+        const path = `/missing-${file}`;
+        server.page(path, tagPage(file, manifestJson(manifest), body));
+        const page = await newPage(browser);
+        await page.goto(`${server.url}${path}`);
+        await page.waitForFunction(
+          () => document.getElementById('late')?.textContent === 'Late but tailored',
+          undefined,
+          {
+            timeout: budget(5000),
+          },
+        );
+        expect(await errorsOf(page)).toEqual([]);
+        await page.waitForFunction(() => (window as unknown as Win).errors.length > 0, undefined, {
+          timeout: budget(12_000),
+        });
+        const errors = await errorsOf(page);
+        expect(errors).toHaveLength(1);
+        expect(errors[0]!.path).toMatch(/missing/);
+        expect(errors[0]!.message).toMatch(/#never/);
+        // 10 s after the page view (the tag's start), not sooner; the upper bound only says "this
+        // wait, not a later one" (a loaded 2-core machine delivered it 0.8 s late once).
+        const after = errors[0]!.at - (await page.evaluate(() => (window as unknown as Win).tagAt));
+        expect(after).toBeGreaterThan(9_900);
+        expect(after).toBeLessThan(10_000 + 1_500 * SLOWDOWN);
+        expect(await exposuresOf(page)).toEqual(['late']);
+        // After the wait, a re-render that replaces the element hands it the change before the
+        // next frame (no second exposure); an element that merely appears now is left alone.
+        const seen = await page.evaluate(
+          () =>
+            new Promise<string[]>((resolve) => {
+              document.getElementById('late')!.outerHTML = '<p id="late">late again</p>';
+              document.body.insertAdjacentHTML('beforeend', '<p id="never">new</p>');
+              requestAnimationFrame(() =>
+                resolve([
+                  document.getElementById('late')!.textContent!,
+                  document.getElementById('never')!.textContent!,
+                ]),
+              );
+            }),
+        );
+        expect(seen).toEqual(['Late but tailored', 'new']);
+        expect(await exposuresOf(page)).toEqual(['late']);
+        expect(await pageErrorsOf(page)).toEqual([]);
+        expect(page.errors).toEqual([]);
+        await page.close();
+      }),
+    );
+  },
+  budget(20_000),
+);
 
 describe.each(['tailor.min.js', 'tailor.lite.min.js'])('redirect, dist/%s', (file) => {
   const redirectManifest = (url: string, extra: object = {}) => ({

@@ -10,15 +10,9 @@ declare module 'vitest' {
   }
 }
 
-/**
- * How much slower than an idle machine this run may be: every time budget of the browser suite
- * (test and hook timeouts, Playwright's action and navigation timeouts, waits for a condition)
- * is multiplied by it. `npm run test:stress` sets it while it keeps every core busy.
- */
-export const SLOWDOWN = Math.max(1, Number(process.env.TAILOR_TEST_SLOWDOWN) || 1);
+import { budget } from '../budget';
 
-/** A time budget for waiting on a condition, scaled for a loaded machine. Never a sleep. */
-export const budget = (ms: number): number => ms * SLOWDOWN;
+export { budget, SLOWDOWN } from '../budget';
 
 /**
  * Only for checks that something does NOT happen (no request, no chunk, no retry, no second

@@ -124,200 +124,216 @@ async function leave(context: BrowserContext, page: Page): Promise<void> {
 }
 
 describe('examples/shop, walked by four visitors', () => {
-  it('new and direct; returning from an email campaign; abroad on a tablet; a loyal customer', async () => {
-    // 1. New, direct, desktop, in Spain.
-    {
-      const context = await visitor('new-direct', SPAIN);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await open(page, '/shop/');
-      const hero = await variant(page, 'hero-test');
-      expect(Object.keys(HERO)).toContain(hero);
-      expect(await text(page, '#hero-title')).toBe(HERO[hero!]);
-      expect(await text(page, '#hero-cta')).toBe('Compare the whole collection');
-      expect(await text(page, '#journey')).toBe('New here? Free returns for 60 days, no questions asked.');
-      expect(await text(page, '#welcome')).toBe('');
-      expect(await text(page, '#loyalty')).toBe('');
-      // The demo weather from `tailor serve --demo` (/api/weather): rain, 12 °C.
-      expect(await text(page, '#weather')).toContain('Rain in the forecast (12 °C)?');
-      expect(await page.locator('.tailor-banner').count()).toBe(0);
-      expect(await text(page, '#offer')).toBe(
-        (await eveningOrWeekend(page)) ? 'Evening & weekend deal: free express delivery on every order.' : '',
-      );
-      expect(await exposures(page)).toEqual(
-        expect.arrayContaining([`hero-test:${hero}`, 'desktop-cta:compare', 'journey-new:message']),
-      );
-      // The persona chooser (data-tailor-set): a pick shows the runner's picks at once.
-      await page.getByRole('button', { name: 'I run' }).click();
-      await page.waitForFunction(() => document.querySelector('#persona')?.textContent?.includes('runners'));
-      expect(await page.getByRole('button', { name: 'I run' }).count()).toBe(0);
-      // Converts: adds the Trail Runner to the bag (the `addToCart` click goal).
-      await open(page, '/shop/shoes/trail-runner.html');
-      await page.getByRole('link', { name: 'Add to bag' }).click();
-      await page.waitForURL('**/shop/cart.html?item=trail-runner');
-      expect(await text(page, '#cart-line')).toBe('1 × Trail Runner, €95');
-      expect(errors).toEqual([]);
-      await leave(context, page);
-    }
-
-    // 2. Returning (second visit, two days later) from an email campaign.
-    {
-      const context = await visitor('email-returning', SPAIN);
-      const page = await context.newPage();
-      await open(page, '/shop/');
-      await open(page, '/shop/shoes/');
-      await rewind(page, 2);
-      await open(page, '/shop/?utm_source=newsletter&utm_medium=email&utm_campaign=spring');
-      const banner = page.locator('.tailor-banner', { hasText: 'Thanks for reading our newsletter!' });
-      expect(await banner.count()).toBe(1);
-      expect(await page.locator('.tailor-banner', { hasText: 'We ship to' }).count()).toBe(0);
-      expect(await text(page, '#welcome')).toBe('Welcome back! Your favourite categories come first below.');
-      expect(await text(page, '#journey')).toBe(
-        'Still looking? Our size guide helps you pick the right fit.',
-      );
-      expect(await page.evaluate(() => (window as unknown as Win).tailor.segments())).toEqual(
-        expect.arrayContaining(['returning', 'from-email', 'desktop']),
-      );
-      // Shoes first: the only category this visitor has looked at.
-      expect(
-        await page.$$eval('#featured .product', (items) => items.map((i) => i.getAttribute('data-category'))),
-      ).toEqual(['shoes', 'shoes', 'bags', 'sale', 'bags', 'sale']);
-      // Converts: subscribes to the newsletter (the `newsletter` submit goal).
-      await page.fill('#email', 'reader@example.com');
-      await page.getByRole('button', { name: 'Subscribe' }).click();
-      await page.waitForURL(/\/shop\/subscribed\.html/);
-      await leave(context, page);
-    }
-
-    // 3. Abroad (a British browser) on a tablet.
-    {
-      const context = await visitor('abroad-tablet', {
-        locale: 'en-GB',
-        timezoneId: 'Europe/London',
-        userAgent: IPAD_UA,
-        viewport: { width: 820, height: 1180 },
-        hasTouch: true,
-      });
-      const page = await context.newPage();
-      await open(page, '/shop/');
-      expect(await page.evaluate(() => (window as unknown as Win).tailor.context().device.type)).toBe(
-        'tablet',
-      );
-      const banner = page.locator('.tailor-banner', { hasText: 'We ship to' });
-      expect(await banner.textContent()).toContain('We ship to GB in 3–5 days');
-      expect(await text(page, '#hero-cta')).toBe('Swipe through the lookbook');
-      expect(await page.getAttribute('#hero-cta', 'class')).toContain('cta--tablet');
-      expect(await exposures(page)).toEqual(
-        expect.arrayContaining(['intl-shipping:banner', 'tablet-cta:lookbook']),
-      );
-      expect(await exposures(page)).not.toContain('desktop-cta:compare');
-      // Converts: buys (add to bag, place order, the `purchase` page-view goal).
-      await page.getByRole('link', { name: 'Swipe through the lookbook' }).click();
-      await page.waitForURL('**/shop/shoes/');
-      await page.getByRole('link', { name: 'City Sneaker' }).click();
-      await page.getByRole('link', { name: 'Add to bag' }).click();
-      await page.waitForURL('**/shop/cart.html?item=city-sneaker');
-      await page.getByRole('link', { name: 'Place order' }).click();
-      await page.waitForURL('**/shop/thank-you.html');
-      await leave(context, page);
-    }
-
-    // 4. A loyal customer: three earlier purchases of bags, then a gold member (dataLayer + set()).
-    {
-      const context = await visitor('loyal-gold', SPAIN);
-      const page = await context.newPage();
-      for (let i = 0; i < 3; i++) {
-        await open(page, '/shop/bags/leather-tote.html');
+  it(
+    'new and direct; returning from an email campaign; abroad on a tablet; a loyal customer',
+    async () => {
+      // 1. New, direct, desktop, in Spain.
+      {
+        const context = await visitor('new-direct', SPAIN);
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await open(page, '/shop/');
+        const hero = await variant(page, 'hero-test');
+        expect(Object.keys(HERO)).toContain(hero);
+        expect(await text(page, '#hero-title')).toBe(HERO[hero!]);
+        expect(await text(page, '#hero-cta')).toBe('Compare the whole collection');
+        expect(await text(page, '#journey')).toBe('New here? Free returns for 60 days, no questions asked.');
+        expect(await text(page, '#welcome')).toBe('');
+        expect(await text(page, '#loyalty')).toBe('');
+        // The demo weather from `tailor serve --demo` (/api/weather): rain, 12 °C.
+        expect(await text(page, '#weather')).toContain('Rain in the forecast (12 °C)?');
+        expect(await page.locator('.tailor-banner').count()).toBe(0);
+        expect(await text(page, '#offer')).toBe(
+          (await eveningOrWeekend(page))
+            ? 'Evening & weekend deal: free express delivery on every order.'
+            : '',
+        );
+        expect(await exposures(page)).toEqual(
+          expect.arrayContaining([`hero-test:${hero}`, 'desktop-cta:compare', 'journey-new:message']),
+        );
+        // The persona chooser (data-tailor-set): a pick shows the runner's picks at once.
+        await page.getByRole('button', { name: 'I run' }).click();
+        await page.waitForFunction(() =>
+          document.querySelector('#persona')?.textContent?.includes('runners'),
+        );
+        expect(await page.getByRole('button', { name: 'I run' }).count()).toBe(0);
+        // Converts: adds the Trail Runner to the bag (the `addToCart` click goal).
+        await open(page, '/shop/shoes/trail-runner.html');
         await page.getByRole('link', { name: 'Add to bag' }).click();
-        await page.waitForURL('**/shop/cart.html?item=leather-tote');
+        await page.waitForURL('**/shop/cart.html?item=trail-runner');
+        expect(await text(page, '#cart-line')).toBe('1 × Trail Runner, €95');
+        expect(errors).toEqual([]);
+        await leave(context, page);
+      }
+
+      // 2. Returning (second visit, two days later) from an email campaign.
+      {
+        const context = await visitor('email-returning', SPAIN);
+        const page = await context.newPage();
+        await open(page, '/shop/');
+        await open(page, '/shop/shoes/');
+        await rewind(page, 2);
+        await open(page, '/shop/?utm_source=newsletter&utm_medium=email&utm_campaign=spring');
+        const banner = page.locator('.tailor-banner', { hasText: 'Thanks for reading our newsletter!' });
+        expect(await banner.count()).toBe(1);
+        expect(await page.locator('.tailor-banner', { hasText: 'We ship to' }).count()).toBe(0);
+        expect(await text(page, '#welcome')).toBe(
+          'Welcome back! Your favourite categories come first below.',
+        );
+        expect(await text(page, '#journey')).toBe(
+          'Still looking? Our size guide helps you pick the right fit.',
+        );
+        expect(await page.evaluate(() => (window as unknown as Win).tailor.segments())).toEqual(
+          expect.arrayContaining(['returning', 'from-email', 'desktop']),
+        );
+        // Shoes first: the only category this visitor has looked at.
+        expect(
+          await page.$$eval('#featured .product', (items) =>
+            items.map((i) => i.getAttribute('data-category')),
+          ),
+        ).toEqual(['shoes', 'shoes', 'bags', 'sale', 'bags', 'sale']);
+        // Converts: subscribes to the newsletter (the `newsletter` submit goal).
+        await page.fill('#email', 'reader@example.com');
+        await page.getByRole('button', { name: 'Subscribe' }).click();
+        await page.waitForURL(/\/shop\/subscribed\.html/);
+        await leave(context, page);
+      }
+
+      // 3. Abroad (a British browser) on a tablet.
+      {
+        const context = await visitor('abroad-tablet', {
+          locale: 'en-GB',
+          timezoneId: 'Europe/London',
+          userAgent: IPAD_UA,
+          viewport: { width: 820, height: 1180 },
+          hasTouch: true,
+        });
+        const page = await context.newPage();
+        await open(page, '/shop/');
+        expect(await page.evaluate(() => (window as unknown as Win).tailor.context().device.type)).toBe(
+          'tablet',
+        );
+        const banner = page.locator('.tailor-banner', { hasText: 'We ship to' });
+        expect(await banner.textContent()).toContain('We ship to GB in 3–5 days');
+        expect(await text(page, '#hero-cta')).toBe('Swipe through the lookbook');
+        expect(await page.getAttribute('#hero-cta', 'class')).toContain('cta--tablet');
+        expect(await exposures(page)).toEqual(
+          expect.arrayContaining(['intl-shipping:banner', 'tablet-cta:lookbook']),
+        );
+        expect(await exposures(page)).not.toContain('desktop-cta:compare');
+        // Converts: buys (add to bag, place order, the `purchase` page-view goal).
+        await page.getByRole('link', { name: 'Swipe through the lookbook' }).click();
+        await page.waitForURL('**/shop/shoes/');
+        await page.getByRole('link', { name: 'City Sneaker' }).click();
+        await page.getByRole('link', { name: 'Add to bag' }).click();
+        await page.waitForURL('**/shop/cart.html?item=city-sneaker');
         await page.getByRole('link', { name: 'Place order' }).click();
         await page.waitForURL('**/shop/thank-you.html');
+        await leave(context, page);
       }
-      await rewind(page, 3);
-      await open(page, '/shop/account.html');
-      await page.getByRole('button', { name: 'Sign in as a gold member' }).click();
-      // set() re-evaluates at once.
-      await page.waitForFunction(() => document.querySelector('#loyalty')?.textContent?.startsWith('gold'));
-      await open(page, '/shop/');
-      // The dataLayer on this page carries the tier now.
-      expect(await text(page, '#loyalty')).toBe(
-        'gold member: free express shipping and early access to the sale.',
-      );
-      expect(await text(page, '#journey')).toBe(
-        'You are one of our best customers: new arrivals are yours a day early.',
-      );
-      expect(await text(page, '#welcome')).toBe('Welcome back! Your favourite categories come first below.');
-      // Bags first (affinity), then the rest in their original order.
-      expect(
-        await page.$$eval('#featured .product', (items) => items.map((i) => i.getAttribute('data-category'))),
-      ).toEqual(['bags', 'bags', 'shoes', 'sale', 'shoes', 'sale']);
-      // A high buy-intent score: the reassurance slide-in on a category page.
-      await open(page, '/shop/bags/');
-      const overlay = page.getByRole('dialog', { name: 'Still deciding?' });
-      await overlay.waitFor();
-      await overlay.getByRole('button', { name: 'Close' }).click();
-      // Converts: buys once more.
-      await page.getByRole('link', { name: 'Crossbody Bag' }).click();
-      await page.getByRole('link', { name: 'Add to bag' }).click();
-      await page.waitForURL('**/shop/cart.html?item=crossbody');
-      await page.getByRole('link', { name: 'Place order' }).click();
-      await page.waitForURL('**/shop/thank-you.html');
-      await leave(context, page);
-    }
 
-    // The report (real collector, real SQLite) counts those exposures and conversions.
-    let report: Report | null = null;
-    const expected = (r: Report) =>
-      exposed(r, 'hero-test') >= 4 &&
-      converted(r, 'hero-test', 'addToCart') >= 3 &&
-      converted(r, 'hero-test', 'newsletter') >= 1 &&
-      converted(r, 'hero-test', 'purchase') >= 2 &&
-      converted(r, 'email-banner', 'newsletter') === 1 &&
-      converted(r, 'intl-shipping', 'purchase') === 1 &&
-      converted(r, 'tablet-cta', 'purchase') === 1 &&
-      converted(r, 'loyalty-tier', 'purchase') === 1 &&
-      converted(r, 'buy-intent', 'purchase') === 1 &&
-      converted(r, 'persona-runner', 'addToCart') === 1;
-    // Polled until complete; when the budget runs out, the assertions below say what is missing.
-    await expect
-      .poll(
-        async () => {
-          report = await serve.json<Report>('/api/report?site=demo-shop');
-          return expected(report);
-        },
-        { timeout: budget(30_000), interval: 250 },
-      )
-      .toBe(true)
-      .catch(() => {});
-    const r = report!;
-    expect(r.site).toBe('demo-shop');
-    expect(exposed(r, 'hero-test')).toBe(4);
-    expect(exposed(r, 'desktop-cta')).toBe(3);
-    expect(exposed(r, 'tablet-cta')).toBe(1);
-    expect(exposed(r, 'email-banner')).toBe(1);
-    expect(exposed(r, 'intl-shipping')).toBe(1);
-    expect(exposed(r, 'welcome-back')).toBe(2);
-    expect(exposed(r, 'journey-new')).toBeGreaterThanOrEqual(2);
-    expect(exposed(r, 'journey-engaged')).toBe(1);
-    expect(exposed(r, 'journey-loyal')).toBe(1);
-    expect(exposed(r, 'loyalty-tier')).toBe(1);
-    expect(exposed(r, 'buy-intent')).toBe(1);
-    expect(exposed(r, 'rain-message')).toBe(4);
-    expect(converted(r, 'hero-test', 'addToCart')).toBe(3);
-    expect(converted(r, 'hero-test', 'newsletter')).toBe(1);
-    expect(converted(r, 'hero-test', 'purchase')).toBe(2);
-    expect(converted(r, 'email-banner', 'newsletter')).toBe(1);
-    expect(converted(r, 'intl-shipping', 'purchase')).toBe(1);
-    expect(converted(r, 'tablet-cta', 'purchase')).toBe(1);
-    expect(converted(r, 'loyalty-tier', 'purchase')).toBe(1);
-    expect(converted(r, 'buy-intent', 'purchase')).toBe(1);
-    expect(converted(r, 'persona-runner', 'addToCart')).toBe(1);
-    expect(r.program.personalized.visitors).toBe(4);
-    // The HTML report is there too.
-    const html = await (await fetch(`${serve.url}/report`)).text();
-    expect(html).toContain('hero-test');
-  }, 60_000);
+      // 4. A loyal customer: three earlier purchases of bags, then a gold member (dataLayer + set()).
+      {
+        const context = await visitor('loyal-gold', SPAIN);
+        const page = await context.newPage();
+        for (let i = 0; i < 3; i++) {
+          await open(page, '/shop/bags/leather-tote.html');
+          await page.getByRole('link', { name: 'Add to bag' }).click();
+          await page.waitForURL('**/shop/cart.html?item=leather-tote');
+          await page.getByRole('link', { name: 'Place order' }).click();
+          await page.waitForURL('**/shop/thank-you.html');
+        }
+        await rewind(page, 3);
+        await open(page, '/shop/account.html');
+        await page.getByRole('button', { name: 'Sign in as a gold member' }).click();
+        // set() re-evaluates at once.
+        await page.waitForFunction(() => document.querySelector('#loyalty')?.textContent?.startsWith('gold'));
+        await open(page, '/shop/');
+        // The dataLayer on this page carries the tier now.
+        expect(await text(page, '#loyalty')).toBe(
+          'gold member: free express shipping and early access to the sale.',
+        );
+        expect(await text(page, '#journey')).toBe(
+          'You are one of our best customers: new arrivals are yours a day early.',
+        );
+        expect(await text(page, '#welcome')).toBe(
+          'Welcome back! Your favourite categories come first below.',
+        );
+        // Bags first (affinity), then the rest in their original order.
+        expect(
+          await page.$$eval('#featured .product', (items) =>
+            items.map((i) => i.getAttribute('data-category')),
+          ),
+        ).toEqual(['bags', 'bags', 'shoes', 'sale', 'shoes', 'sale']);
+        // A high buy-intent score: the reassurance slide-in on a category page.
+        await open(page, '/shop/bags/');
+        const overlay = page.getByRole('dialog', { name: 'Still deciding?' });
+        await overlay.waitFor();
+        await overlay.getByRole('button', { name: 'Close' }).click();
+        // Converts: buys once more.
+        await page.getByRole('link', { name: 'Crossbody Bag' }).click();
+        await page.getByRole('link', { name: 'Add to bag' }).click();
+        await page.waitForURL('**/shop/cart.html?item=crossbody');
+        await page.getByRole('link', { name: 'Place order' }).click();
+        await page.waitForURL('**/shop/thank-you.html');
+        await leave(context, page);
+      }
+
+      // The report (real collector, real SQLite) counts those exposures and conversions.
+      let report: Report | null = null;
+      const expected = (r: Report) =>
+        exposed(r, 'hero-test') >= 4 &&
+        converted(r, 'hero-test', 'addToCart') >= 3 &&
+        converted(r, 'hero-test', 'newsletter') >= 1 &&
+        converted(r, 'hero-test', 'purchase') >= 2 &&
+        converted(r, 'email-banner', 'newsletter') === 1 &&
+        converted(r, 'intl-shipping', 'purchase') === 1 &&
+        converted(r, 'tablet-cta', 'purchase') === 1 &&
+        converted(r, 'loyalty-tier', 'purchase') === 1 &&
+        converted(r, 'buy-intent', 'purchase') === 1 &&
+        converted(r, 'persona-runner', 'addToCart') === 1;
+      // Polled until complete; when the budget runs out, the assertions below say what is missing.
+      await expect
+        .poll(
+          async () => {
+            report = await serve.json<Report>('/api/report?site=demo-shop');
+            return expected(report);
+          },
+          { timeout: budget(30_000), interval: 250 },
+        )
+        .toBe(true)
+        .catch(() => {});
+      const r = report!;
+      expect(r.site).toBe('demo-shop');
+      expect(exposed(r, 'hero-test')).toBe(4);
+      expect(exposed(r, 'desktop-cta')).toBe(3);
+      expect(exposed(r, 'tablet-cta')).toBe(1);
+      expect(exposed(r, 'email-banner')).toBe(1);
+      expect(exposed(r, 'intl-shipping')).toBe(1);
+      expect(exposed(r, 'welcome-back')).toBe(2);
+      expect(exposed(r, 'journey-new')).toBeGreaterThanOrEqual(2);
+      expect(exposed(r, 'journey-engaged')).toBe(1);
+      expect(exposed(r, 'journey-loyal')).toBe(1);
+      expect(exposed(r, 'loyalty-tier')).toBe(1);
+      expect(exposed(r, 'buy-intent')).toBe(1);
+      expect(exposed(r, 'rain-message')).toBe(4);
+      expect(converted(r, 'hero-test', 'addToCart')).toBe(3);
+      expect(converted(r, 'hero-test', 'newsletter')).toBe(1);
+      expect(converted(r, 'hero-test', 'purchase')).toBe(2);
+      expect(converted(r, 'email-banner', 'newsletter')).toBe(1);
+      expect(converted(r, 'intl-shipping', 'purchase')).toBe(1);
+      expect(converted(r, 'tablet-cta', 'purchase')).toBe(1);
+      expect(converted(r, 'loyalty-tier', 'purchase')).toBe(1);
+      expect(converted(r, 'buy-intent', 'purchase')).toBe(1);
+      expect(converted(r, 'persona-runner', 'addToCart')).toBe(1);
+      expect(r.program.personalized.visitors).toBe(4);
+      // The HTML report is there too.
+      const html = await (await fetch(`${serve.url}/report`)).text();
+      expect(html).toContain('hero-test');
+    },
+    budget(60_000),
+  );
 
   it('serves the landing page, the retired outlet redirect and the demo weather', async () => {
     const home = await (await fetch(`${serve.url}/`)).text();

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { budget } from '../budget';
 
 const Database = createRequire(import.meta.url)('better-sqlite3');
 const cli = path.resolve(__dirname, '../../dist/cli.js');
@@ -87,53 +88,57 @@ afterEach(() => {
 });
 
 describe('collector crash safety', () => {
-  it('keeps every acknowledged event after kill -9 and restarts on the same database', async () => {
-    expect(existsSync(cli), 'dist/cli.js is missing: run "npm run build" first').toBe(true);
-    const { child, port } = await start();
-    const acked: string[] = [];
-    let stop = false;
-    let failed = 0;
-    const client = async () => {
-      const agent = new Agent({ keepAlive: true });
-      while (!stop) {
-        const { ids, body } = makeBatch();
-        const status = await send(port, agent, body);
-        if (status >= 200 && status < 300) acked.push(...ids);
-        else failed++;
-      }
-      agent.destroy();
-    };
-    const clients = Array.from({ length: 8 }, client);
-    // Kill mid-stream, once a good number of batches are acknowledged.
-    await new Promise<void>((resolve) => {
-      const t = setInterval(() => {
-        if (acked.length >= 20 * 300) {
-          clearInterval(t);
-          resolve();
+  it(
+    'keeps every acknowledged event after kill -9 and restarts on the same database',
+    async () => {
+      expect(existsSync(cli), 'dist/cli.js is missing: run "npm run build" first').toBe(true);
+      const { child, port } = await start();
+      const acked: string[] = [];
+      let stop = false;
+      let failed = 0;
+      const client = async () => {
+        const agent = new Agent({ keepAlive: true });
+        while (!stop) {
+          const { ids, body } = makeBatch();
+          const status = await send(port, agent, body);
+          if (status >= 200 && status < 300) acked.push(...ids);
+          else failed++;
         }
-      }, 5);
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-    stop = true;
-    await Promise.all(clients);
-    expect(child.signalCode).toBe('SIGKILL');
+        agent.destroy();
+      };
+      const clients = Array.from({ length: 8 }, client);
+      // Kill mid-stream, once a good number of batches are acknowledged.
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => {
+          if (acked.length >= 20 * 300) {
+            clearInterval(t);
+            resolve();
+          }
+        }, 5);
+      });
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      stop = true;
+      await Promise.all(clients);
+      expect(child.signalCode).toBe('SIGKILL');
 
-    // Restart on the same file: recovery from the WAL, and it keeps accepting events.
-    const again = await start();
-    const { ids, body } = makeBatch();
-    expect(await send(again.port, new Agent(), body)).toBe(204);
-    const db = new Database(dbFile, { readonly: true });
-    const has = db.prepare('SELECT 1 FROM events WHERE id = ?');
-    const missing = [...acked, ...ids].filter((id) => !has.get(id));
-    const total = db.prepare('SELECT COUNT(*) AS n FROM events').get().n;
-    db.close();
-    again.child.kill('SIGTERM');
-    console.log(
-      `crash: ${acked.length} events acknowledged before kill -9, ${failed} batch(es) cut off, ${total} rows after restart, ${missing.length} acknowledged missing`,
-    );
-    expect(missing).toEqual([]);
-    expect(total).toBeGreaterThanOrEqual(acked.length + ids.length);
-  }, 30_000);
+      // Restart on the same file: recovery from the WAL, and it keeps accepting events.
+      const again = await start();
+      const { ids, body } = makeBatch();
+      expect(await send(again.port, new Agent(), body)).toBe(204);
+      const db = new Database(dbFile, { readonly: true });
+      const has = db.prepare('SELECT 1 FROM events WHERE id = ?');
+      const missing = [...acked, ...ids].filter((id) => !has.get(id));
+      const total = db.prepare('SELECT COUNT(*) AS n FROM events').get().n;
+      db.close();
+      again.child.kill('SIGTERM');
+      console.log(
+        `crash: ${acked.length} events acknowledged before kill -9, ${failed} batch(es) cut off, ${total} rows after restart, ${missing.length} acknowledged missing`,
+      );
+      expect(missing).toEqual([]);
+      expect(total).toBeGreaterThanOrEqual(acked.length + ids.length);
+    },
+    budget(30_000),
+  );
 });

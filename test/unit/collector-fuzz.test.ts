@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budget } from '../budget';
 import { batchOf, exposure, killAll, raw, type Serve, startServe } from './serve-process';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-fuzz-'));
@@ -19,7 +20,7 @@ let s: Serve;
 
 beforeAll(async () => {
   s = await startServe(['site', '--port', '0', '--db', path.join(dir, 'events.db')], { cwd: dir });
-}, 60_000);
+}, budget(60_000));
 afterAll(async () => {
   await s?.stop();
   killAll();

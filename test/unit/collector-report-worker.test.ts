@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFor } from '../../src/server/collector';
 import { openStore, type StoredEvent } from '../../src/server/db';
+import { budget } from '../budget';
 import { batchOf, exposure, killAll, raw, type Serve, startServe } from './serve-process';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-report-worker-'));
@@ -53,7 +54,7 @@ function seed() {
 beforeAll(async () => {
   seed();
   s = await startServe(['site', '--port', '0', '--db', dbFile], { cwd: dir });
-}, 120_000);
+}, budget(120_000));
 afterAll(async () => {
   await s?.stop();
   killAll();

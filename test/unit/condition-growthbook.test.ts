@@ -7,6 +7,7 @@ import { evalCondition } from '@growthbook/growthbook';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { matches } from '../../src/rules/condition';
+import { budget } from '../budget';
 
 type GbCondition = Parameters<typeof evalCondition>[1];
 const gb = (context: unknown, condition: unknown): boolean =>
@@ -95,20 +96,24 @@ describe('conditions against GrowthBook evalCondition (SPEC §5)', () => {
   })).c;
 
   const RUNS = 20_000;
-  it(`gives the same answer on ${RUNS} random conditions and contexts`, () => {
-    let trueCount = 0;
-    fc.assert(
-      fc.property(condition, context, (c, x) => {
-        const expected = gb(x, c);
-        if (expected) trueCount++;
-        expect(matches(c, x)).toBe(expected);
-      }),
-      { numRuns: RUNS },
-    );
-    // Both answers occur often enough for the comparison to mean something.
-    expect(trueCount).toBeGreaterThan(RUNS * 0.1);
-    expect(trueCount).toBeLessThan(RUNS * 0.9);
-  }, 60_000);
+  it(
+    `gives the same answer on ${RUNS} random conditions and contexts`,
+    () => {
+      let trueCount = 0;
+      fc.assert(
+        fc.property(condition, context, (c, x) => {
+          const expected = gb(x, c);
+          if (expected) trueCount++;
+          expect(matches(c, x)).toBe(expected);
+        }),
+        { numRuns: RUNS },
+      );
+      // Both answers occur often enough for the comparison to mean something.
+      expect(trueCount).toBeGreaterThan(RUNS * 0.1);
+      expect(trueCount).toBeLessThan(RUNS * 0.9);
+    },
+    budget(60_000),
+  );
 
   // Each row: condition, context, Tailor's answer, GrowthBook's answer, and why they differ.
   const differences: [string, object, object, boolean, boolean][] = [

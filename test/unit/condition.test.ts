@@ -4,6 +4,7 @@ import { compileCondition, deepEqual, matches } from '../../src/rules/condition'
 import { journeyStage } from '../../src/rules/journey';
 import { computeScores } from '../../src/rules/scores';
 import { compileSegments } from '../../src/rules/segments';
+import { budget } from '../budget';
 import cases from '../fixtures/conditions.json';
 
 interface Case {
@@ -175,28 +176,32 @@ describe('property: random conditions against random contexts', () => {
   })).cond;
   const context = fc.oneof(fc.dictionary(key, json, { maxKeys: 4 }), json);
 
-  it('never throws and never pollutes Object.prototype (10,000 runs)', () => {
-    const before = Object.getOwnPropertyNames(Object.prototype).sort();
-    fc.assert(
-      fc.property(
-        condition,
-        context,
-        fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }),
-        (c, x, segs) => {
-          // the predicate must answer with a boolean for JSON parsed from text too (own __proto__ keys)
-          const parsed = JSON.parse(JSON.stringify(c) ?? 'null');
-          for (const cond of [c, parsed]) {
-            const r = compileCondition(cond)(x, segs);
-            expect(typeof r).toBe('boolean');
-            expect(typeof matches(cond, x, new Set(segs))).toBe('boolean');
-          }
-        },
-      ),
-      { numRuns: 10_000 },
-    );
-    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  }, 60_000);
+  it(
+    'never throws and never pollutes Object.prototype (10,000 runs)',
+    () => {
+      const before = Object.getOwnPropertyNames(Object.prototype).sort();
+      fc.assert(
+        fc.property(
+          condition,
+          context,
+          fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }),
+          (c, x, segs) => {
+            // the predicate must answer with a boolean for JSON parsed from text too (own __proto__ keys)
+            const parsed = JSON.parse(JSON.stringify(c) ?? 'null');
+            for (const cond of [c, parsed]) {
+              const r = compileCondition(cond)(x, segs);
+              expect(typeof r).toBe('boolean');
+              expect(typeof matches(cond, x, new Set(segs))).toBe('boolean');
+            }
+          },
+        ),
+        { numRuns: 10_000 },
+      );
+      expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+    budget(60_000),
+  );
 
   it('$not of a well-formed condition is its negation', () => {
     const simple = fc.dictionary(fc.constantFrom('a', 'b'), scalar, { minKeys: 1, maxKeys: 2 });

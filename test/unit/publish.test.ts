@@ -169,9 +169,13 @@ describe('decisions on a published manifest equal those on its source', () => {
           seen.add(JSON.stringify(a));
         },
       ),
+      // Enough runs that the distinct decisions below are not left to a lucky draw (60 runs once
+      // saw only 4 of the demo shop's).
       { numRuns: 60 },
     );
-    expect(seen.size).toBeGreaterThan(4);
+    // Distinct decisions per draw: the demo shop gives 4 to 6 in 60 runs (4 is rare, and a bound
+    // of more than 4 once failed on it); empty or constant decisions give 1.
+    expect(seen.size).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cssWhatSelectorCheck, selectorProblem } from '../../src/manifest/selector-check';
 import { validateManifest } from '../../src/manifest/validate';
+import { budget } from '../budget';
 import { badManifests } from '../fixtures/bad-manifests';
 import full from '../fixtures/manifest-full.json';
 
@@ -84,39 +85,43 @@ describe('validateManifest', () => {
     expect(json).toEqual(full);
   });
 
-  it('never throws and never pollutes Object.prototype, whatever the input', () => {
-    const before = Object.getOwnPropertyNames(Object.prototype).sort();
-    const junk = fc.letrec((tie) => ({
-      value: fc.oneof(
-        { depthSize: 'xsmall', maxDepth: 4 },
-        fc.jsonValue({ maxDepth: 2 }),
-        fc.dictionary(
-          fc.constantFrom('__proto__', 'constructor', 'id', 'type', 'variants', '$in', 'selector'),
-          tie('value'),
+  it(
+    'never throws and never pollutes Object.prototype, whatever the input',
+    () => {
+      const before = Object.getOwnPropertyNames(Object.prototype).sort();
+      const junk = fc.letrec((tie) => ({
+        value: fc.oneof(
+          { depthSize: 'xsmall', maxDepth: 4 },
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.dictionary(
+            fc.constantFrom('__proto__', 'constructor', 'id', 'type', 'variants', '$in', 'selector'),
+            tie('value'),
+          ),
+          fc.array(tie('value'), { maxLength: 3 }),
         ),
-        fc.array(tie('value'), { maxLength: 3 }),
-      ),
-    })).value;
-    const manifest = fc.record({
-      version: fc.constantFrom(1, 1, 2, '1'),
-      site: fc.oneof(fc.string(), fc.constant('s')),
-      segments: junk,
-      goals: junk,
-      experiences: fc.array(junk, { maxLength: 3 }),
-    });
-    fc.assert(
-      fc.property(fc.oneof(manifest, junk), (json) => {
-        const { problems } = validateManifest(json);
-        for (const p of problems) {
-          expect(typeof p.path).toBe('string');
-          expect(typeof p.message).toBe('string');
-        }
-      }),
-      { numRuns: 1000 },
-    );
-    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  }, 30_000);
+      })).value;
+      const manifest = fc.record({
+        version: fc.constantFrom(1, 1, 2, '1'),
+        site: fc.oneof(fc.string(), fc.constant('s')),
+        segments: junk,
+        goals: junk,
+        experiences: fc.array(junk, { maxLength: 3 }),
+      });
+      fc.assert(
+        fc.property(fc.oneof(manifest, junk), (json) => {
+          const { problems } = validateManifest(json);
+          for (const p of problems) {
+            expect(typeof p.path).toBe('string');
+            expect(typeof p.message).toBe('string');
+          }
+        }),
+        { numRuns: 1000 },
+      );
+      expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+    budget(30_000),
+  );
 });
 
 // Was: css-what (the CLI's parser) accepted jQuery's pseudo-classes, any pseudo-class name, bad
