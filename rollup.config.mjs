@@ -7,13 +7,14 @@
 //   dist/manifest.schema.json  generated from src/manifest/types.ts
 //   dist/cli.js              the `tailor` command (Node ≥ 20)
 // and examples/spa/dist/app.min.js, the SPA example (gitignored), which imports the source as an app imports tailorjs.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
-import terser from '@rollup/plugin-terser';
+import { minify_sync } from 'terser';
 import typescript from 'typescript';
 import { buildSchema } from './scripts/schema.mjs';
 
@@ -63,34 +64,99 @@ const browserOnly = () => ({
   },
 });
 
-const tagTerser = () =>
-  terser({
-    ecma: 2020,
-    compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
-    // `_`-prefixed properties are private and renamed; public names, DOM names and JSON fields never start with `_`.
-    mangle: { properties: { regex: /^_/ } },
-    format: { comments: false },
-  });
+// Every browser file of one build shares one terser name cache: `_`-prefixed properties are
+// private and renamed, and a core and its chunks (built one after the other) must rename them
+// alike. Public names, DOM names and JSON fields never start with `_`.
+const nameCache = {};
+const tagTerser = () => ({
+  name: 'tailor-terser',
+  renderChunk(code) {
+    const out = minify_sync(code, {
+      ecma: 2020,
+      compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
+      mangle: { properties: { regex: /^_/ } },
+      format: { comments: false },
+      nameCache,
+    });
+    return { code: out.code, map: null };
+  },
+});
+
+/** The chunks of the script tags, built before the cores (which pin their hashes). */
+const CHUNKS = {
+  post: 'post.ts',
+  tables: 'signals/tables.ts',
+  remote: 'signals/remote.ts',
+  ua: 'ua-chunk.ts',
+  device: 'device-chunk.ts',
+};
+
+/** A chunk's entry: its module's exports handed to the core that asked for it (src/chunk.ts). */
+const chunkEntry = (name, file) => ({
+  name: 'tailor-chunk-entry',
+  resolveId: (id) => (id === `tailor-chunk:${name}` ? `\0${id}` : null),
+  load: (id) =>
+    id === `\0tailor-chunk:${name}`
+      ? `import * as m from ${JSON.stringify(src(file))};\nwindow.tailorChunk(${JSON.stringify(name)}, m);`
+      : null,
+});
+
+/** `tailor:integrity` for the cores: the SRI hash of each chunk file as built. */
+const integrity = (dir) => ({
+  name: 'tailor-integrity',
+  resolveId: (id) => (id === 'tailor:integrity' ? '\0tailor:integrity' : null),
+  load(id) {
+    if (id !== '\0tailor:integrity') return null;
+    const hashes = {};
+    for (const name of Object.keys(CHUNKS)) {
+      const body = readFileSync(path.join(root, dir, `tailor.${name}.js`));
+      hashes[name] = `sha384-${createHash('sha384').update(body).digest('base64')}`;
+    }
+    return `export default ${JSON.stringify(hashes)};`;
+  },
+});
+
+const browserPlugins = () => [
+  browserOnly(),
+  devFlag(),
+  nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
+  commonjs(),
+  ts(),
+  tagTerser(),
+];
+
+const chunk = (name, file) => ({
+  input: `tailor-chunk:${name}`,
+  output: { file: `dist/tailor.${name}.js`, format: 'iife', strict: true, sourcemap: false },
+  treeshake: { moduleSideEffects: (id) => id.startsWith('\0tailor-chunk:') },
+  plugins: [chunkEntry(name, file), ...browserPlugins()],
+});
 
 const tag = (file, lite, input = 'src/tag.ts') => ({
   input,
   output: { file, format: 'iife', strict: true, sourcemap: false },
   treeshake: { moduleSideEffects: (id) => id === src(input.slice(4)) },
   plugins: [
-    // The lite tag: device-lite.ts (UA-CH + a small classifier) instead of ua-parser-js.
-    ...(lite ? [swap('signals/device.ts', 'signals/device-lite.ts')] : []),
+    // Both tags: the device class in the core (device-core.ts); the OS, browser, vendor and
+    // model from a chunk when a manifest reads them (src/ua-tag.ts): ua-parser-js (`ua`) for
+    // the full tag, the small classifier of device-lite.ts (`device`) for the lite one.
+    swap('signals/device.ts', 'signals/device-core.ts'),
+    swap('ua.ts', 'ua-tag.ts'),
+    replace({
+      preventAssignment: true,
+      values: { __DEVICE_CHUNK__: JSON.stringify(lite ? 'device' : 'ua') },
+    }),
     // Both tags: the compact manifest guard instead of the full validator (see guard.ts).
     swap('manifest/validate.ts', 'manifest/guard.ts'),
-    browserOnly(),
-    devFlag(),
-    nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
-    commonjs(),
-    ts(),
-    tagTerser(),
+    // Both tags: what a first paint does not need comes as chunks (src/parts-tag.ts).
+    swap('parts.ts', 'parts-tag.ts'),
+    integrity('dist'),
+    ...browserPlugins(),
   ],
 });
 
 export default [
+  ...Object.entries(CHUNKS).map(([name, file]) => chunk(name, file)),
   tag('dist/tailor.min.js', false),
   tag('dist/tailor.lite.min.js', true),
   // The debug view: its own file so that neither tag carries it (src/debug/view.ts).

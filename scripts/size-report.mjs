@@ -2,7 +2,7 @@
 // terser options, nothing written to dist/), maps every byte of the minified output back to its
 // source module and prints each module's share of the gzip -9 total (minified bytes scaled to
 // the total: tables compress better than code, so read it as a guide, not to the byte).
-//   node scripts/size-report.mjs [lite|full|debug]     (default: lite)
+//   node scripts/size-report.mjs [lite|full|debug|<chunk>]     (default: lite)
 import { gzipSync } from 'node:zlib';
 import { decode } from '@jridgewell/sourcemap-codec';
 import { rollup } from 'rollup';
@@ -11,14 +11,14 @@ import typescript from 'typescript';
 import configs from '../rollup.config.mjs';
 
 const which = process.argv[2] || 'lite';
-const file = { full: 'dist/tailor.min.js', lite: 'dist/tailor.lite.min.js', debug: 'dist/tailor.debug.js' }[
-  which
-];
+const file =
+  { full: 'dist/tailor.min.js', lite: 'dist/tailor.lite.min.js', debug: 'dist/tailor.debug.js' }[which] ||
+  `dist/tailor.${which}.js`;
 const config = configs.find((c) => c.output?.file === file);
 if (!config) throw new Error(`unknown tag "${which}": use lite, full or debug`);
 
 // The build's own plugins, with TypeScript emitting source maps and without terser (run below).
-const terserPlugin = config.plugins.find((p) => p.name === 'terser');
+const terserPlugin = config.plugins.find((p) => p.name === 'tailor-terser');
 const plugins = config.plugins
   .filter((p) => p !== terserPlugin)
   .map((p) =>

@@ -16,9 +16,12 @@ import type {
   Tailor,
   TailorEvents,
   TailorOptions,
+  TrafficTouch,
 } from './manifest/types';
 import { validateManifest } from './manifest/validate';
+import { chunked, loadPost, loadRemote, loadTables, tablesNow } from './parts';
 import { randomId } from './random-id';
+import { readsOf } from './reads';
 import type { Renderer, RenderItem } from './render/render';
 import { createRenderer } from './render/render';
 import { fillTemplate } from './render/template';
@@ -33,17 +36,20 @@ import { createBehavior } from './signals/behavior';
 import type { PageSignals } from './signals/context';
 import { buildContext } from './signals/context';
 import { readDataLayer } from './signals/data-layer';
-import { gpcEnabled, readPage } from './signals/page';
-import { fetchRemote, referencedRemotes } from './signals/remote';
+import type { DeviceSignals } from './signals/device-common';
+import { deviceInput, gpcEnabled, readPage } from './signals/page';
+import { referencedRemotes } from './signals/remote';
 import { trafficTouch } from './signals/traffic';
 import { pageView, recordConversion } from './signals/visitor';
 import type { Profile } from './storage/profile';
 import { readProfile, writeProfile } from './storage/profile-store';
 import { createStore, visitorId } from './storage/store';
+import { createBeacons } from './track/beacons';
 import { pushToDataLayer } from './track/data-layer';
-import type { Goals } from './track/goals';
-import { watchGoals } from './track/goals';
-import { createTransport } from './track/transport';
+import { pageviewGoals } from './track/goals';
+import { loadUa, UA_KEY } from './ua';
+import type { Remote } from './when';
+import { withPart } from './when';
 
 /** The manifest used when the given one cannot run: nothing renders, the API still works. */
 const EMPTY: Manifest = { version: 1, site: '' };
@@ -116,6 +122,10 @@ export function createTailor(options: TailorOptions): Tailor {
       );
   }
   const remotes = referencedRemotes(manifest);
+  /** A goal detected without code (page view, click, submit) converts as `track()` does. */
+  const convert = (goal: string, value: number | undefined) =>
+    api.track(goal, value === undefined ? undefined : { value });
+  const pageviews = pageviewGoals(manifest.goals, convert);
 
   const consentMode = manifest.consent?.mode || 'opt-out';
   let given = options.consent;
@@ -147,7 +157,7 @@ export function createTailor(options: TailorOptions): Tailor {
   // Beacons (SPEC §10): only with consent and never from crawlers.
   const transport =
     endpoint || options.transport
-      ? createTransport({
+      ? createBeacons({
           _endpoint: endpoint,
           _site: manifest.site,
           _store: store,
@@ -157,7 +167,6 @@ export function createTailor(options: TailorOptions): Tailor {
           _send: options.transport,
         })
       : null;
-  let goals: Goals | null = null;
   let id = visitorId(store);
   let profile: Profile | null = readProfile(store);
   let ctx: Context | null = null;
@@ -187,12 +196,47 @@ export function createTailor(options: TailorOptions): Tailor {
     if (profile) writeProfile(store, profile);
   };
 
+  /** This page view's traffic touch (`page` is read). */
+  const touchNow = () => trafficTouch(page!._url, page!._referrer, page!._url.host);
   /** The visitor history with this page view counted (`page` is read). */
-  const countPageView = (p: Profile | null, now: number) => {
-    const url = page!._url;
-    return pageView(p, { now, path: url.pathname, touch: trafficTouch(url, page!._referrer, url.host) })
-      .profile;
-  };
+  const countPageView = (p: Profile | null, now: number, touch = touchNow()) =>
+    pageView(p, { now, path: page!._url.pathname, touch }).profile;
+
+  // The tags load some signals' code as chunks (the npm build has it all at once): what the
+  // first decision reads is waited for; the rest follows after it.
+  const reads = readsOf(manifest);
+  /** Device details from the full tag's `ua` chunk, read once (a user agent does not change). */
+  let uaDevice: DeviceSignals | null = null;
+  /** What the decision of this page view must wait for; null when nothing. */
+  function waitFor(): Promise<unknown> | null {
+    const waits: Promise<unknown>[] = [];
+    const fail = (e: unknown) => report(`${(e as Error)?.message || e}`, 'chunks');
+    if (
+      !tablesNow() &&
+      ((reads(/\bgeo\.country/) && !options.country) ||
+        (reads(/\btraffic\./) && touchNow().medium === 'referral'))
+    )
+      waits.push(Promise.resolve(loadTables()).catch(fail));
+    if (loadUa && !uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
+      // The answer for this user agent is kept (with consent to store) for the next page views.
+      const input = deviceInput(manifest);
+      const kept = store.get(UA_KEY);
+      try {
+        const hit = kept && JSON.parse(kept);
+        if (hit?.ua === input.ua) uaDevice = hit.d;
+      } catch {}
+      if (!uaDevice)
+        waits.push(
+          loadUa()
+            .then((m) => {
+              uaDevice = m.readDevice(input);
+              store.set(UA_KEY, JSON.stringify({ ua: input.ua, d: uaDevice }));
+            })
+            .catch(fail),
+        );
+    }
+    return waits.length ? Promise.all(waits) : null;
+  }
 
   /** One page view: signals that change per page, then a decision. */
   async function pageViewRun(): Promise<void> {
@@ -200,19 +244,35 @@ export function createTailor(options: TailorOptions): Tailor {
     if (destroyed) return;
     const now = clock();
     behavior._reset(now);
-    page = readPage(manifest, now, options.country, behavior._values);
-    store.persist(canPersist());
-    id = visitorId(store);
     // An SPA page view came from the previous one: `document.referrer` still names the page the
     // visitor landed from, which would start a new traffic touch and replace the campaign.
-    const spa = !!lastHref;
-    if (spa) page._referrer = lastHref;
-    profile = countPageView(profile, now);
-    profile.affinity = addAffinity(profile.affinity, page._category, now, manifest.affinityHalfLifeDays);
-    applyIdentity();
-    // Before any await: a replaceState while remote data loads (a site stripping its UTM
-    // parameters) must not start a second page view.
+    const from = lastHref;
+    const read = () => {
+      page = readPage(manifest, now, options.country, behavior._values, uaDevice);
+      if (from) page._referrer = from;
+      return page;
+    };
+    read();
+    store.persist(canPersist());
+    id = visitorId(store);
+    // Before any await: a replaceState while chunks or remote data load (a site stripping its
+    // UTM parameters) must not start a second page view.
     if (win) lastHref = win.location.href.split('#')[0]!;
+    const wait = chunked && waitFor();
+    if (wait) {
+      loading = wait;
+      await wait;
+      if (loading === wait) loading = null;
+      if (destroyed) return;
+      read();
+    }
+    // Another site named before the referrer table has loaded is a provisional referral: the
+    // touch is put right when the table arrives (a task after the decision).
+    const touch = touchNow();
+    if (chunked && touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
+    profile = countPageView(profile, now, touch);
+    profile.affinity = addAffinity(profile.affinity, page!._category, now, manifest.affinityHalfLifeDays);
+    applyIdentity();
     remoteValues = {};
     if (remotes.size) {
       const load = loadRemotes(now);
@@ -228,17 +288,43 @@ export function createTailor(options: TailorOptions): Tailor {
     // the first exposure): once the document is parsed, so the tag's changes have found their
     // elements (exposed as they appear, before DOMContentLoaded), and for an SPA view a task
     // later, once the route has rendered.
-    const path = page._url.pathname;
+    const path = page!._url.pathname;
     const doc = win?.document;
-    const fire = () => destroyed || goals?._pageview(path);
+    const fire = () => destroyed || pageviews(path);
     if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', fire, { once: true });
-    else if (spa) setTimeout(fire);
+    else if (from) setTimeout(fire);
     else fire();
+  }
+
+  /** Replaces a provisional referral touch in the profile once the referrer table is there. */
+  function fixTouch(provisional: TrafficTouch): void {
+    const url = page!._url;
+    const referrer = page!._referrer;
+    setTimeout(() =>
+      Promise.resolve(loadTables()).then(
+        () => {
+          const p = profile;
+          if (!p || destroyed) return;
+          const right = trafficTouch(url, referrer, url.host);
+          if (p.session.touch === provisional) p.session.touch = right;
+          if (p.firstTouch === provisional) p.firstTouch = right;
+          save();
+        },
+        () => {},
+      ),
+    );
   }
 
   async function loadRemotes(now: number): Promise<Record<string, JsonValue>> {
     const base = contextFor(now);
     const out: Record<string, JsonValue> = {};
+    let fetchRemote: Remote['fetchRemote'];
+    try {
+      ({ fetchRemote } = await loadRemote());
+    } catch (e) {
+      report(`${(e as Error)?.message || e}`, 'chunks');
+      return out;
+    }
     await Promise.all(
       [...remotes].map(async (name) => {
         const source = manifest.remote?.[name];
@@ -439,59 +525,38 @@ export function createTailor(options: TailorOptions): Tailor {
     renderer._sync(items, ctx, newView);
   }
 
-  /** `page()` on history changes and `popstate` (SPEC §3); `data-tailor-set` persona picks (§8.1). */
+  /**
+   * What the runtime listens to after the first decision (the tags' post-paint chunk): history
+   * changes and `popstate` (SPEC §3), `data-tailor-set` persona picks (§8.1), dataLayer pushes,
+   * click and submit goals. What happened before it arrived is caught up with at once.
+   */
   function listen(w: Window): void {
-    const onNav = () => {
-      if (w.location.href.split('#')[0] !== lastHref) api.page();
-    };
-    const h = w.history;
-    for (const name of ['pushState', 'replaceState'] as const) {
-      const original = h[name];
-      const patched = function (this: History, ...args: Parameters<History['pushState']>) {
-        const r = original.apply(this, args);
-        try {
-          onNav();
-        } catch {}
-        return r;
-      };
-      h[name] = patched;
-      cleanups.push(() => {
-        if (h[name] === patched) h[name] = original;
-      });
-    }
-    const onClick = guard('data-tailor-set', (e: Event) => {
-      const el = (e.target as Element | null)?.closest?.('[data-tailor-set]');
-      const [key, ...rest] = (el?.getAttribute('data-tailor-set') || '').split('=');
-      const trait = key?.trim();
-      if (!trait || !profile) return;
-      profile.traits = { ...profile.traits, [trait]: rest.join('=').trim() };
-      decide();
-    });
-    // dataLayer keys (SPEC §6): a later push of a listed key re-decides, as set() does (GTM wraps
-    // `push` the same way, before or after us, so both see every entry).
-    const keys = manifest.dataLayer;
-    if (Array.isArray(keys) && keys.length) {
-      const g = w as unknown as { dataLayer?: unknown[] };
-      g.dataLayer ||= [];
-      const layer = g.dataLayer;
-      const push = layer.push;
-      const watched = function (this: unknown[], ...entries: unknown[]) {
-        const r = push.apply(this, entries);
-        if (entries.some((x) => x && typeof x === 'object' && keys.some((k) => Object.hasOwn(x, k))))
-          api.set({});
-        return r;
-      };
-      layer.push = watched;
-      cleanups.push(() => {
-        if (layer.push === watched) layer.push = push;
-      });
-    }
-    w.addEventListener('popstate', onNav);
-    w.document.addEventListener('click', onClick, true);
-    cleanups.push(() => {
-      w.removeEventListener('popstate', onNav);
-      w.document.removeEventListener('click', onClick, true);
-    });
+    withPart(
+      loadPost(),
+      (p) => {
+        if (destroyed) return;
+        const nav = guard('page', () => {
+          if (w.location.href.split('#')[0] !== lastHref) api.page();
+        });
+        cleanups.push(
+          p.listenPage(w, manifest.dataLayer, {
+            _nav: nav,
+            _pick: guard('data-tailor-set', (trait: string, value: string) => {
+              if (!profile) return;
+              profile.traits = { ...profile.traits, [trait]: value };
+              decide();
+            }),
+            _layer: () => api.set({}),
+          }),
+          p.watchGoals(w.document, manifest.goals, convert),
+        );
+        if (chunked) {
+          nav();
+          if (Array.isArray(manifest.dataLayer) && manifest.dataLayer.length) api.set({});
+        }
+      },
+      (e) => report(`${(e as Error)?.message || e}`, 'chunks'),
+    );
   }
 
   /**
@@ -527,9 +592,6 @@ export function createTailor(options: TailorOptions): Tailor {
       for (const e of early!.splice(0)) events._emit('error', e);
       early = null;
       if (win) listen(win);
-      goals = watchGoals(win?.document || null, manifest.goals, (goal, value) =>
-        api.track(goal, value === undefined ? undefined : { value }),
-      );
       await pageViewRun();
       events._emit('ready', undefined);
     } catch (e) {
@@ -617,7 +679,6 @@ export function createTailor(options: TailorOptions): Tailor {
     destroy: guard('destroy', () => {
       destroyed = true;
       for (const c of cleanups.splice(0)) c();
-      goals?._stop();
       transport?._stop();
       renderer?._stop();
       renderer = null;

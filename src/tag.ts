@@ -3,12 +3,14 @@
  * `"sideEffects": false` holds). Reads the tag's `data-*` attributes, finds the manifest
  * (inline, cached or remote), drains the command queue and installs `window.tailor` (SPEC §2).
  */
+
+import { setChunkBase } from './chunk';
 import type { Logger } from './debug/log';
 import { createLogger } from './debug/log';
 import type { ConsentState, Tailor, TailorOptions } from './manifest/types';
 // The tags' build swaps in the compact guard (rollup.config.mjs).
 import { validateManifest } from './manifest/validate';
-import { addStyle } from './render/widgets';
+import { addStyle } from './render/style';
 import { createTailor, persists } from './runtime';
 
 type Command = unknown[] | ((t: Tailor) => void);
@@ -39,6 +41,7 @@ function boot(): void {
   const found =
     Reflect.get(D, 'currentScript', document) || find('script[data-manifest],script[src*="tailor"]');
   const script = found instanceof HTMLScriptElement ? found : null;
+  setChunkBase(script);
   const data = script?.dataset || {};
   // `?tailor_debug=1`: the debug view (loaded lazily, below) and console logging.
   const debugView = /[?&]tailor_debug=1(&|$)/.test(location.search);

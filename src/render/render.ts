@@ -5,13 +5,15 @@
  * actions through `report`; never throws.
  */
 import type { Action, Experience } from '../manifest/types';
+import { loadPost } from '../parts';
+import type { Post } from '../when';
+import { withPart } from '../when';
 import type { Change } from './actions';
 import { applyToElement } from './actions';
+import { addStyle } from './style';
 import { fillTemplate } from './template';
-import { onTrigger } from './triggers';
 import type { Owner, Watcher } from './watch';
 import { createWatcher, WAIT_MS } from './watch';
-import { addStyle, showBanner, showOverlay } from './widgets';
 
 export interface RenderEnv {
   _win: Window;
@@ -22,6 +24,8 @@ export interface RenderEnv {
 
 /** The action types that change the element their `selector` names (SPEC §8.1). */
 const ELEMENT_TYPES = /^(text|html|attr|class|style|hide|insert|cta|reorder)$/;
+/** Triggers other than on load: their listeners live in the post-paint part. */
+const LATER = /^(delay|scroll|exit|click)$/;
 
 /** The selectors whose presence means a variant "would have rendered" (for control and holdouts). */
 function anchorSelector(experience: Experience): string | null {
@@ -43,6 +47,14 @@ export function renderExperience(
   const reverts: (() => void)[] = [];
   const doc = env._win.document;
   const path = `experience "${experience.id}"`;
+  let gone = false;
+  /** Runs `fn` with the post-paint part (widgets, triggers), at once or when it has loaded. */
+  const later = (fn: (p: Post) => void, report: (message: string) => void) =>
+    withPart(
+      loadPost(),
+      (p) => gone || fn(p),
+      (e) => report(`${(e as Error)?.message || e}`),
+    );
 
   /** Watches `selector`: exposed when a change shows, failures go to `fail`. Returns its revert. */
   const watch = (
@@ -90,20 +102,22 @@ export function renderExperience(
           // Through the watcher, like widgets: it reports what is still shown on a new page view.
           watch(':root', () => fixed(addStyle(doc, action.value)), report);
         } else if (action.type === 'banner' || action.type === 'overlay') {
-          const show = action.type === 'banner' ? showBanner : showOverlay;
           // Widgets go into <body>: from a tag in <head>, they wait for it (before first paint).
           // Closed, the watch ends: a widget no longer shown exposes nothing on a later page view.
-          const stop = watch(
-            'body',
-            () =>
-              fixed(
-                show(doc, action as never, fillTemplate(action.value, context, 'html', report), () => {
-                  stop();
-                  onDismiss();
-                }),
-              ),
-            report,
-          );
+          later((p) => {
+            const show = action.type === 'banner' ? p.showBanner : p.showOverlay;
+            const stop = watch(
+              'body',
+              () =>
+                fixed(
+                  show(doc, action as never, fillTemplate(action.value, context, 'html', report), () => {
+                    stop();
+                    onDismiss();
+                  }),
+                ),
+              report,
+            );
+          }, report);
         } else if (action.type !== 'redirect') {
           // An element action (`redirect` is carried out by the runtime before anything renders).
           // Refused at once, not after the 10 s element wait: the tags' manifest guard lets
@@ -124,8 +138,15 @@ export function renderExperience(
     });
   };
 
-  reverts.push(onTrigger(experience.trigger, apply, env));
+  const trigger = experience.trigger;
+  if (trigger && LATER.test(trigger.on))
+    later(
+      (p) => reverts.push(p.onTrigger(trigger, apply, env)),
+      (m) => env._report(m, path),
+    );
+  else apply();
   return () => {
+    gone = true;
     for (const r of reverts.splice(0).reverse()) r();
   };
 }

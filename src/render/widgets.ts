@@ -5,6 +5,7 @@
  */
 import type { BannerAction, OverlayAction } from '../manifest/types';
 import { htmlFragment } from './html';
+import { styleElement } from './style';
 
 const CSS =
   '.tailor-banner{position:fixed;left:0;right:0;z-index:2147483000;display:flex;gap:1em;align-items:center;' +
@@ -21,27 +22,6 @@ const CSS =
   '@keyframes tailor-in{from{opacity:0}}@media (prefers-reduced-motion:reduce){.tailor-banner,.tailor-dialog{animation:none}}';
 
 let styleEl: HTMLStyleElement | null = null;
-
-/** The nonce of the page's own scripts, for `<style>` elements under a strict CSP. */
-export function pageNonce(doc: Document): string {
-  const el = doc.querySelector<HTMLElement>('script[nonce],style[nonce]');
-  return el?.nonce || el?.getAttribute('nonce') || '';
-}
-
-/** Appends a `<style>` element (with the page nonce) to `<head>`, or the root element without one. */
-function styleElement(doc: Document, css: string): HTMLStyleElement {
-  const el = doc.createElement('style');
-  const nonce = pageNonce(doc);
-  if (nonce) el.nonce = nonce;
-  el.textContent = css;
-  return (doc.head || doc.documentElement).appendChild(el);
-}
-
-/** Adds a `<style>` element (with the page nonce); returns its revert. */
-export function addStyle(doc: Document, css: string): () => void {
-  const el = styleElement(doc, css);
-  return () => el.remove();
-}
 
 /** Creates a widget's `<div>` with the manifest HTML (and the widget styles on the page). */
 function widget(doc: Document, className: string, role: string, html: string): HTMLElement {

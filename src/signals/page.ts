@@ -2,7 +2,7 @@ import type { Context, Manifest } from '../manifest/types';
 import { pageCategory } from './affinity';
 import type { PageSignals } from './context';
 import { readDevice } from './device';
-import type { DeviceSignals } from './device-common';
+import type { DeviceInput, DeviceSignals } from './device-common';
 import { isCrawler } from './device-common';
 import { browserGeoInput, geoSignals } from './geo';
 import { timeSignals } from './time';
@@ -24,21 +24,15 @@ export function readPage(
   now: number,
   country: string | null | undefined,
   behavior: Context['behavior'],
+  /** Device details already read (the full tag's `ua` chunk); else read here when first needed. */
+  device?: DeviceSignals | null,
 ): PageSignals {
   const g = globalThis as unknown as Partial<Window & typeof globalThis>;
-  const nav = g.navigator as (Navigator & NavigatorWithHints) | undefined;
   const doc = g.document;
   const url = new URL(g.location?.href || BLANK_URL);
   const meta = doc?.querySelector?.('meta[name="tailor:category"]')?.getAttribute('content') || null;
   const scr = g.screen;
-  const input = {
-    ua: nav?.userAgent || '',
-    touchPoints: nav?.maxTouchPoints || 0,
-    hints: nav?.userAgentData || null,
-    webdriver: !!nav?.webdriver,
-    excludeAutomation: !!manifest.excludeAutomation,
-  };
-  let device: DeviceSignals | undefined;
+  const input = deviceInput(manifest);
   return {
     _url: url,
     _referrer: doc?.referrer || null,
@@ -55,6 +49,18 @@ export function readPage(
     _geo: geoSignals(Object.assign(browserGeoInput(), { country })),
     _time: timeSignals(new Date(now)),
     _behavior: behavior,
+  };
+}
+
+/** What the device signal reads from the browser. */
+export function deviceInput(manifest: Manifest): DeviceInput {
+  const nav = globalThis.navigator as (Navigator & NavigatorWithHints) | undefined;
+  return {
+    ua: nav?.userAgent || '',
+    touchPoints: nav?.maxTouchPoints || 0,
+    hints: nav?.userAgentData || null,
+    webdriver: !!nav?.webdriver,
+    excludeAutomation: !!manifest.excludeAutomation,
   };
 }
 

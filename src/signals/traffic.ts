@@ -4,6 +4,7 @@
  * referral), else direct / none. Last touch per session; the first session's touch is kept.
  */
 import type { TrafficTouch } from '../manifest/types';
+import { tablesNow } from '../parts';
 
 const CLICK_IDS: [string, string, string][] = [
   ['gclid', 'google', 'cpc'],
@@ -16,56 +17,6 @@ const CLICK_IDS: [string, string, string][] = [
   ['li_fat_id', 'linkedin', 'paid-social'],
   ['twclid', 'x', 'paid-social'],
 ];
-
-// Host patterns → source, by medium (tried in this order; the first match wins). Webmail comes
-// before search so mail.google.com is email. Each entry matches the host or any subdomain of
-// it; `google.*` covers the country domains.
-const REFERRERS: Record<string, [RegExp, string][]> = {
-  email: [
-    [/^(mail\.google\.|com\.google\.android\.gm$)/, 'gmail'], // + the Android Gmail app
-    [/^(outlook\.(live|office|office365)\.com|mail\.live\.com)$/, 'outlook'],
-    [/^mail\.yahoo\./, 'yahoo-mail'],
-    [/^mail\.aol\./, 'aol-mail'],
-    [/^(mail\.)?proton(mail)?\.(me|com)$/, 'proton-mail'],
-    [/^(mail\.yandex|e\.mail\.ru|mail\.zoho|webmail\.|mail\.gmx|navigator\.gmx|web\.de$)/, 'webmail'],
-  ],
-  organic: [
-    // Search itself, not Docs, News or Sites (those are referrals, as in GA4).
-    [/^((www|m)\.)?google\.[a-z.]+$|^com\.google\.android\.googlequicksearchbox$/, 'google'],
-    [/(^|\.)bing\.com$/, 'bing'],
-    [/(^|\.)search\.yahoo\.|(^|\.)yahoo\.[a-z.]+$/, 'yahoo'],
-    [/(^|\.)duckduckgo\.com$/, 'duckduckgo'],
-    [/(^|\.)baidu\.com$/, 'baidu'],
-    [/(^|\.)sogou\.com$/, 'sogou'],
-    [/(^|\.)so\.com$/, '360'],
-    [/(^|\.)yandex\.[a-z.]+$|(^|\.)ya\.ru$/, 'yandex'],
-    [/(^|\.)ecosia\.org$/, 'ecosia'],
-    [/(^|\.)naver\.com$/, 'naver'],
-    [/(^|\.)seznam\.cz$/, 'seznam'],
-    [/(^|\.)qwant\.com$/, 'qwant'],
-    [/(^|\.)startpage\.com$/, 'startpage'],
-    [/^search\.brave\.com$/, 'brave'],
-    [/(^|\.)ask\.com$/, 'ask'],
-    [/(^|\.)aol\.[a-z.]+$/, 'aol'],
-  ],
-  social: [
-    [/(^|\.)(facebook\.com|fb\.com|fb\.me|messenger\.com)$/, 'facebook'],
-    [/(^|\.)instagram\.com$/, 'instagram'],
-    [/^(t\.co|(.+\.)?twitter\.com|(.+\.)?x\.com)$/, 'x'],
-    [/(^|\.)(linkedin\.com|lnkd\.in)$/, 'linkedin'],
-    [/(^|\.)pinterest\.[a-z.]+$|^pin\.it$/, 'pinterest'],
-    [/(^|\.)reddit\.com$|^redd\.it$/, 'reddit'],
-    [/(^|\.)(youtube\.com|youtu\.be)$/, 'youtube'],
-    [/(^|\.)tiktok\.com$/, 'tiktok'],
-    [/(^|\.)snapchat\.com$/, 'snapchat'],
-    [/(^|\.)whatsapp\.com$|^wa\.me$/, 'whatsapp'],
-    [/(^|\.)(telegram\.org|t\.me)$/, 'telegram'],
-    [/(^|\.)(vk\.com|ok\.ru)$/, 'vk'],
-    [/(^|\.)quora\.com$/, 'quora'],
-    [/(^|\.)threads\.(net|com)$/, 'threads'],
-    [/(^|\.)(bsky\.app|mastodon\.social)$/, 'bluesky-mastodon'],
-  ],
-};
 
 const touch = (
   source: string,
@@ -103,8 +54,10 @@ export function trafficTouch(url: URL | string, referrer: string | null, ownHost
     host = referrer ? bare(new URL(referrer).hostname) : '';
   } catch {}
   if (!host || host === bare(ownHost)) return touch('direct', 'none');
-  for (const medium in REFERRERS)
-    for (const [re, source] of REFERRERS[medium]!) if (re.test(host)) return touch(source, medium);
+  // The tags load the table as a chunk; until it is there, another site is a referral.
+  const referrers = tablesNow()?.REFERRERS || {};
+  for (const medium in referrers)
+    for (const [re, source] of referrers[medium]!) if (re.test(host)) return touch(source, medium);
   return touch(host, 'referral');
 }
 

@@ -1,25 +1,26 @@
 /**
- * Goals detected without code (SPEC §6, §10): `pageview` by path, `click` by selector (a click
- * on a descendant counts), `submit` of a matching form. `event` goals come from `track()`.
+ * Goals detected without code (SPEC §6, §10): `pageview` by path (in the core: a fast exit from
+ * a thank-you page must still count), `click` by selector (a click on a descendant counts) and
+ * `submit` of a matching form (in the tags' post-paint chunk). `event` goals come from `track()`.
  */
 import { compilePathPattern } from '../manifest/pattern';
 import type { Manifest } from '../manifest/types';
 
-export interface Goals {
-  /** A page view happened at `path`: fires the matching `pageview` goals. */
-  _pageview(path: string): void;
-  _stop(): void;
-}
+type Convert = (goal: string, value: number | undefined) => void;
 
-export function watchGoals(
-  doc: Document | null,
-  goals: Manifest['goals'],
-  convert: (goal: string, value: number | undefined) => void,
-): Goals {
-  const entries = Object.entries(goals || {});
-  const pages = entries.flatMap(([name, g]) =>
+/** The `pageview` goals: call the result with each page view's path. */
+export function pageviewGoals(goals: Manifest['goals'], convert: Convert): (path: string) => void {
+  const pages = Object.entries(goals || {}).flatMap(([name, g]) =>
     g.type === 'pageview' ? [[name, compilePathPattern(g.path), g.value] as const] : [],
   );
+  return (path) => {
+    for (const [name, matches, value] of pages) if (matches(path)) convert(name, value);
+  };
+}
+
+/** Listens for the `click` and `submit` goals; returns the stop. */
+export function watchGoals(doc: Document, goals: Manifest['goals'], convert: Convert): () => void {
+  const entries = Object.entries(goals || {});
   // One listener for both kinds, in the capture phase: counted even when the page stops
   // propagation or navigates away.
   const onEvent = (e: Event) => {
@@ -36,15 +37,8 @@ export function watchGoals(
     }
   };
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
-    for (const type of ['click', 'submit']) doc?.[method](type, onEvent, true);
+    for (const type of ['click', 'submit']) doc[method](type, onEvent, true);
   };
   listen('addEventListener');
-  return {
-    _pageview(path) {
-      for (const [name, matches, value] of pages) if (matches(path)) convert(name, value);
-    },
-    _stop() {
-      listen('removeEventListener');
-    },
-  };
+  return () => listen('removeEventListener');
 }

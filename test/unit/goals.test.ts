@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchGoals } from '../../src/track/goals';
+import { pageviewGoals, watchGoals } from '../../src/track/goals';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -18,15 +18,14 @@ describe('watchGoals', () => {
 
   it('fires pageview goals by path (glob and regex) with their fixed value', () => {
     const got: [string, number | undefined][] = [];
-    const g = watchGoals(document, goals, (name, value) => got.push([name, value]));
-    g._pageview('/thank-you');
-    g._pageview('/shop/shoes');
-    g._pageview('/thank-you/again');
+    const pageview = pageviewGoals(goals, (name, value) => got.push([name, value]));
+    pageview('/thank-you');
+    pageview('/shop/shoes');
+    pageview('/thank-you/again');
     expect(got).toEqual([
       ['purchase', 40],
       ['any', undefined],
     ]);
-    g._stop();
   });
 
   it('fires click goals for the target and its descendants, even when the page stops propagation', () => {
@@ -34,12 +33,12 @@ describe('watchGoals', () => {
       '<button id="signup"><span id="inner">Sign up</span></button><a class="signup-btn" href="/x">go</a><p id="other">x</p>';
     document.getElementById('signup')!.addEventListener('click', (e) => e.stopPropagation());
     const got: string[] = [];
-    const g = watchGoals(document, goals, (name) => got.push(name));
+    const stop = watchGoals(document, goals, (name) => got.push(name));
     document.getElementById('inner')!.click();
     document.querySelector<HTMLElement>('.signup-btn')!.click();
     document.getElementById('other')!.click();
     expect(got).toEqual(['signup', 'signup']);
-    g._stop();
+    stop();
     document.getElementById('inner')!.click();
     expect(got).toHaveLength(2);
   });
@@ -47,18 +46,19 @@ describe('watchGoals', () => {
   it('fires submit goals for matching forms only', () => {
     document.body.innerHTML = '<form class="newsletter"></form><form class="search"></form>';
     const got: string[] = [];
-    const g = watchGoals(document, goals, (name) => got.push(name));
+    const stop = watchGoals(document, goals, (name) => got.push(name));
     for (const f of document.querySelectorAll('form'))
       f.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     expect(got).toEqual(['newsletter']);
-    g._stop();
+    stop();
   });
 
-  it('works without a document (SSR) and without goals', () => {
-    const g = watchGoals(null, undefined, () => {
+  it('works without goals', () => {
+    const never = () => {
       throw new Error('never');
-    });
-    g._pageview('/thank-you');
-    g._stop();
+    };
+    pageviewGoals(undefined, never)('/thank-you');
+    watchGoals(document, undefined, never)();
+    document.body.click();
   });
 });

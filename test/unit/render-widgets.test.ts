@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Action, BannerAction, Experience, OverlayAction } from '../../src/manifest/types';
 import type { RenderItem } from '../../src/render/render';
 import { createRenderer } from '../../src/render/render';
+import { addStyle, pageNonce } from '../../src/render/style';
 import * as widgets from '../../src/render/widgets';
-import { addStyle, pageNonce, showBanner } from '../../src/render/widgets';
+import { showBanner } from '../../src/render/widgets';
 
 // Overlays listen on the document: close each one after its test.
 const closers: (() => void)[] = [];

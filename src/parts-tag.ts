@@ -1,0 +1,18 @@
+/**
+ * The script tags' parts (rollup.config.mjs swaps this file in for parts.ts): chunks loaded
+ * from the tag's own address when first needed.
+ */
+import { loadChunk } from './chunk';
+import type { Post, Remote, Tables } from './when';
+
+export type { Post, Remote, Tables } from './when';
+
+export const chunked = true;
+
+export const loadPost = (): Promise<Post> => loadChunk<Post>('post');
+
+let tables: Tables | null = null;
+export const tablesNow = (): Tables | null => tables;
+export const loadTables = (): Promise<Tables> => loadChunk<Tables>('tables').then((t) => (tables = t));
+
+export const loadRemote = (): Promise<Remote> => loadChunk<Remote>('remote');

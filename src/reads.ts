@@ -1,0 +1,16 @@
+import type { Manifest } from './manifest/types';
+
+/** A published manifest's stamp, when it is one this tag knows (checked in constant time). */
+export const stampOf = (m: Manifest) => {
+  const p = m.published;
+  return p && p.v === 1 && typeof p.hash === 'string' && Array.isArray(p.paths) ? p : null;
+};
+
+/**
+ * Whether a manifest reads what `re` matches, for the tags' chunks: the stamp of a published
+ * manifest lists the context paths it reads; an unpublished one is searched as text once.
+ */
+export function readsOf(m: Manifest): (re: RegExp) => boolean {
+  let text: string | undefined;
+  return (re) => re.test((text ??= stampOf(m)?.paths.join('\n') ?? JSON.stringify(m)));
+}

@@ -1,0 +1,72 @@
+/**
+ * The core's side of the beacons: the transport itself (batching, the persisted queue, retries)
+ * is in the post-paint part, which the script tags load a task after the first decision. What
+ * happens before it arrives is held here, and a page left before then still sends it: on
+ * `pagehide` (or hidden) the held events go out in one `sendBeacon`. If the page lives on, the
+ * transport gets them all the same when it arrives (at least once; the collector keeps one copy
+ * of each event id).
+ */
+import type { ConversionEvent, ExposureEvent } from '../manifest/types';
+import { chunked, loadPost } from '../parts';
+import { withPart } from '../when';
+import type { Transport, TransportOptions } from './transport';
+
+type TailorEvent = ExposureEvent | ConversionEvent;
+
+export function createBeacons(o: TransportOptions): Transport {
+  const win = typeof window === 'object' ? window : null;
+  let real: Transport | null = null;
+  let held: TailorEvent[] = [];
+  let flush: boolean | undefined | null = null;
+  let stopped = false;
+  const onHide = (e: Event) => {
+    if (real || !held.length || !o._endpoint || !o._allowed()) return;
+    if (e.type !== 'pagehide' && win?.document.visibilityState !== 'hidden') return;
+    for (let i = 0; i < held.length; i += 20)
+      try {
+        win?.navigator.sendBeacon?.(
+          o._endpoint,
+          new Blob(
+            [
+              `{"v":1,"site":${JSON.stringify(o._site)},"sent":${o._now()},"events":${JSON.stringify(held.slice(i, i + 20))}}`,
+            ],
+            { type: 'text/plain;charset=UTF-8' },
+          ),
+        );
+      } catch {}
+  };
+  const listen = (method: 'addEventListener' | 'removeEventListener') => {
+    win?.document[method]('visibilitychange', onHide);
+    win?.[method]('pagehide', onHide);
+  };
+  const arrive = () =>
+    withPart(
+      loadPost(),
+      (p) => {
+        listen('removeEventListener');
+        if (stopped) return;
+        real = p.createTransport(o);
+        for (const e of held) real._push(e);
+        held = [];
+        if (flush !== null) real._flush(flush);
+      },
+      (e) => o._report(`${(e as Error)?.message || e}`),
+    );
+  listen('addEventListener');
+  // One task later: the first decision renders before the chunk is even asked for.
+  if (chunked) setTimeout(arrive);
+  else arrive();
+  return {
+    _push: (e) => (real ? real._push(e) : void held.push(e)),
+    _flush: (hiding) => (real ? real._flush(hiding) : void (flush = hiding)),
+    _drop: () => {
+      held = [];
+      real?._drop();
+    },
+    _stop: () => {
+      stopped = true;
+      listen('removeEventListener');
+      real?._stop();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type * as post from './post';
+import type * as remote from './signals/remote';
+import type * as tables from './signals/tables';
+
+/** The post-paint part (src/post.ts). */
+export type Post = typeof post;
+/** Remote data sources (src/signals/remote.ts). */
+export type Remote = typeof remote;
+/** The lookup tables (src/signals/tables.ts). */
+export type Tables = typeof tables;
+
+/** Runs `fn` with a part now if it is there, else when it arrives; a part that fails to load goes to `fail`. */
+export function withPart<T>(part: T | Promise<T>, fn: (m: T) => void, fail: (e: unknown) => void): void {
+  if (part instanceof Promise)
+    part.then((m) => {
+      try {
+        fn(m);
+      } catch (e) {
+        fail(e);
+      }
+    }, fail);
+  else fn(part);
+}
