@@ -20,7 +20,7 @@ export const setChunkBase = (script: HTMLScriptElement | null) => {
 };
 
 export function loadChunk<T>(name: string): Promise<T> {
-  return (loads[name] ||= new Promise((resolve, reject) => {
+  loads[name] ||= new Promise((resolve, reject) => {
     const file = `tailor.${name}.js`;
     const fail = (why: string) => reject(new Error(`could not load ${file}: ${why}`));
     // An inline tag has no address: nothing is requested and the error says why.
@@ -41,5 +41,6 @@ export function loadChunk<T>(name: string): Promise<T> {
     s.nonce = tag.nonce || '';
     s.onerror = () => fail('the request failed or its integrity check did not match');
     (D.querySelector.call(document, 'head') || document.documentElement).appendChild(s);
-  }) as Promise<unknown>) as Promise<T>;
+  });
+  return loads[name] as Promise<T>;
 }

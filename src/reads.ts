@@ -12,5 +12,8 @@ export const stampOf = (m: Manifest) => {
  */
 export function readsOf(m: Manifest): (re: RegExp) => boolean {
   let text: string | undefined;
-  return (re) => re.test((text ??= stampOf(m)?.paths.join('\n') ?? JSON.stringify(m)));
+  return (re) => {
+    text ??= stampOf(m)?.paths.join('\n') ?? JSON.stringify(m);
+    return re.test(text);
+  };
 }

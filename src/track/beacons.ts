@@ -58,7 +58,10 @@ export function createBeacons(o: TransportOptions): Transport {
   else arrive();
   return {
     _push: (e) => (real ? real._push(e) : void held.push(e)),
-    _flush: (hiding) => (real ? real._flush(hiding) : void (flush = hiding)),
+    _flush: (hiding) => {
+      if (real) real._flush(hiding);
+      else flush = hiding;
+    },
     _drop: () => {
       held = [];
       real?._drop();
