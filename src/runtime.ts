@@ -159,9 +159,24 @@ export function createTailor(options: TailorOptions): Tailor {
   /** A profile change not yet written (held while `later` is). */
   let unsaved = false;
   const defer = (fn: () => void) => (later ? void later.push(fn) : fn());
+  /** Runs `settle` one task later (a message, not a timer: not throttled, not clamped). */
+  const nextTask = (): Promise<void> =>
+    new Promise((resolve) => {
+      settled.push(resolve);
+      if (typeof MessageChannel === 'function') {
+        const c = new MessageChannel();
+        c.port1.onmessage = () => {
+          c.port1.close();
+          settle();
+        };
+        c.port2.postMessage(0);
+      } else setTimeout(settle);
+    });
+  /** Holds writes and events from now until `settle`, which runs one task later. */
   const hold = () => {
     later ||= [];
     store.persist(false);
+    return nextTask();
   };
   function settle(): void {
     const q = later;
@@ -180,19 +195,6 @@ export function createTailor(options: TailorOptions): Tailor {
     }
     for (const r of settled.splice(0)) r();
   }
-  /** Runs `settle` one task later (a message, not a timer: not throttled, not clamped). */
-  const nextTask = (): Promise<void> =>
-    new Promise((resolve) => {
-      settled.push(resolve);
-      if (typeof MessageChannel === 'function') {
-        const c = new MessageChannel();
-        c.port1.onmessage = () => {
-          c.port1.close();
-          settle();
-        };
-        c.port2.postMessage(0);
-      } else setTimeout(settle);
-    });
   /**
    * A page going away runs what is held at once. Capture listeners on the window run before the
    * transport's own (on the document and the window), so what is held is queued before the
@@ -287,7 +289,8 @@ export function createTailor(options: TailorOptions): Tailor {
       remoteValues = await load;
       if (loading === load) loading = null;
     }
-    hold();
+    // Scheduled first: a decision that throws still lets what is held out.
+    const phase2 = hold();
     decide(true);
     const waiting = pending;
     pending = null;
@@ -302,7 +305,7 @@ export function createTailor(options: TailorOptions): Tailor {
     if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', fire, { once: true });
     else if (spa) setTimeout(fire);
     else fire();
-    await nextTask();
+    await phase2;
   }
 
   async function loadRemotes(now: number): Promise<Record<string, JsonValue>> {
