@@ -36,7 +36,8 @@ export const SHOP_BODY = /<body>([\s\S]*)<\/body>/.exec(html)[1];
 
 const home = { type: 'regex', include: true, pattern: '/shop/(index\\.html)?(\\?.*)?$' };
 const productPages = { type: 'regex', include: true, pattern: '/shop/(shoes|bags|sale)/' };
-const nobody = { eveningOrWeekend: true };
+// An attribute the page never has: the condition matches nobody.
+const nobody = { notAnAutoAttribute: true };
 const text = (selector, value) => ({ selector, action: 'set', attribute: 'html', value });
 const append = (selector, value) => ({ selector, action: 'append', attribute: 'html', value });
 
@@ -74,13 +75,15 @@ function experiment(e) {
     weights = [(e.holdout || 0) / 100, 1 - (e.holdout || 0) / 100];
   }
   const pages = e.pages?.include || [];
-  const urlPatterns = pages.some((p) => p.startsWith('/shop/shoes'))
-    ? [productPages]
-    : pages.length && !pages.includes('/shop/')
-      ? [{ type: 'regex', include: true, pattern: '$never^' }]
-      : pages.length
-        ? [home]
-        : [{ type: 'regex', include: true, pattern: '.*' }];
+  const urlPatterns = pages.length
+    ? [
+        ...(pages.includes('/shop/') ? [home] : []),
+        ...(pages.some((p) => /^\/shop\/(shoes|bags|sale)\//.test(p)) ? [productPages] : []),
+        ...(pages.some((p) => p.endsWith('.html') && !p.endsWith('/index.html'))
+          ? [{ type: 'regex', include: true, pattern: pages.filter((p) => p.endsWith('.html')).join('|') }]
+          : []),
+      ]
+    : [{ type: 'regex', include: true, pattern: '.*' }];
   const audience = JSON.stringify(e.audience || null);
   const condition =
     !e.audience || audience === '{"journey.stage":"new"}'
