@@ -305,6 +305,8 @@ export function createTailor(options: TailorOptions): Tailor {
     if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', fire, { once: true });
     else if (spa) setTimeout(fire);
     else fire();
+    // The script tag reveals its hidden slots now, with the DOM change, not a task later.
+    (options as { _rendered?: () => void })._rendered?.();
     await phase2;
   }
 
