@@ -175,23 +175,19 @@ export function createTailor(options: TailorOptions): Tailor {
   /** Holds writes and events from now until `settle`, which runs one task later. */
   const hold = () => {
     later ||= [];
-    store.persist(false);
     return nextTask();
   };
   function settle(): void {
     const q = later;
     later = null;
     if (q) {
-      store.persist(canPersist());
+      if (unsaved) save();
+      // The first page view turns persistence on (consent() changes it later): what was kept in
+      // memory is written now, once.
+      store.persisting || store.persist(canPersist());
       // The visitor cookie is written here: read before only when a decision needed the id.
       if (store.persisting) id = visitorId(store);
-      if (unsaved) save();
-      for (const fn of q)
-        try {
-          fn();
-        } catch (e) {
-          failed('start', e);
-        }
+      for (const fn of q) guard('start', fn)();
     }
     for (const r of settled.splice(0)) r();
   }

@@ -15,10 +15,7 @@ export interface Store {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
-  /**
-   * Turns writing through to localStorage (and cookies) on or off; on writes what was set while
-   * it was off (values only read are not written back: another tab may have changed them since).
-   */
+  /** Turns writing through to localStorage (and cookies) on or off; on flushes memory. */
   persist(on: boolean): void;
   readonly persisting: boolean;
   /** Removes every `tlr_` key from local and session storage, memory and the id cookie. */
@@ -43,8 +40,6 @@ function attempt<T>(fn: () => T): T | null {
 
 export function createStore(options: { persist?: boolean; session?: boolean } = {}): Store {
   const memory = new Map<string, string>();
-  /** Keys set while not persisting: what `persist(true)` writes. */
-  const unsaved = new Set<string>();
   let persisting = !!options.persist;
   const storage = () => backend(options.session ? 'sessionStorage' : 'localStorage');
   const store: Store = {
@@ -59,24 +54,20 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
     set(key, value) {
       memory.set(key, value);
       if (persisting) attempt(() => storage()?.setItem(key, value));
-      else unsaved.add(key);
     },
     remove(key) {
       memory.delete(key);
-      unsaved.delete(key);
       attempt(() => storage()?.removeItem(key));
     },
     persist(on) {
       persisting = on;
-      if (on) for (const k of unsaved) attempt(() => storage()?.setItem(k, memory.get(k)!));
-      if (on) unsaved.clear();
+      if (on) for (const [k, v] of memory) attempt(() => storage()?.setItem(k, v));
     },
     get persisting() {
       return persisting;
     },
     forgetAll() {
       memory.clear();
-      unsaved.clear();
       for (const s of [backend('localStorage'), backend('sessionStorage')]) {
         attempt(() => {
           for (const k of Object.keys(s || {})) if (k.startsWith(PREFIX)) s!.removeItem(k);
@@ -137,7 +128,8 @@ export function visitorId(store: Store): string {
   const fromCookie = attempt(() => readCookie(ID_COOKIE));
   const stored = store.get(ID_COOKIE);
   const id = [fromCookie, stored].find((v) => v && PLAUSIBLE_ID.test(v)) || randomId();
-  store.set(ID_COOKIE, id);
+  // Not set again when already there: a page view's first phase writes nothing.
+  if (stored !== id) store.set(ID_COOKIE, id);
   // An accepted cookie is never written back: the write would reset the server's domain,
   // expiry and flags, and its encoding would change (a server's `a|b` would come back as `a%7Cb`).
   if (store.persisting && fromCookie !== id)
