@@ -182,7 +182,7 @@ export function createTailor(options: TailorOptions): Tailor {
     later = null;
     if (q) {
       if (unsaved) save();
-      // The first page view turns persistence on (consent() changes it later): what was kept in
+      // The first page view turns persistence on (consent() changes it later): what was set in
       // memory is written now, once.
       store.persisting || store.persist(canPersist());
       // The visitor cookie is written here: read before only when a decision needed the id.
@@ -406,8 +406,10 @@ export function createTailor(options: TailorOptions): Tailor {
     defer(() => events._emit('debug', d));
   }
 
-  /** The fields every beacon event carries (SPEC §9). */
-  /** The time, path and session start are those of the moment it happened (it may be sent later). */
+  /**
+   * The fields every beacon event carries (SPEC §9): time, path and session start of the moment
+   * it happened (it may be sent a task later).
+   */
   const eventBase = <T extends 'exposure' | 'conversion'>(
     type: T,
     ts: number,
