@@ -1,5 +1,5 @@
 import type { Assignment } from './assign/assign';
-import { assignVariants, parseForce } from './assign/assign';
+import { anonymous, assignVariants, parseForce } from './assign/assign';
 import { inSchedule, pathMatches } from './assign/eligibility';
 import { createLogger } from './debug/log';
 import { createEmitter } from './emitter';
@@ -152,8 +152,70 @@ export function createTailor(options: TailorOptions): Tailor {
   // `?tailor_force=` holds for the session (SPEC §7): kept in sessionStorage (memory without
   // consent); a later `?tailor_force=` replaces it, an empty one clears it.
   const sessionStore = createStore({ session: true });
-  let force = sessionStore.get('tlr_force');
+  // Read only when the stored profile says a force was kept (`qa`): a first view never opens
+  // sessionStorage before its first DOM change.
+  let force: string | null | undefined;
   const endpoint = options.endpoint || manifest.endpoint || '';
+
+  /**
+   * The two phases of a page view: up to its first DOM change only the reads that deciding and
+   * rendering need; storage writes (profile, visitor cookie, queue), exposures and other events
+   * are held in `later` and run one task after (`settle`), in the order they were made. A page
+   * that goes away first, a redirect, `consent()`, `forget()` and `destroy()` run them at once.
+   */
+  let later: (() => void)[] | null = null;
+  /** `start()` and `page()` callers waiting for `settle`. */
+  const settled: (() => void)[] = [];
+  /** A profile change not yet written (held while `later` is). */
+  let unsaved = false;
+  const defer = (fn: () => void) => (later ? void later.push(fn) : fn());
+  /** Runs `settle` one task later (a message, not a timer: not throttled, not clamped). */
+  const nextTask = (): Promise<void> =>
+    new Promise((resolve) => {
+      settled.push(resolve);
+      if (typeof MessageChannel === 'function') {
+        const c = new MessageChannel();
+        c.port1.onmessage = () => {
+          c.port1.close();
+          settle();
+        };
+        c.port2.postMessage(0);
+      } else setTimeout(settle);
+    });
+  /** Holds writes and events from now until `settle`, which runs one task later. */
+  const hold = () => {
+    later ||= [];
+    return nextTask();
+  };
+  function settle(): void {
+    const q = later;
+    later = null;
+    if (q) {
+      if (unsaved) save();
+      // The first page view turns persistence on (consent() changes it later): what was set in
+      // memory is written now, once.
+      store.persisting || store.persist(canPersist());
+      // The visitor cookie is written here: read before only when a decision needed the id.
+      if (store.persisting) id = visitorId(store);
+      for (const fn of q) guard('start', fn)();
+    }
+    for (const r of settled.splice(0)) r();
+  }
+  /**
+   * A page going away runs what is held at once. Capture listeners on the window run before the
+   * transport's own (on the document and the window), so what is held is queued before the
+   * transport sends the queue.
+   */
+  const settleOnHide = (w: Window) => {
+    const onHide = (e: Event) => {
+      if (e.type === 'pagehide' || w.document.visibilityState === 'hidden') settle();
+    };
+    for (const type of ['visibilitychange', 'pagehide']) {
+      w.addEventListener(type, onHide, true);
+      cleanups.push(() => w.removeEventListener(type, onHide, true));
+    }
+  };
+
   // Beacons (SPEC §10): only with consent and never from crawlers.
   const transport =
     endpoint || options.transport
@@ -167,7 +229,9 @@ export function createTailor(options: TailorOptions): Tailor {
           _send: options.transport,
         })
       : null;
-  let id = visitorId(store);
+  /** The visitor id of this page view, read on first use (`idOf`). */
+  let id: string | null = null;
+  const idOf = () => (id ??= visitorId(store));
   let profile: Profile | null = readProfile(store);
   let ctx: Context | null = null;
   let current: string[] = [];
@@ -193,7 +257,8 @@ export function createTailor(options: TailorOptions): Tailor {
   const behavior = createBehavior(clock);
 
   const save = () => {
-    if (profile) writeProfile(store, profile);
+    unsaved = !!later;
+    if (profile && !later) writeProfile(store, profile);
   };
 
   /** This page view's traffic touch (`page` is read). */
@@ -244,6 +309,8 @@ export function createTailor(options: TailorOptions): Tailor {
     if (destroyed) return;
     const now = clock();
     behavior._reset(now);
+    // Read again on first use (a server may have set the cookie since the last page view).
+    id = null;
     // An SPA page view came from the previous one: `document.referrer` still names the page the
     // visitor landed from, which would start a new traffic touch and replace the campaign.
     const from = lastHref;
@@ -253,8 +320,6 @@ export function createTailor(options: TailorOptions): Tailor {
       return page;
     };
     read();
-    store.persist(canPersist());
-    id = visitorId(store);
     // Before any await: a replaceState while chunks or remote data load (a site stripping its
     // UTM parameters) must not start a second page view.
     if (win) lastHref = win.location.href.split('#')[0]!;
@@ -280,6 +345,8 @@ export function createTailor(options: TailorOptions): Tailor {
       remoteValues = await load;
       if (loading === load) loading = null;
     }
+    // Scheduled first: a decision that throws still lets what is held out.
+    const phase2 = hold();
     decide(true);
     const waiting = pending;
     pending = null;
@@ -294,6 +361,9 @@ export function createTailor(options: TailorOptions): Tailor {
     if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', fire, { once: true });
     else if (from) setTimeout(fire);
     else fire();
+    // The script tag reveals its hidden slots now, with the DOM change, not a task later.
+    (options as { _rendered?: () => void })._rendered?.();
+    await phase2;
   }
 
   /** Replaces a provisional referral touch in the profile once the referrer table is there. */
@@ -345,11 +415,13 @@ export function createTailor(options: TailorOptions): Tailor {
       manifest,
       page!,
       profile!,
-      id,
+      '',
       now,
       { ...readDataLayer(manifest.dataLayer), ...siteData },
       consent,
     );
+    // `visitor.id` reads the cookie when a condition, template or bucketing asks for it.
+    Object.defineProperty(c.visitor, 'id', { get: idOf, enumerable: true, configurable: true });
     c.journey.stage = journeyStage(manifest.journey, c.visitor);
     c.remote = remoteValues;
     c.score = computeScores(manifest.scores, c);
@@ -370,9 +442,13 @@ export function createTailor(options: TailorOptions): Tailor {
     const preview = qa && query.tailor_preview === '1';
     if (qa && typeof query.tailor_force === 'string') {
       force = query.tailor_force;
-      sessionStore.persist(canPersist());
-      sessionStore.set('tlr_force', force);
-    }
+      const f = force;
+      defer(() => {
+        sessionStore.persist(canPersist());
+        sessionStore.set('tlr_force', f);
+        if (sessionStore.persisting && profile && !profile.qa) (profile.qa = 1), save();
+      });
+    } else if (qa && force === undefined) force = profile.qa ? sessionStore.get('tlr_force') : null;
     const date = new Date(now);
     const live = (e: Experience) =>
       (e.status === 'draft' ? preview : e.status !== 'paused') && pathMatches(e.pages, c.page.path);
@@ -382,6 +458,8 @@ export function createTailor(options: TailorOptions): Tailor {
       experiences,
       holdoutPercent: manifest.holdout?.percent || 0,
       unitOf: (e) => {
+        // One variant, full traffic, no holdout: the unit changes nothing, the cookie is not read.
+        if (!e.unit && anonymous(e) && !manifest.holdout?.percent) return '-';
         const u = getPath(c, e.unit || 'visitor.id');
         return u === null || u === undefined || u === '' ? null : String(u);
       },
@@ -396,7 +474,7 @@ export function createTailor(options: TailorOptions): Tailor {
     save();
     if (segs.join('\n') !== current.join('\n')) {
       current = segs;
-      events._emit('segments', segs.slice());
+      defer(() => events._emit('segments', segs.slice()));
     }
     log('log', 'decided', { segments: segs, assignments: out.assignments });
     render(newView);
@@ -410,17 +488,26 @@ export function createTailor(options: TailorOptions): Tailor {
       capped: (e) => capped(e, now),
       now,
     };
-    events._emit('debug', decision);
+    const d = decision;
+    defer(() => events._emit('debug', d));
   }
 
-  /** The fields every beacon event carries (SPEC §9). */
-  const eventBase = <T extends 'exposure' | 'conversion'>(type: T) => ({
+  /**
+   * The fields every beacon event carries (SPEC §9): time, path and session start of the moment
+   * it happened (it may be sent a task later).
+   */
+  const eventBase = <T extends 'exposure' | 'conversion'>(
+    type: T,
+    ts: number,
+    path: string,
+    start: number,
+  ) => ({
     type,
     id: randomId(),
-    ts: clock(),
-    visitor: id,
-    session: `${id}.${profile!.session.start}`,
-    path: page!._url.pathname,
+    ts,
+    visitor: idOf(),
+    session: `${idOf()}.${start}`,
+    path,
   });
 
   /** Frequency caps and dismissal memory (SPEC §8) for an experience not shown on this page view. */
@@ -452,10 +539,18 @@ export function createTailor(options: TailorOptions): Tailor {
     };
     save();
     const forced = assignments.get(e.id)?.forced;
-    const event: ExposureEvent = { ...eventBase('exposure'), experience: e.id, variant: item._variant };
-    if (forced) event.forced = forced;
-    transport?._push(event);
-    events._emit('exposure', event);
+    const ts = clock();
+    const path = page._url.pathname;
+    defer(() => {
+      const event: ExposureEvent = {
+        ...eventBase('exposure', ts, path, start),
+        experience: e.id,
+        variant: item._variant,
+      };
+      if (forced) event.forced = forced;
+      transport?._push(event);
+      events._emit('exposure', event);
+    });
   }
 
   function dismissed(item: RenderItem): void {
@@ -495,6 +590,7 @@ export function createTailor(options: TailorOptions): Tailor {
       if (!to.searchParams.has(k)) to.searchParams.append(k, v);
     if (to.href.split('#')[0] === here.href.split('#')[0]) return false;
     exposed(item);
+    settle();
     transport?._flush(true);
     here.replace(to.href);
     return true;
@@ -576,6 +672,7 @@ export function createTailor(options: TailorOptions): Tailor {
   // forget() leaves nothing behind: what the runtime keeps using (a fresh id and profile) stays
   // in memory until the next page view.
   const forget = () => {
+    settle();
     transport?._drop();
     store.persist(false);
     store.forgetAll();
@@ -591,7 +688,7 @@ export function createTailor(options: TailorOptions): Tailor {
       started = true;
       for (const e of early!.splice(0)) events._emit('error', e);
       early = null;
-      if (win) listen(win);
+      if (win) settleOnHide(win), listen(win);
       await pageViewRun();
       events._emit('ready', undefined);
     } catch (e) {
@@ -623,15 +720,19 @@ export function createTailor(options: TailorOptions): Tailor {
       for (const [k, s] of Object.entries(profile.sticky)) held[k] = s.v;
       // Forced variants (QA) are not the visitor's: their conversions keep the sticky ones.
       for (const a of assignments.values()) if (!a.forced) held[a.experience] = a.variant;
-      const event: ConversionEvent = {
-        ...eventBase('conversion'),
-        goal,
-        ...(value === undefined ? {} : { value }),
-        assignments: held,
-        segments: current.slice(),
-      };
-      transport?._push(event);
-      events._emit('conversion', event);
+      const base = [clock(), page._url.pathname, profile.session.start] as const;
+      const segments = current.slice();
+      defer(() => {
+        const event: ConversionEvent = {
+          ...eventBase('conversion', ...base),
+          goal,
+          ...(value === undefined ? {} : { value }),
+          assignments: held,
+          segments,
+        };
+        transport?._push(event);
+        events._emit('conversion', event);
+      });
       decide();
     }),
     identify: guard('identify', (userId: string, traits?: Record<string, JsonValue>) => {
@@ -647,6 +748,7 @@ export function createTailor(options: TailorOptions): Tailor {
       if (state !== 'granted' && state !== 'denied')
         return report(`consent() takes "granted" or "denied", got ${JSON.stringify(state)}`, 'consent');
       if (consentMode === 'none') return;
+      settle();
       consent = state;
       // Stop persisting before forgetting, so the fresh id is not written back.
       store.persist(canPersist());
@@ -677,6 +779,7 @@ export function createTailor(options: TailorOptions): Tailor {
     },
     forget: guard('forget', forget),
     destroy: guard('destroy', () => {
+      settle();
       destroyed = true;
       for (const c of cleanups.splice(0)) c();
       transport?._stop();

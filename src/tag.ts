@@ -98,13 +98,15 @@ function boot(): void {
 
   // No manifest (none given, or it failed to load or parse): an empty one, so nothing renders.
   const start = (m: unknown) => {
-    const options: TailorOptions & { _problem?: string } = {
+    const options: TailorOptions & { _problem?: string; _rendered?: () => void } = {
       manifest: m,
       _problem: m == null ? problem : undefined,
       debug,
       endpoint: data.endpoint,
       country: data.country,
       consent: data.consent as ConsentState | undefined,
+      // Slots are revealed with the first DOM change; storage and events follow a task later.
+      _rendered: () => unhide(),
     };
     const t = createTailor(options);
     const a = t as TagApi;

@@ -61,6 +61,11 @@ export interface Profile {
   sticky: { [experienceId: string]: StickyAssignment };
   /** Frequency memory per experience id (absent in profiles written before it existed). */
   seen?: { [experienceId: string]: Seen };
+  /**
+   * Set once a `?tailor_force=` was kept in sessionStorage: only then is sessionStorage read
+   * before the first DOM change of a page view.
+   */
+  qa?: 1;
 }
 
 /** How often an experience was shown, for `frequency` caps and dismissal memory. */

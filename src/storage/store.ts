@@ -15,7 +15,10 @@ export interface Store {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
-  /** Turns writing through to localStorage (and cookies) on or off; on flushes memory. */
+  /**
+   * Turns writing through to localStorage (and cookies) on or off; on writes what was set while
+   * it was off (values only read are not written back: another tab may have changed them since).
+   */
   persist(on: boolean): void;
   readonly persisting: boolean;
   /** Removes every `tlr_` key from local and session storage, memory and the id cookie. */
@@ -40,6 +43,8 @@ function attempt<T>(fn: () => T): T | null {
 
 export function createStore(options: { persist?: boolean; session?: boolean } = {}): Store {
   const memory = new Map<string, string>();
+  /** Keys set while not persisting: what `persist(true)` writes. */
+  const unsaved = new Set<string>();
   let persisting = !!options.persist;
   const storage = () => backend(options.session ? 'sessionStorage' : 'localStorage');
   const store: Store = {
@@ -54,6 +59,7 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
     set(key, value) {
       memory.set(key, value);
       if (persisting) attempt(() => storage()?.setItem(key, value));
+      else unsaved.add(key);
     },
     remove(key) {
       memory.delete(key);
@@ -61,7 +67,11 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
     },
     persist(on) {
       persisting = on;
-      if (on) for (const [k, v] of memory) attempt(() => storage()?.setItem(k, v));
+      if (on)
+        for (const k of unsaved) {
+          unsaved.delete(k);
+          if (memory.has(k)) attempt(() => storage()?.setItem(k, memory.get(k)!));
+        }
     },
     get persisting() {
       return persisting;
@@ -128,7 +138,8 @@ export function visitorId(store: Store): string {
   const fromCookie = attempt(() => readCookie(ID_COOKIE));
   const stored = store.get(ID_COOKIE);
   const id = [fromCookie, stored].find((v) => v && PLAUSIBLE_ID.test(v)) || randomId();
-  store.set(ID_COOKIE, id);
+  // Not set again when already there: a page view's first phase writes nothing.
+  if (stored !== id) store.set(ID_COOKIE, id);
   // An accepted cookie is never written back: the write would reset the server's domain,
   // expiry and flags, and its encoding would change (a server's `a|b` would come back as `a%7Cb`).
   if (store.persisting && fromCookie !== id)

@@ -211,6 +211,7 @@ describe('through the runtime (SPA navigation)', () => {
     document.body.innerHTML = '<h1 id="hero">orig</h1>';
     await micro();
     expect(document.getElementById('hero')!.textContent).toBe('B');
-    expect(paths).toEqual(['/', '/other']);
+    // Exposures are recorded one task after the page view's first DOM change.
+    await vi.waitFor(() => expect(paths).toEqual(['/', '/other']));
   });
 });

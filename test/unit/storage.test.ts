@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import Cookies from 'js-cookie';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTailor } from '../../src/runtime';
 import type { Profile } from '../../src/storage/profile';
 import { readProfile, writeProfile } from '../../src/storage/profile-store';
@@ -501,7 +501,8 @@ describe('runtime: storage and consent', () => {
     expect(Cookies.get('tlr_id')).toBeUndefined();
     expect(Object.keys(localStorage).filter((k) => k.startsWith('tlr_'))).toEqual([]);
     t.page();
-    expect(Cookies.get('tlr_id')).toBe(t.context().visitor.id);
+    // Storage is written one task after the page view's first DOM change.
+    await vi.waitFor(() => expect(Cookies.get('tlr_id')).toBe(t.context().visitor.id));
     expect(localStorage.getItem('tlr_profile')).not.toBeNull();
   });
 
