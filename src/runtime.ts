@@ -1,8 +1,8 @@
 import type { Assignment } from './assign/assign';
-import { assignVariants, parseForce } from './assign/assign';
-import { inSchedule, pathMatches } from './assign/eligibility';
+import { parseForce } from './assign/assign';
 import { createLogger } from './debug/log';
 import { createEmitter } from './emitter';
+import { createEngine } from './engine';
 import { isSafeUrl } from './manifest/safe-url';
 import type {
   ConsentState,
@@ -22,12 +22,8 @@ import { randomId } from './random-id';
 import type { Renderer, RenderItem } from './render/render';
 import { createRenderer } from './render/render';
 import { fillTemplate } from './render/template';
-import type { Predicate } from './rules/condition';
-import { compileCondition } from './rules/condition';
 import { journeyStage } from './rules/journey';
-import { getPath } from './rules/path';
 import { computeScores } from './rules/scores';
-import { compileSegments } from './rules/segments';
 import { addAffinity } from './signals/affinity';
 import { createBehavior } from './signals/behavior';
 import type { PageSignals } from './signals/context';
@@ -105,16 +101,8 @@ export function createTailor(options: TailorOptions): Tailor {
   let destroyed = false;
   const cleanups: (() => void)[] = [];
 
-  // Conditions are compiled once per manifest (SPEC §5).
-  const segmentsOf = compileSegments(manifest.segments, (m) => report(m, 'segments'));
-  const audiences = new Map<string, Predicate>();
-  for (const e of experiences) {
-    if (e.audience)
-      audiences.set(
-        e.id,
-        compileCondition(e.audience, (m) => report(m, `experience ${e.id}`)),
-      );
-  }
+  // Conditions checked (problems reported now), page patterns and priority order prepared, once per manifest.
+  const engine = createEngine(manifest, report);
   const remotes = referencedRemotes(manifest);
 
   const consentMode = manifest.consent?.mode || 'opt-out';
@@ -276,8 +264,7 @@ export function createTailor(options: TailorOptions): Tailor {
     const now = clock();
     const c = contextFor(now);
     ctx = c;
-    const segs = segmentsOf(c);
-    const segSet = new Set(segs);
+    const segs = engine._segments(c);
     const query = c.page.query;
     // `"qa": false` in the manifest turns `?tailor_force` and `?tailor_preview` off.
     const qa = manifest.qa !== false;
@@ -287,23 +274,12 @@ export function createTailor(options: TailorOptions): Tailor {
       sessionStore.persist(canPersist());
       sessionStore.set('tlr_force', force);
     }
-    const date = new Date(now);
-    const live = (e: Experience) =>
-      (e.status === 'draft' ? preview : e.status !== 'paused') && pathMatches(e.pages, c.page.path);
-    const eligible = (e: Experience) =>
-      live(e) && inSchedule(e.schedule, date) && (audiences.get(e.id)?.(c, segSet) ?? true);
-    const out = assignVariants({
-      experiences,
-      holdoutPercent: manifest.holdout?.percent || 0,
-      unitOf: (e) => {
-        const u = getPath(c, e.unit || 'visitor.id');
-        return u === null || u === undefined || u === '' ? null : String(u);
-      },
-      eligible,
-      _live: live,
-      sticky: profile.sticky,
-      forced: qa ? parseForce(force) : null,
-      consentGranted: consent === 'granted',
+    const out = engine._assign(c, segs, {
+      _preview: preview,
+      _sticky: profile.sticky,
+      _forced: qa ? parseForce(force) : null,
+      _consentGranted: consent === 'granted',
+      _now: now,
     });
     profile.sticky = out.sticky;
     assignments = new Map(out.assignments.map((a) => [a.experience, a]));
