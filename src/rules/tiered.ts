@@ -61,7 +61,8 @@ const regexOf = (source: unknown, ci: boolean) => {
 /** Whether compiling the node reports nothing (mirrors compileNode). */
 function nodeOk(c: unknown): boolean {
   if (!isObject(c)) return false;
-  for (const k of Object.keys(c)) {
+  for (const k in c) {
+    if (!Object.hasOwn(c, k)) continue;
     const v = c[k];
     if (k === '$and' || k === '$or' || k === '$nor') {
       if (!Array.isArray(v)) return false;
