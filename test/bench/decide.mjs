@@ -120,7 +120,12 @@ async function bundleSource(name, source, { format = 'iife', guard = true } = {}
       {
         name: 'guard',
         async resolveId(s, importer, options) {
-          if (!guard || !importer || path.basename(s) !== 'validate' || importer.endsWith('publish.ts'))
+          if (
+            !guard ||
+            !importer ||
+            path.basename(s, '.ts') !== 'validate' ||
+            importer.endsWith('publish.ts')
+          )
             return null;
           const r = await this.resolve(s, importer, { ...options, skipSelf: true });
           return r && r.id === src('manifest/validate.ts') ? src('manifest/guard.ts') : null;
