@@ -87,6 +87,7 @@ const CHUNKS = {
   post: 'post.ts',
   tables: 'signals/tables.ts',
   remote: 'signals/remote.ts',
+  extras: 'extras.ts',
   ua: 'ua-chunk.ts',
   device: 'device-chunk.ts',
 };
@@ -142,6 +143,7 @@ const tag = (file, lite, input = 'src/tag.ts') => ({
     // the full tag, the small classifier of device-lite.ts (`device`) for the lite one.
     swap('signals/device.ts', 'signals/device-core.ts'),
     swap('ua.ts', 'ua-tag.ts'),
+    swap('rules/tiered.ts', 'rules/tiered-tag.ts'),
     replace({
       preventAssignment: true,
       values: { __DEVICE_CHUNK__: JSON.stringify(lite ? 'device' : 'ua') },

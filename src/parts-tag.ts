@@ -3,9 +3,9 @@
  * from the tag's own address when first needed.
  */
 import { loadChunk } from './chunk';
-import type { Post, Remote, Tables } from './when';
+import type { Extras, Post, Remote, Tables } from './when';
 
-export type { Post, Remote, Tables } from './when';
+export type { Extras, Post, Remote, Tables } from './when';
 
 export const chunked = true;
 
@@ -16,3 +16,7 @@ export const tablesNow = (): Tables | null => tables;
 export const loadTables = (): Promise<Tables> => loadChunk<Tables>('tables').then((t) => (tables = t));
 
 export const loadRemote = (): Promise<Remote> => loadChunk<Remote>('remote');
+
+let extras: Extras | null = null;
+export const extrasNow = (): Extras | null => extras;
+export const loadExtras = (): Promise<Extras> => loadChunk<Extras>('extras').then((m) => (extras = m));

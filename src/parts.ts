@@ -3,11 +3,12 @@
  * module graph, ready at once; the script tags swap this file for parts-tag.ts, which loads
  * them as chunks from the tag's own address (rollup.config.mjs).
  */
+import * as extras from './extras';
 import * as post from './post';
 import * as remote from './signals/remote';
 import * as tables from './signals/tables';
 
-export type { Post, Remote, Tables } from './when';
+export type { Extras, Post, Remote, Tables } from './when';
 
 /** Whether parts load as chunks (the tags) or are here at once (npm). */
 export const chunked = false;
@@ -21,3 +22,7 @@ export const loadTables = (): typeof tables | Promise<typeof tables> => tables;
 
 /** `fetchRemote` for `manifest.remote` sources (a chunk in the tags, loaded only for them). */
 export const loadRemote = (): typeof remote | Promise<typeof remote> => remote;
+
+/** Categories, affinity, journey and scores (src/extras.ts), or null while their chunk has not arrived. */
+export const extrasNow = (): typeof extras | null => extras;
+export const loadExtras = (): typeof extras | Promise<typeof extras> => extras;

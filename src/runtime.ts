@@ -1,8 +1,8 @@
 import type { Assignment } from './assign/assign';
-import { anonymous, assignVariants, parseForce } from './assign/assign';
-import { inSchedule, pathMatches } from './assign/eligibility';
+import { parseForce } from './assign/assign';
 import { createLogger } from './debug/log';
 import { createEmitter } from './emitter';
+import { createEngine } from './engine';
 import { isSafeUrl } from './manifest/safe-url';
 import type {
   ConsentState,
@@ -19,19 +19,12 @@ import type {
   TrafficTouch,
 } from './manifest/types';
 import { validateManifest } from './manifest/validate';
-import { chunked, loadPost, loadRemote, loadTables, tablesNow } from './parts';
+import { chunked, extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
 import { randomId } from './random-id';
 import { readsOf } from './reads';
 import type { Renderer, RenderItem } from './render/render';
 import { createRenderer } from './render/render';
 import { fillTemplate } from './render/template';
-import type { Predicate } from './rules/condition';
-import { compileCondition } from './rules/condition';
-import { journeyStage } from './rules/journey';
-import { getPath } from './rules/path';
-import { computeScores } from './rules/scores';
-import { compileSegments } from './rules/segments';
-import { addAffinity } from './signals/affinity';
 import { createBehavior } from './signals/behavior';
 import type { PageSignals } from './signals/context';
 import { buildContext } from './signals/context';
@@ -111,16 +104,8 @@ export function createTailor(options: TailorOptions): Tailor {
   let destroyed = false;
   const cleanups: (() => void)[] = [];
 
-  // Conditions are compiled once per manifest (SPEC §5).
-  const segmentsOf = compileSegments(manifest.segments, (m) => report(m, 'segments'));
-  const audiences = new Map<string, Predicate>();
-  for (const e of experiences) {
-    if (e.audience)
-      audiences.set(
-        e.id,
-        compileCondition(e.audience, (m) => report(m, `experience ${e.id}`)),
-      );
-  }
+  // Conditions checked (problems reported now), page patterns and priority order prepared, once per manifest.
+  const engine = createEngine(manifest, report);
   const remotes = referencedRemotes(manifest);
   /** A goal detected without code (page view, click, submit) converts as `track()` does. */
   const convert = (goal: string, value: number | undefined) =>
@@ -276,6 +261,8 @@ export function createTailor(options: TailorOptions): Tailor {
   function waitFor(): Promise<unknown> | null {
     const waits: Promise<unknown>[] = [];
     const fail = (e: unknown) => report(`${(e as Error)?.message || e}`, 'chunks');
+    if (!extrasNow() && reads(/\b(page\.category|affinity\.|journey\.|score\.)|reorder/))
+      waits.push(Promise.resolve(loadExtras()).catch(fail));
     if (
       !tablesNow() &&
       ((reads(/\bgeo\.country/) && !options.country) ||
@@ -336,7 +323,24 @@ export function createTailor(options: TailorOptions): Tailor {
     const touch = touchNow();
     if (chunked && touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
     profile = countPageView(profile, now, touch);
-    profile.affinity = addAffinity(profile.affinity, page!._category, now, manifest.affinityHalfLifeDays);
+    const x = extrasNow();
+    if (x)
+      profile.affinity = x.addAffinity(profile.affinity, page!._category, now, manifest.affinityHalfLifeDays);
+    // The tags: a page with a category records it once the chunk is there (a task later).
+    else if (page!._category || manifest.categories) {
+      const p = page!;
+      setTimeout(() =>
+        Promise.resolve(loadExtras()).then(
+          (m) => {
+            const category = p._category || m.pageCategory(manifest.categories, p._url.pathname, null);
+            if (!profile || destroyed || !category) return;
+            profile.affinity = m.addAffinity(profile.affinity, category, now, manifest.affinityHalfLifeDays);
+            save();
+          },
+          () => {},
+        ),
+      );
+    }
     applyIdentity();
     remoteValues = {};
     if (remotes.size) {
@@ -422,20 +426,22 @@ export function createTailor(options: TailorOptions): Tailor {
     );
     // `visitor.id` reads the cookie when a condition, template or bucketing asks for it.
     Object.defineProperty(c.visitor, 'id', { get: idOf, enumerable: true, configurable: true });
-    c.journey.stage = journeyStage(manifest.journey, c.visitor);
+    const x = extrasNow();
+    if (x) c.journey.stage = x.journeyStage(manifest.journey, c.visitor);
     c.remote = remoteValues;
-    c.score = computeScores(manifest.scores, c);
+    if (x) c.score = x.computeScores(manifest.scores, c);
     return c;
   }
 
   /** Segments and assignments for the current context, then rendering; `newView` marks a page view. */
   function decide(newView = false): void {
-    if (!page || !profile || destroyed) return;
+    // Before the first page view is decided (chunks or remote data still loading), a set(), a
+    // dataLayer push or a persona pick only changes what that decision will read.
+    if (!page || !profile || destroyed || (pending && !newView)) return;
     const now = clock();
     const c = contextFor(now);
     ctx = c;
-    const segs = segmentsOf(c);
-    const segSet = new Set(segs);
+    const segs = engine._segments(c);
     const query = c.page.query;
     // `"qa": false` in the manifest turns `?tailor_force` and `?tailor_preview` off.
     const qa = manifest.qa !== false;
@@ -449,25 +455,12 @@ export function createTailor(options: TailorOptions): Tailor {
         if (sessionStore.persisting && profile && !profile.qa) (profile.qa = 1), save();
       });
     } else if (qa && force === undefined) force = profile.qa ? sessionStore.get('tlr_force') : null;
-    const date = new Date(now);
-    const live = (e: Experience) =>
-      (e.status === 'draft' ? preview : e.status !== 'paused') && pathMatches(e.pages, c.page.path);
-    const eligible = (e: Experience) =>
-      live(e) && inSchedule(e.schedule, date) && (audiences.get(e.id)?.(c, segSet) ?? true);
-    const out = assignVariants({
-      experiences,
-      holdoutPercent: manifest.holdout?.percent || 0,
-      unitOf: (e) => {
-        // One variant, full traffic, no holdout: the unit changes nothing, the cookie is not read.
-        if (!e.unit && anonymous(e) && !manifest.holdout?.percent) return '-';
-        const u = getPath(c, e.unit || 'visitor.id');
-        return u === null || u === undefined || u === '' ? null : String(u);
-      },
-      eligible,
-      _live: live,
-      sticky: profile.sticky,
-      forced: qa ? parseForce(force) : null,
-      consentGranted: consent === 'granted',
+    const out = engine._assign(c, segs, {
+      _preview: preview,
+      _sticky: profile.sticky,
+      _forced: qa ? parseForce(force) : null,
+      _consentGranted: consent === 'granted',
+      _now: now,
     });
     profile.sticky = out.sticky;
     assignments = new Map(out.assignments.map((a) => [a.experience, a]));

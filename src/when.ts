@@ -1,7 +1,10 @@
+import type * as extras from './extras';
 import type * as post from './post';
 import type * as remote from './signals/remote';
 import type * as tables from './signals/tables';
 
+/** Categories, affinity, journey and scores (src/extras.ts). */
+export type Extras = typeof extras;
 /** The post-paint part (src/post.ts). */
 export type Post = typeof post;
 /** Remote data sources (src/signals/remote.ts). */

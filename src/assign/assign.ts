@@ -31,6 +31,19 @@ export interface AssignInput {
   sticky: Readonly<Record<string, StickyAssignment>>;
   forced: Record<string, string> | null;
   consentGranted: boolean;
+  /** `experiences` in priority order (`byPriority`), when the caller keeps it between decisions. */
+  _ordered?: readonly Experience[];
+}
+
+/** Layers go by priority (higher first), then manifest order; Array#sort is stable. */
+export function byPriority(experiences: readonly Experience[]): Experience[] {
+  const keys = experiences.map((e) => e.priority || 0);
+  // One priority for all (the usual case): manifest order, with no sort.
+  if (keys.every((k) => k === keys[0] && typeof k === 'number')) return experiences.slice();
+  return keys
+    .map((_, i) => i)
+    .sort((a, b) => keys[b]! - keys[a]! || a - b)
+    .map((i) => experiences[i]!);
 }
 
 /** Parses `?tailor_force=exp:variant,exp2:v`. */
@@ -78,10 +91,17 @@ export function assignVariants(input: AssignInput): {
   let sticky = input.sticky as Record<string, StickyAssignment>;
   const assignments: Assignment[] = [];
   const layersTaken = new Set<string>();
-  // Layers go by priority (higher first), then manifest order; Array#sort is stable.
-  const ordered = input.experiences
-    .map((e, i) => [e, i] as const)
-    .sort((a, b) => (b[0].priority || 0) - (a[0].priority || 0) || a[1] - b[1]);
+  const ordered = input._ordered || byPriority(input.experiences);
+  // The global holdout bucket depends on the unit only: hashed once per unit.
+  let lastUnit: string | undefined;
+  let lastBucket = 0;
+  const holdoutBucket = (u: string) => {
+    if (u !== lastUnit) {
+      lastUnit = u;
+      lastBucket = bucket(`holdout.${u}`);
+    }
+    return lastBucket;
+  };
 
   // Sticky (SPEC §7.6): an experience the visitor already holds under its current salt skips the
   // traffic check and keeps its place in its layer, so a traffic or weight change, or another
@@ -92,11 +112,11 @@ export function assignVariants(input: AssignInput): {
   const held = (e: Experience) =>
     consentGranted && sticky[e.id]?.s === (e.salt || e.id) && sticky[e.id]?.v !== 'global-holdout';
   const claimed = new Map<string, string>();
-  for (const [e] of ordered)
+  for (const e of ordered)
     if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && input.eligible(e))
       claimed.set(e.layer, e.id);
 
-  for (const [e] of ordered) {
+  for (const e of ordered) {
     const forcedVariant = forced?.[e.id];
     // `exp:holdout` forces the experience holdout (QA of what held-out visitors see). Consent
     // rules a forced variant as any other: without it only what needs no stable id runs.
@@ -125,7 +145,7 @@ export function assignVariants(input: AssignInput): {
     const kept = sticky[e.id];
     if (!consentGranted) {
       if (!anonymous(e) || input.holdoutPercent > 0) continue;
-    } else if (bucket(`holdout.${u}`) < input.holdoutPercent / 100) {
+    } else if (holdoutBucket(u) < input.holdoutPercent / 100) {
       // Kept with the sticky assignments so conversions on other pages carry it (SPEC §10).
       if (e.layer) layersTaken.add(e.layer);
       if (kept?.v !== 'global-holdout') sticky = { ...sticky, [e.id]: { v: 'global-holdout', s: salt } };

@@ -21,15 +21,15 @@ type Test = (value: unknown) => boolean;
 type Report = (message: string) => void;
 
 const FALSE = () => false;
-const isObject = (v: unknown): v is Record<string, unknown> =>
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
-const isOperatorObject = (v: unknown): v is Record<string, unknown> => {
+export const isOperatorObject = (v: unknown): v is Record<string, unknown> => {
   if (!isObject(v)) return false;
   const keys = Object.keys(v);
   return keys.length > 0 && keys.every((k) => k[0] === '$');
 };
-const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
+export const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+export const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -60,7 +60,7 @@ function allOf(tests: Predicate[]): Predicate {
  * `$eq` … `$lte` use JavaScript's own comparison, coercion included (GrowthBook semantics);
  * `$veq` … `$vlte` are the same comparisons over padded version strings.
  */
-const COMPARISONS: Record<string, <T>(actual: T, expected: T) => boolean> = {
+export const COMPARISONS: Record<string, <T>(actual: T, expected: T) => boolean> = {
   $eq: (a, e) => a === e,
   $ne: (a, e) => a !== e,
   $gt: (a, e) => a > e,
@@ -154,7 +154,7 @@ function compileValue(expected: unknown, report: Report, at: string): Test {
     : (v) => deepEqual(v, expected);
 }
 
-const inSegments = (segments: ReadonlySet<string> | readonly string[] | undefined, name: unknown) =>
+export const inSegments = (segments: ReadonlySet<string> | readonly string[] | undefined, name: unknown) =>
   !!segments &&
   (Array.isArray(segments) ? segments.includes(name) : (segments as ReadonlySet<unknown>).has(name));
 

@@ -1,5 +1,5 @@
 import type { Context, Manifest } from '../manifest/types';
-import { compileCondition } from './condition';
+import { tieredCondition } from './tiered';
 
 /**
  * Compiles the manifest's segments once; the returned function lists the segments a context
@@ -10,7 +10,7 @@ export function compileSegments(
   onError: (message: string, name: string) => void,
 ): (context: Context | object) => string[] {
   const compiled = Object.entries(segments || {}).map(
-    ([name, condition]) => [name, compileCondition(condition, (m) => onError(m, name))] as const,
+    ([name, condition]) => [name, tieredCondition(condition, (m) => onError(m, name))] as const,
   );
   return (context) => {
     const inside = new Set<string>();

@@ -338,7 +338,8 @@ function serve(args: string[], io: Io): Promise<number> | number {
     reports,
   });
   const isHidden = hiddenFiles(['', '-wal', '-shm', '-journal'].map((x) => dbFile + x));
-  // The script tags are served from the package's own dist/ when the folder has no copy.
+  // The script tags and their chunks (`tailor.<name>.js`) are served from the package's own
+  // dist/ when the folder has no copy.
   const dist = path.dirname(fileURLToPath(import.meta.url));
   const server = createServer((req, res) => {
     try {
@@ -346,10 +347,7 @@ function serve(args: string[], io: Io): Promise<number> | number {
         !collector(req, res) &&
         !(demo && demoRoute(req, res, root)) &&
         !serveStatic(root, req, res, isHidden) &&
-        !(
-          /^\/tailor(\.lite\.min|\.min|\.debug)\.js$/.test(req.url || '') &&
-          serveStatic(dist, req, res, isHidden)
-        ) &&
+        !(/^\/tailor(\.[a-z]+)+\.js$/.test(req.url || '') && serveStatic(dist, req, res, isHidden)) &&
         !(demo && spaFallback(root, req, res))
       ) {
         res.writeHead(404, { 'content-type': 'text/plain' });

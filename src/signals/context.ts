@@ -1,6 +1,6 @@
 import type { ConsentState, Context, JsonValue, Manifest } from '../manifest/types';
+import { extrasNow } from '../parts';
 import type { Profile } from '../storage/profile';
-import { affinityContext } from './affinity';
 import type { DeviceSignals } from './device-common';
 import { visitorContext } from './visitor';
 
@@ -77,7 +77,14 @@ export function buildContext(
     geo: page._geo,
     time: page._time,
     behavior: page._behavior,
-    affinity: affinityContext(profile.affinity, now, manifest.affinityHalfLifeDays, manifest.categories),
+    affinity: extrasNow()?.affinityContext(
+      profile.affinity,
+      now,
+      manifest.affinityHalfLifeDays,
+      manifest.categories,
+    ) || {
+      top: null,
+    },
     journey: { stage: 'new' },
     score: {},
     data: siteData,

@@ -1,5 +1,5 @@
 import type { Context, Manifest } from '../manifest/types';
-import { pageCategory } from './affinity';
+import { extrasNow } from '../parts';
 import type { PageSignals } from './context';
 import { readDevice } from './device';
 import type { DeviceInput, DeviceSignals } from './device-common';
@@ -37,7 +37,8 @@ export function readPage(
     _url: url,
     _referrer: doc?.referrer || null,
     _title: doc?.title || '',
-    _category: pageCategory(manifest.categories, url.pathname, meta),
+    // The meta tag, else the manifest's categories (the tags: once the `extras` chunk is there).
+    _category: meta || extrasNow()?.pageCategory(manifest.categories, url.pathname, null) || null,
     // Parsing the user agent (ua-parser-js compiles its regex table on first use, ~17 ms in a
     // fresh tab) waits until a condition or template reads device, os or browser.
     get _device() {

@@ -1,64 +1,162 @@
-// Decision time: median microseconds to decide one page view for 10, 100 and 1,000 experiences
+// Decision time: median microseconds per page view for 10, 100 and 1,000 experiences
 // (test/fixtures/generate-manifest.mjs; 100 is test/fixtures/manifest-100.json), in Chromium on a
 // cross-origin-isolated page (performance.now() at 5 µs instead of 100 µs), Tailor against
-// GrowthBook given the same conditions as features with one experiment rule each. Node figures
-// for Tailor (dist/index.js) are kept as well. Prints figures; asserts nothing about time.
+// GrowthBook given the same conditions as features with one experiment rule each. Prints
+// figures; asserts nothing about time.
 //
-// Tailor: createTailor() + start() — validate and compile the manifest, collect the signals,
-// segments, scores, assignment, rendering; then set() re-decides without a page view.
-// GrowthBook: new GrowthBook({ attributes, features }) + evalFeature() of every feature; the
-// attributes are Tailor's own context for that page (GrowthBook collects no signals itself), so
-// both evaluate the same conditions on the same values; then setAttributes() + evalFeature() again.
-import { readFileSync } from 'node:fs';
+// Tailor runs what the script tags run: the source bundled with the compact manifest guard in
+// place of the full validator (as rollup.config.mjs builds the tags), on the manifest
+// `tailor build` publishes (src/manifest/publish.ts). Each side gets its payload as a JSON
+// string and parses it itself; the two sides alternate round by round, so the machine's load
+// falls on both.
+//
+// - sameWork: conditions + assignment on a ready context, both payloads already parsed (outside
+//   the timer). Tailor: manifest guard, createEngine() (conditions checked, priority order),
+//   segments and assignment for Tailor's own context of that page. GrowthBook: new GrowthBook({
+//   attributes, features }) + evalFeature() of every feature, the attributes being that same
+//   context (GrowthBook collects no signals itself).
+// - firstPageView (full page view): JSON.parse inside the timer on both sides. Tailor:
+//   createTailor() + start(): guard, signals, context, segments, scores, assignment, rendering.
+//   GrowthBook: handed the ready attributes, as above.
+// - reDecide: Tailor's set() (re-decision without a page view) against GrowthBook's
+//   setAttributes() + evalFeature() of every feature.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generateManifest } from '../fixtures/generate-manifest.mjs';
-import { bundle, launchChromium, ROOT, round, startServer } from './lib.mjs';
+import { BUILD, bundle, launchChromium, ROOT, round, startServer } from './lib.mjs';
 
 export const SIZES = [10, 100, 1000];
-const rounds = (n) => (n >= 1000 ? 30 : 100);
+const rounds = (n) => (n >= 1000 ? 40 : 120);
 
-/** Tailor measurement; runs in Node and (stringified) in the page. */
-async function measureTailor(api, manifest, rounds) {
+/**
+ * Every figure of one size, both sides interleaved (the order rotates each round). Runs
+ * (stringified) in the page, where `T` is the Tailor bench bundle and `GB` GrowthBook's.
+ */
+async function measure(T, GB, manifestJson, featuresJson, attributes, context, rounds) {
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const setup = [];
-  const first = [];
-  const again = [];
-  for (let i = 0; i < rounds; i++) {
-    let t = performance.now();
-    const tailor = api.createTailor({ manifest, storage: 'memory', country: 'ES' });
-    const t1 = performance.now();
-    await tailor.start();
-    setup.push(t1 - t);
-    first.push(performance.now() - t);
-    t = performance.now();
-    tailor.set({ cartValue: i }); // re-decision without a page view (SPA, identify, set)
-    again.push(performance.now() - t);
-    tailor.destroy();
-  }
-  return { setup: median(setup) * 1000, firstPageView: median(first) * 1000, reDecide: median(again) * 1000 };
-}
-
-/** GrowthBook measurement; runs (stringified) in the page. */
-async function measureGrowthBook(GB, features, attributes, rounds) {
-  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const keys = Object.keys(features);
-  const first = [];
-  const again = [];
+  const out = {
+    tailor: { sameWork: [], firstPageView: [], reDecide: [] },
+    growthbook: { sameWork: [], firstPageView: [], reDecide: [] },
+  };
+  const now = Date.now();
+  const noop = () => {};
   let inExperiment = 0;
-  for (let i = 0; i < rounds; i++) {
-    let t = performance.now();
-    const gb = new GB.GrowthBook({ attributes, features, trackingCallback: () => {} });
+  let tailorAssigned = 0;
+  const tailorSame = () => {
+    const m = JSON.parse(manifestJson);
+    const t = performance.now();
+    const valid = T.validateManifest(m).manifest;
+    const engine = T.createEngine(valid, noop);
+    const segs = engine._segments(context);
+    const r = engine._assign(context, segs, {
+      _preview: false,
+      _sticky: {},
+      _forced: null,
+      _consentGranted: true,
+      _now: now,
+    });
+    out.tailor.sameWork.push(performance.now() - t);
+    tailorAssigned = r.assignments.length;
+  };
+  const gbSame = () => {
+    const features = JSON.parse(featuresJson);
+    const t = performance.now();
+    const gb = new GB.GrowthBook({ attributes, features, trackingCallback: noop });
     let on = 0;
-    for (const k of keys) if (gb.evalFeature(k).source === 'experiment') on++;
-    first.push(performance.now() - t);
+    for (const k in features) if (gb.evalFeature(k).source === 'experiment') on++;
+    out.growthbook.sameWork.push(performance.now() - t);
     inExperiment = on;
+    gb.destroy();
+  };
+  const tailorFull = async (i) => {
+    let t = performance.now();
+    const tailor = T.createTailor({ manifest: JSON.parse(manifestJson), storage: 'memory', country: 'ES' });
+    await tailor.start();
+    out.tailor.firstPageView.push(performance.now() - t);
+    t = performance.now();
+    tailor.set({ cartValue: i });
+    out.tailor.reDecide.push(performance.now() - t);
+    tailor.destroy();
+  };
+  const gbFull = (i) => {
+    let t = performance.now();
+    const features = JSON.parse(featuresJson);
+    const gb = new GB.GrowthBook({ attributes, features, trackingCallback: noop });
+    for (const k in features) gb.evalFeature(k);
+    out.growthbook.firstPageView.push(performance.now() - t);
     t = performance.now();
     gb.setAttributes({ ...attributes, data: { ...attributes.data, cartValue: i } });
-    for (const k of keys) gb.evalFeature(k);
-    again.push(performance.now() - t);
+    for (const k in features) gb.evalFeature(k);
+    out.growthbook.reDecide.push(performance.now() - t);
     gb.destroy();
-  }
-  return { firstPageView: median(first) * 1000, reDecide: median(again) * 1000, inExperiment };
+  };
+  const steps = [tailorSame, gbSame, tailorFull, gbFull];
+  for (let i = 0; i < rounds; i++)
+    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length](i);
+  const us = (o) => Object.fromEntries(Object.entries(o).map(([k, xs]) => [k, median(xs) * 1000]));
+  return { tailor: us(out.tailor), growthbook: us(out.growthbook), inExperiment, tailorAssigned };
+}
+
+/**
+ * Bundles the source as the tags are built: TypeScript transpiled module by module and the
+ * full validator swapped for the compact guard (rollup.config.mjs). `format` iife for the page,
+ * es for Node.
+ */
+async function bundleSource(name, source, { format = 'iife', guard = true } = {}) {
+  const typescript = (await import('typescript')).default;
+  const { rollup } = await import('rollup');
+  const { nodeResolve } = await import('@rollup/plugin-node-resolve');
+  const commonjs = (await import('@rollup/plugin-commonjs')).default;
+  const replace = (await import('@rollup/plugin-replace')).default;
+  const src = (p) => path.join(ROOT, 'src', p);
+  mkdirSync(BUILD, { recursive: true });
+  const entry = path.join(BUILD, `${name}.entry.ts`);
+  writeFileSync(entry, source);
+  const b = await rollup({
+    input: entry,
+    external: (id) => id.startsWith('node:'),
+    plugins: [
+      {
+        name: 'guard',
+        async resolveId(s, importer, options) {
+          if (
+            !guard ||
+            !importer ||
+            path.basename(s, '.ts') !== 'validate' ||
+            importer.endsWith('publish.ts')
+          )
+            return null;
+          const r = await this.resolve(s, importer, { ...options, skipSelf: true });
+          return r && r.id === src('manifest/validate.ts') ? src('manifest/guard.ts') : null;
+        },
+      },
+      replace({ preventAssignment: true, values: { __DEV__: 'false' } }),
+      nodeResolve({ browser: format === 'iife', extensions: ['.ts', '.mjs', '.js', '.json'] }),
+      commonjs(),
+      {
+        name: 'ts',
+        transform(code, id) {
+          if (!id.endsWith('.ts')) return null;
+          const out = typescript.transpileModule(code, {
+            fileName: id,
+            compilerOptions: {
+              target: typescript.ScriptTarget.ES2020,
+              module: typescript.ModuleKind.ESNext,
+              verbatimModuleSyntax: true,
+            },
+          });
+          return { code: out.outputText, map: null };
+        },
+      },
+    ],
+    onwarn: () => {},
+  });
+  const { output } = await b.generate({ format, name: 'TailorBench' });
+  await b.close();
+  const file = path.join(BUILD, `${name}.${format === 'es' ? 'mjs' : 'js'}`);
+  writeFileSync(file, output[0].code);
+  return { file, code: output[0].code };
 }
 
 /** `{ $segment: name }` → the segment's own condition, recursively. */
@@ -123,24 +221,33 @@ export function toGrowthBookFeatures(manifest) {
 }
 
 export async function run({ browser } = {}) {
-  const manifests = Object.fromEntries(SIZES.map((n) => [n, generateManifest(n)]));
+  const sources = Object.fromEntries(SIZES.map((n) => [n, generateManifest(n)]));
   // The committed fixture is the generator's output for 100 experiences.
-  const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/manifest-100.json'), 'utf8'));
-  manifests[100] = fixture;
-
-  // Node (Tailor only: GrowthBook's Node figures are not part of the comparison).
-  const api = await import(path.join(ROOT, 'dist/index.js'));
-  await measureTailor(api, manifests[10], 20); // warm-up
-  const node = {};
-  for (const n of SIZES) node[n] = await measureTailor(api, manifests[n], rounds(n));
-
-  // Chromium: dist/index.js and @growthbook/growthbook bundled as IIFEs for the page.
-  const tailorIife = await bundle(
-    'tailor-bench',
-    `export { createTailor } from ${JSON.stringify(path.join(ROOT, 'dist/index.js'))};\n`,
+  sources[100] = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/manifest-100.json'), 'utf8'));
+  const src = (p) => JSON.stringify(path.join(ROOT, 'src', p));
+  // Published as `tailor build` publishes them.
+  const publish = await bundleSource(
+    'tailor-publish',
+    `export { publishManifest } from ${src('manifest/publish.ts')};\n`,
     {
-      globalName: 'TailorBench',
+      format: 'es',
+      guard: false,
     },
+  );
+  const { publishManifest } = await import(pathToFileURL(publish.file).href);
+  const manifests = {};
+  for (const n of SIZES) {
+    const { manifest, problems } = publishManifest(sources[n]);
+    if (!manifest)
+      throw new Error(`the ${n}-experience manifest does not publish: ${JSON.stringify(problems[0])}`);
+    manifests[n] = manifest;
+  }
+
+  const tailorIife = await bundleSource(
+    'tailor-bench',
+    `export { createTailor } from ${src('index.ts')};\n` +
+      `export { createEngine } from ${src('engine.ts')};\n` +
+      `export { validateManifest } from ${src('manifest/validate.ts')};\n`,
   );
   const gbIife = await bundle('growthbook-bench', "export { GrowthBook } from '@growthbook/growthbook';\n", {
     globalName: 'GrowthBookBench',
@@ -181,45 +288,51 @@ export async function run({ browser } = {}) {
     const translation = {};
     for (const n of SIZES) {
       const m = JSON.stringify(manifests[n]);
-      const tFn = `(${measureTailor.toString()})(TailorBench, ${m}, ${rounds(n)})`;
-      if (n === SIZES[0]) await page.evaluate(tFn); // warm-up
-      tailor[n] = await page.evaluate(tFn);
-      // GrowthBook gets Tailor's context for this page view as its attributes.
-      const attributes = await page.evaluate(`(async () => {
+      // Tailor's context for this page view: GrowthBook's attributes and the ready context of sameWork.
+      const context = await page.evaluate(`(async () => {
         const t = TailorBench.createTailor({ manifest: ${m}, storage: 'memory', country: 'ES' });
         await t.start();
         const c = t.context();
-        const m = ${m};
-        const assigned = m.experiences.filter((e) => t.variant(e.id) !== null).length;
         t.destroy();
-        return { ...c, id: (c.visitor && c.visitor.id) || 'bench-visitor', assigned };
+        return c;
       })()`);
-      const tailorAssigned = attributes.assigned;
-      delete attributes.assigned;
-      const features = toGrowthBookFeatures(manifests[n]);
-      const gFn = `(${measureGrowthBook.toString()})(GrowthBookBench, ${JSON.stringify(features)}, ${JSON.stringify(attributes)}, ${rounds(n)})`;
-      if (n === SIZES[0]) await page.evaluate(gFn); // warm-up
-      growthbook[n] = await page.evaluate(gFn);
+      const attributes = { ...context, id: context.visitor?.id || 'bench-visitor' };
+      const features = JSON.stringify(toGrowthBookFeatures(manifests[n]));
+      const args = [m, features, attributes, context].map((x) => JSON.stringify(x));
+      const fn = (r) => `(${measure.toString()})(TailorBench, GrowthBookBench, ${args.join(', ')}, ${r})`;
+      if (n === SIZES[0]) await page.evaluate(fn(20)); // warm-up
+      const r = await page.evaluate(fn(rounds(n)));
+      tailor[n] = r.tailor;
+      growthbook[n] = r.growthbook;
       translation[n] = {
-        features: Object.keys(features).length,
-        growthbookInExperiment: growthbook[n].inExperiment,
-        tailorAssigned,
+        features: manifests[n].experiences.length,
+        growthbookInExperiment: r.inExperiment,
+        tailorAssigned: r.tailorAssigned,
       };
     }
     const r = (o) =>
       Object.fromEntries(
         Object.entries(o).map(([n, v]) => [
           n,
-          Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'inExperiment' ? x : round(x, 0)])),
+          Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x, 0)])),
         ]),
       );
+    const ratios = Object.fromEntries(
+      SIZES.map((n) => [
+        n,
+        Object.fromEntries(Object.keys(tailor[n]).map((k) => [k, round(growthbook[n][k] / tailor[n][k], 2)])),
+      ]),
+    );
     return {
       unit: 'µs per page view, median',
+      method:
+        'tag code path (compact guard) on the published manifest; each side parses its own JSON (outside the timer for sameWork, inside for firstPageView); sides interleaved round by round',
       rounds: Object.fromEntries(SIZES.map((n) => [n, rounds(n)])),
       crossOriginIsolated: isolated,
       timerResolutionUs: resolutionUs,
       chromium: { tailor: r(tailor), growthbook: r(growthbook) },
-      node: { tailor: r(node) },
+      /** GrowthBook time / Tailor time (above 1: Tailor faster). */
+      speedup: ratios,
       growthbookFeatures: translation,
     };
   } finally {
@@ -228,4 +341,15 @@ export async function run({ browser } = {}) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await run(), null, 2));
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await run();
+  console.log(JSON.stringify(r, null, 2));
+  const row = (label, k) =>
+    SIZES.map(
+      (n) =>
+        `${label.padEnd(16)} ${String(n).padStart(5)}: Tailor ${String(r.chromium.tailor[n][k]).padStart(6)} µs  GrowthBook ${String(r.chromium.growthbook[n][k]).padStart(6)} µs  GB/Tailor ${r.speedup[n][k]}×`,
+    ).join('\n');
+  console.log(
+    `\n${row('same work', 'sameWork')}\n${row('full page view', 'firstPageView')}\n${row('re-decision', 'reDecide')}`,
+  );
+}

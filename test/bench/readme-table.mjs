@@ -44,6 +44,15 @@ export function rows(r) {
       n(d.growthbook[size].firstPageView),
       ratio(d.tailor[size].firstPageView, d.growthbook[size].firstPageView),
     ]);
+  // Results from before the split into same work / full page view have no sameWork figure.
+  for (const size of Object.keys(d.tailor))
+    if (typeof d.tailor[size].sameWork === 'number')
+      out.push([
+        `Same work (conditions + assignment, ready context), ${n(Number(size))} experiences (µs, median)`,
+        n(d.tailor[size].sameWork),
+        n(d.growthbook[size].sameWork),
+        ratio(d.tailor[size].sameWork, d.growthbook[size].sameWork),
+      ]);
   for (const size of Object.keys(d.tailor))
     out.push([
       `Re-decision, ${n(Number(size))} experiences (µs, median)`,

@@ -302,7 +302,19 @@ describe('examples/shop, walked by four visitors', () => {
         converted(r, 'tablet-cta', 'purchase') === 1 &&
         converted(r, 'loyalty-tier', 'purchase') === 1 &&
         converted(r, 'buy-intent', 'purchase') === 1 &&
-        converted(r, 'persona-runner', 'addToCart') === 1;
+        converted(r, 'persona-runner', 'addToCart') === 1 &&
+        // Every count asserted below: the poll must not end on a report that is still filling.
+        exposed(r, 'desktop-cta') >= 3 &&
+        exposed(r, 'tablet-cta') >= 1 &&
+        exposed(r, 'email-banner') >= 1 &&
+        exposed(r, 'intl-shipping') >= 1 &&
+        exposed(r, 'welcome-back') >= 2 &&
+        exposed(r, 'journey-new') >= 2 &&
+        exposed(r, 'journey-engaged') >= 1 &&
+        exposed(r, 'journey-loyal') >= 1 &&
+        exposed(r, 'loyalty-tier') >= 1 &&
+        exposed(r, 'buy-intent') >= 1 &&
+        exposed(r, 'rain-message') >= 4;
       // Polled until complete; when the budget runs out, the assertions below say what is missing.
       await expect
         .poll(

@@ -1,0 +1,82 @@
+/**
+ * The decision core of one manifest: segments, then status, pages, schedule, audience and
+ * assignment for each experience. What does not change between decisions is done once per
+ * instance (priority order, page patterns, unit paths); conditions are tiered (rules/tiered.ts).
+ * Pure: no DOM, storage or clock.
+ */
+import type { Assignment } from './assign/assign';
+import { anonymous, assignVariants, byPriority } from './assign/assign';
+import { compilePages, inSchedule } from './assign/eligibility';
+import type { Context, Experience, Manifest } from './manifest/types';
+import { cached } from './rules/cached';
+import type { Predicate } from './rules/condition';
+import { compilePath } from './rules/path';
+import { compileSegments } from './rules/segments';
+import { tieredCondition } from './rules/tiered';
+import type { StickyAssignment } from './storage/profile';
+
+export interface DecideOptions {
+  /** `?tailor_preview=1`: drafts run. */
+  _preview: boolean;
+  _sticky: Readonly<Record<string, StickyAssignment>>;
+  _forced: Record<string, string> | null;
+  _consentGranted: boolean;
+  _now: number;
+}
+
+export interface Engine {
+  /** The segments the context is in, in declaration order. */
+  _segments(c: Context): string[];
+  /** Assignments for the context, given its segments. */
+  _assign(
+    c: Context,
+    segments: string[],
+    o: DecideOptions,
+  ): { assignments: Assignment[]; sticky: Record<string, StickyAssignment> };
+}
+
+/** Problems found in conditions are reported once, now, through `report`. */
+export function createEngine(manifest: Manifest, report: (message: string, path: string) => void): Engine {
+  const experiences = manifest.experiences || [];
+  const segmentsOf = compileSegments(manifest.segments, (m) => report(m, 'segments'));
+  const audiences = new Map<string, Predicate>();
+  for (const e of experiences)
+    if (e.audience)
+      audiences.set(
+        e.id,
+        tieredCondition(e.audience, (m) => report(m, `experience ${e.id}`)),
+      );
+  const ordered = byPriority(experiences);
+  const pages = new Map<Experience, (path: string) => boolean>();
+  const onPage = (e: Experience, path: string) => cached(pages, e, () => compilePages(e.pages))(path);
+  const units = new Map<string, (c: unknown) => unknown>();
+  const unitPath = (path: string) => cached(units, path, () => compilePath(path));
+  return {
+    _segments: segmentsOf,
+    _assign(c, segs, o) {
+      const segSet = new Set(segs);
+      const date = new Date(o._now);
+      const path = c.page.path;
+      const live = (e: Experience) =>
+        (e.status === 'draft' ? o._preview : e.status !== 'paused') && onPage(e, path);
+      return assignVariants({
+        experiences,
+        _ordered: ordered,
+        holdoutPercent: manifest.holdout?.percent || 0,
+        unitOf: (e) => {
+          // One variant, full traffic, no holdout: the unit changes nothing (the visitor cookie
+          // is not read for it).
+          if (!e.unit && anonymous(e) && !manifest.holdout?.percent) return '-';
+          const u = unitPath(e.unit || 'visitor.id')(c);
+          return u === null || u === undefined || u === '' ? null : String(u);
+        },
+        eligible: (e) =>
+          live(e) && inSchedule(e.schedule, date) && (audiences.get(e.id)?.(c, segSet) ?? true),
+        _live: live,
+        sticky: o._sticky,
+        forced: o._forced,
+        consentGranted: o._consentGranted,
+      });
+    },
+  };
+}

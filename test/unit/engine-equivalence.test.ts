@@ -1,0 +1,215 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assignVariants } from '../../src/assign/assign';
+import { inSchedule, pathMatches } from '../../src/assign/eligibility';
+import { createEngine } from '../../src/engine';
+import type { Context, Experience, Manifest } from '../../src/manifest/types';
+import { compileCondition } from '../../src/rules/condition';
+import { getPath } from '../../src/rules/path';
+import { HOT, tieredCondition } from '../../src/rules/tiered';
+import { generateManifest } from '../fixtures/generate-manifest.mjs';
+
+// The decision engine reads conditions from their JSON for their first evaluations and compiles
+// them once hot (src/rules/tiered.ts), and prepares per-instance work once (src/engine.ts).
+// Neither may change a decision: both are compared here with compileCondition and with the
+// decision code as it was before (kept below), on random conditions, manifests and contexts.
+
+const PATHS = ['a', 'a.b', 'n', 'tags', 'v', 's', 'missing', 'a.b.c', 'o'];
+const scalar = fc.oneof(
+  fc.constantFrom(null, true, false, 0, -0, 1, 2.5, '', 'x', 'X', 'vip', '1.2.3', 'v2.0.0-beta', '10', 'NaN'),
+  fc.integer({ min: -3, max: 12 }),
+  fc.constantFrom(Number.NaN),
+);
+const value = fc.oneof(
+  scalar,
+  fc.array(scalar, { maxLength: 4 }),
+  fc.dictionary(fc.constantFrom('b', 'c'), scalar),
+);
+const regex = fc.constantFrom('^x', 'X$', '(a+)+', '[', '^(vip|x)', '\\d', '.*', 'a*b*c*', '^1\\.2');
+
+const { node } = fc.letrec<{ node: unknown; val: unknown; ops: unknown }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.dictionary(fc.constantFrom(...PATHS), tie('val'), { maxKeys: 3 }),
+    fc.record({ $and: fc.array(tie('node'), { maxLength: 3 }) }),
+    fc.record({ $or: fc.array(tie('node'), { maxLength: 3 }) }),
+    fc.record({ $nor: fc.array(tie('node'), { maxLength: 3 }) }),
+    fc.record({ $not: tie('node') }),
+    fc.record({ $segment: fc.constantFrom('s1', 's2', 's3') }),
+    // Malformed on purpose: a bad logical operand, a non-object, an unknown top-level operator.
+    fc.constantFrom({ $and: 'x' }, 5, null, { $where: 1 }, { $or: [1] }, [], { a: 1, $bogus: 2 }),
+  ),
+  val: fc.oneof({ depthSize: 'small' }, value, tie('ops')),
+  ops: fc.oneof(
+    fc.record({ $eq: scalar }),
+    fc.record({ $ne: scalar }),
+    fc.record({ $gt: scalar, $lte: scalar }, { requiredKeys: [] }),
+    fc.record({ $gte: scalar, $lt: scalar }, { requiredKeys: [] }),
+    fc.record({ $in: value }),
+    fc.record({ $nin: value }),
+    fc.record({ $ini: value }),
+    fc.record({ $nini: value }),
+    fc.record({ $exists: fc.boolean() }),
+    fc.record({ $type: fc.constantFrom('string', 'number', 'null', 'array', 'object', 'boolean') }),
+    fc.record({ $regex: fc.oneof(regex, scalar) }),
+    fc.record({ $regexi: regex }),
+    fc.record({ $veq: scalar }),
+    fc.record({ $vgt: scalar, $vlt: scalar }, { requiredKeys: [] }),
+    fc.record({ $not: tie('val') }),
+    fc.record({ $size: tie('val') }),
+    fc.record({ $elemMatch: fc.oneof(tie('ops'), tie('node')) }),
+    fc.record({ $all: fc.oneof(fc.array(tie('val'), { maxLength: 3 }), scalar) }),
+    fc.record({ $alli: fc.oneof(fc.array(scalar, { maxLength: 3 }), scalar) }),
+    fc.constantFrom({ $foo: 1 }, { $v: 1 }, { $vin: [1] }, { $eq: 1, $bar: 2 }),
+  ),
+}));
+
+const context = fc.record(
+  {
+    a: fc.oneof(value, fc.record({ b: fc.oneof(value, fc.record({ c: value })) })),
+    n: fc.oneof(scalar, fc.integer({ min: -3, max: 12 })),
+    tags: fc.oneof(fc.array(fc.oneof(scalar, fc.record({ b: scalar })), { maxLength: 4 }), scalar),
+    v: fc.constantFrom('1.2.3', 'v2.0.0-beta', '1.10', '0.9.9', 3, null),
+    s: fc.constantFrom('x', 'vip', 'X', 'xylophone', '123', ''),
+    o: value,
+  },
+  { requiredKeys: [] },
+);
+const segments = fc.oneof(
+  fc.constant(undefined),
+  fc.subarray(['s1', 's2', 's3']),
+  fc.subarray(['s1', 's2', 's3']).map((x) => new Set(x)),
+);
+
+describe('tiered conditions equal compiled conditions', () => {
+  it('same answers in both tiers and the same problems reported, on random conditions and contexts', () => {
+    fc.assert(
+      fc.property(
+        node,
+        fc.array(fc.tuple(context, segments), { minLength: 1, maxLength: HOT + 3 }),
+        (c, cases) => {
+          const compiledProblems: string[] = [];
+          const tieredProblems: string[] = [];
+          const compiled = compileCondition(c, (m) => compiledProblems.push(m));
+          const tiered = tieredCondition(c, (m) => tieredProblems.push(m));
+          expect(tieredProblems).toEqual(compiledProblems);
+          // More evaluations than HOT: the first ones read the JSON, the later ones are compiled.
+          for (let i = 0; i < HOT + 2; i++)
+            for (const [x, s] of cases)
+              expect(tiered(x, s), JSON.stringify({ c, x, s, i })).toBe(compiled(x, s));
+        },
+      ),
+      { numRuns: 4000 },
+    );
+  });
+});
+
+/** The decision path as it was before src/engine.ts: compiled conditions, everything per decision. */
+function oldDecide(
+  manifest: Manifest,
+  c: Context,
+  preview: boolean,
+  sticky: Record<string, never>,
+  now: number,
+) {
+  const compiled = Object.entries(manifest.segments || {}).map(([n, x]) => [n, compileCondition(x)] as const);
+  const inside = new Set<string>();
+  for (const [n, p] of compiled) if (p(c, inside)) inside.add(n);
+  const segs = [...inside];
+  const audiences = new Map<string, (x: unknown, s: Set<string>) => boolean>();
+  for (const e of manifest.experiences || [])
+    if (e.audience) audiences.set(e.id, compileCondition(e.audience));
+  const segSet = new Set(segs);
+  const date = new Date(now);
+  const live = (e: Experience) =>
+    (e.status === 'draft' ? preview : e.status !== 'paused') && pathMatches(e.pages, c.page.path);
+  const out = assignVariants({
+    experiences: manifest.experiences || [],
+    holdoutPercent: manifest.holdout?.percent || 0,
+    unitOf: (e) => {
+      const u = getPath(c, e.unit || 'visitor.id');
+      return u === null || u === undefined || u === '' ? null : String(u);
+    },
+    eligible: (e) => live(e) && inSchedule(e.schedule, date) && (audiences.get(e.id)?.(c, segSet) ?? true),
+    _live: live,
+    sticky,
+    forced: null,
+    consentGranted: true,
+  });
+  return { segs, ...out };
+}
+
+const pageContext = fc.record({
+  id: fc.string({ minLength: 1, maxLength: 12 }),
+  medium: fc.constantFrom('email', 'cpc', 'organic', 'social', null),
+  device: fc.constantFrom('mobile', 'tablet', 'desktop'),
+  country: fc.constantFrom('US', 'GB', 'DE', 'ES', 'FR', 'JP'),
+  language: fc.constantFrom('es-ES', 'en-US', 'ES', 'de'),
+  visits: fc.integer({ min: 0, max: 8 }),
+  pageviews: fc.integer({ min: 0, max: 14 }),
+  hour: fc.integer({ min: 0, max: 23 }),
+  path: fc.constantFrom('/', '/shoes/a', '/bags/b', '/outdoor/x', '/kids/', '/sale/1', '/beauty/z', '/other'),
+  top: fc.constantFrom('shoes', 'bags', 'outdoor', 'kids', 'sale', 'beauty', null),
+  stage: fc.constantFrom('new', 'engaged', 'customer', 'loyal', 'lapsed'),
+  buyIntent: fc.double({ min: 0, max: 1, noNaN: true }),
+  cartValue: fc.oneof(fc.integer({ min: 0, max: 250 }), fc.constant(null)),
+  major: fc.integer({ min: 90, max: 135 }),
+  plan: fc.option(fc.constantFrom('pro', 'free'), { nil: undefined }),
+});
+
+describe('the engine decides as the old decision path did', () => {
+  it('same segments, assignments and sticky state on random manifests and contexts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(pageContext, { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (seed, count, pages, preview) => {
+          const manifest = generateManifest(count, 12, seed) as Manifest;
+          // Some statuses, schedules and page exclusions too.
+          manifest.experiences!.forEach((e, i) => {
+            if (i % 7 === 1) e.status = 'paused';
+            if (i % 7 === 2) e.status = 'draft';
+            if (i % 5 === 3) e.pages = { ...e.pages, exclude: ['/sale/*'] };
+            if (i % 9 === 4) e.schedule = { hours: [8, 20] };
+          });
+          const engine = createEngine(manifest, () => {});
+          const now = Date.UTC(2026, 0, 5, 10);
+          for (const p of pages) {
+            const c = {
+              visitor: { id: p.id, visits: p.visits, traits: p.plan ? { plan: p.plan } : {} },
+              session: { pageviews: p.pageviews },
+              traffic: { medium: p.medium },
+              device: { type: p.device },
+              browser: { major: p.major },
+              geo: { country: p.country, language: p.language },
+              time: { hour: p.hour },
+              page: { path: p.path, query: {} },
+              affinity: { top: p.top },
+              journey: { stage: p.stage },
+              score: { buyIntent: p.buyIntent },
+              data: { cartValue: p.cartValue },
+            } as unknown as Context;
+            const before = oldDecide(manifest, c, preview, {}, now);
+            // Several decisions: the conditions go from read to compiled on the way.
+            for (let i = 0; i < HOT + 2; i++) {
+              const segs = engine._segments(c);
+              expect(segs).toEqual(before.segs);
+              const after = engine._assign(c, segs, {
+                _preview: preview,
+                _sticky: {},
+                _forced: null,
+                _consentGranted: true,
+                _now: now,
+              });
+              expect(after.assignments).toEqual(before.assignments);
+              expect(after.sticky).toEqual(before.sticky);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
