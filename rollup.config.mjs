@@ -7,7 +7,6 @@
 //   dist/manifest.schema.json  generated from src/manifest/types.ts
 //   dist/cli.js              the `tailor` command (Node ≥ 20)
 // and examples/spa/dist/app.min.js, the SPA example (gitignored), which imports the source as an app imports tailorjs.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +81,7 @@ const tagTerser = () => ({
   },
 });
 
-/** The chunks of the script tags, built before the cores (which pin their hashes). */
+/** The chunks of the script tags (src/chunk.ts loads them). */
 const CHUNKS = {
   post: 'post.ts',
   tables: 'signals/tables.ts',
@@ -100,21 +99,6 @@ const chunkEntry = (name, file) => ({
     id === `\0tailor-chunk:${name}`
       ? `import * as m from ${JSON.stringify(src(file))};\nwindow.tailorChunk(${JSON.stringify(name)}, m);`
       : null,
-});
-
-/** `tailor:integrity` for the cores: the SRI hash of each chunk file as built. */
-const integrity = (dir) => ({
-  name: 'tailor-integrity',
-  resolveId: (id) => (id === 'tailor:integrity' ? '\0tailor:integrity' : null),
-  load(id) {
-    if (id !== '\0tailor:integrity') return null;
-    const hashes = {};
-    for (const name of Object.keys(CHUNKS)) {
-      const body = readFileSync(path.join(root, dir, `tailor.${name}.js`));
-      hashes[name] = `sha384-${createHash('sha384').update(body).digest('base64')}`;
-    }
-    return `export default ${JSON.stringify(hashes)};`;
-  },
 });
 
 const browserPlugins = () => [
@@ -152,7 +136,6 @@ const tag = (file, lite, input = 'src/tag.ts') => ({
     swap('manifest/validate.ts', 'manifest/guard.ts'),
     // Both tags: what a first paint does not need comes as chunks (src/parts-tag.ts).
     swap('parts.ts', 'parts-tag.ts'),
-    integrity('dist'),
     ...browserPlugins(),
   ],
 });

@@ -78,6 +78,8 @@ export function createTailor(options: TailorOptions): Tailor {
     const e = path ? { message, path } : { message };
     early ? early.push(e) : events._emit('error', e);
   };
+  /** A chunk that could not load (the tags): reported, and what needed it goes without. */
+  const chunkFailed = (e: unknown) => report(`${(e as Error)?.message || e}`, 'chunks');
   /** Reports an API call (or `start`) that threw, naming it. */
   const failed = (name: string, e: unknown) => report(`${name} failed: ${(e as Error)?.message || e}`, name);
 
@@ -260,15 +262,14 @@ export function createTailor(options: TailorOptions): Tailor {
   /** What the decision of this page view must wait for; null when nothing. */
   function waitFor(): Promise<unknown> | null {
     const waits: Promise<unknown>[] = [];
-    const fail = (e: unknown) => report(`${(e as Error)?.message || e}`, 'chunks');
     if (!extrasNow() && reads(/\b(page\.category|affinity\.|journey\.|score\.)|reorder/))
-      waits.push(Promise.resolve(loadExtras()).catch(fail));
+      waits.push(Promise.resolve(loadExtras()).catch(chunkFailed));
     if (
       !tablesNow() &&
       ((reads(/\bgeo\.country/) && !options.country) ||
         (reads(/\btraffic\./) && touchNow().medium === 'referral'))
     )
-      waits.push(Promise.resolve(loadTables()).catch(fail));
+      waits.push(Promise.resolve(loadTables()).catch(chunkFailed));
     if (loadUa && !uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
       // The answer for this user agent is kept (with consent to store) for the next page views.
       const input = deviceInput(manifest);
@@ -284,7 +285,7 @@ export function createTailor(options: TailorOptions): Tailor {
               uaDevice = m.readDevice(input);
               store.set(UA_KEY, JSON.stringify({ ua: input.ua, d: uaDevice }));
             })
-            .catch(fail),
+            .catch(chunkFailed),
         );
     }
     return waits.length ? Promise.all(waits) : null;
@@ -396,7 +397,7 @@ export function createTailor(options: TailorOptions): Tailor {
     try {
       ({ fetchRemote } = await loadRemote());
     } catch (e) {
-      report(`${(e as Error)?.message || e}`, 'chunks');
+      chunkFailed(e);
       return out;
     }
     await Promise.all(
@@ -644,7 +645,7 @@ export function createTailor(options: TailorOptions): Tailor {
           if (Array.isArray(manifest.dataLayer) && manifest.dataLayer.length) api.set({});
         }
       },
-      (e) => report(`${(e as Error)?.message || e}`, 'chunks'),
+      chunkFailed,
     );
   }
 

@@ -4,7 +4,7 @@
  * (inline, cached or remote), drains the command queue and installs `window.tailor` (SPEC §2).
  */
 
-import { setChunkBase } from './chunk';
+import { loadChunk, setChunkBase } from './chunk';
 import type { Logger } from './debug/log';
 import { createLogger } from './debug/log';
 import type { ConsentState, Tailor, TailorOptions } from './manifest/types';
@@ -127,20 +127,9 @@ function boot(): void {
   } else {
     fresh.then((m) => start(m).then(() => cache(m)));
   }
-  if (debugView) loadDebugView(script);
-}
-
-/**
- * Loads `tailor.debug.js` from the tag's own directory. A dynamic `import()` carries the nonce
- * of the tag (CSP) and is no Trusted Types sink, so it works on strict pages without a policy.
- * Only with `?tailor_debug=1`: the view costs the tags these few bytes and nothing else.
- */
-function loadDebugView(tag: HTMLScriptElement | null): void {
-  // Only from the verified tag's own address, never the page's: without one (an inline tag)
-  // `new URL` throws, nothing is requested and the console says why.
-  Promise.resolve()
-    .then(() => import(new URL('tailor.debug.js', tag?.src).href))
-    .catch((e) => createLogger(true)('error', 'could not load the debug view', e));
+  // `tailor.debug.js`, like every chunk only from the verified tag's own address: without one
+  // (an inline tag) nothing is requested and the console says why.
+  if (debugView) loadChunk('debug').catch((e) => log('error', 'could not load the debug view', e));
 }
 
 /** Runs one queued command; a throwing command never stops the others (SPEC §2). */
