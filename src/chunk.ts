@@ -19,14 +19,12 @@ export const setChunkBase = (script: HTMLScriptElement | null) => {
 
 export function loadChunk<T>(name: string): Promise<T> {
   loads[name] ||= Promise.resolve().then(() => {
-    const w = window as unknown as Record<string, unknown>;
-    if (!Object.hasOwn(w, KEY))
-      Object.defineProperty(w, KEY, {
-        configurable: true,
-        value: (n: string, exports: unknown) => {
-          arrived[n] = exports;
-        },
-      });
+    Object.defineProperty(window, KEY, {
+      configurable: true,
+      value: (n: string, exports: unknown) => {
+        arrived[n] = exports;
+      },
+    });
     // An inline tag has no address: `new URL` throws, nothing is requested, the error says why.
     return import(new URL(`tailor.${name}.js`, tag?.src).href).then(
       // The debug view registers nothing: it goes through the command queue.

@@ -1,8 +1,8 @@
 /**
  * Signals few manifests read: page categories and affinity, the journey stage and scores. The
- * script tags load them as the `extras` chunk, before deciding when a manifest reads
- * `page.category`, `affinity.*`, `journey.*` or `score.*`, else after (affinity is still
- * recorded for pages with a category); the npm build has them at once (src/parts.ts).
+ * script tags load them as the `extras` chunk before deciding, when a manifest has categories,
+ * a `reorder` action or reads `page.category`, `affinity.*`, `journey.*` or `score.*` (else
+ * they are not collected); the npm build has them at once (src/parts.ts).
  */
 export { journeyStage } from './rules/journey';
 export { computeScores } from './rules/scores';

@@ -169,6 +169,8 @@ export function createTailor(options: TailorOptions): Tailor {
         c.port2.postMessage(0);
       } else setTimeout(settle);
     });
+  /** What a page left while the first decision waits for chunks still does (pageViewRun). */
+  let leaving: (() => void) | null = null;
   /** Holds writes and events from now until `settle`, which runs one task later. */
   const hold = () => {
     later ||= [];
@@ -195,7 +197,7 @@ export function createTailor(options: TailorOptions): Tailor {
    */
   const settleOnHide = (w: Window) => {
     const onHide = (e: Event) => {
-      if (e.type === 'pagehide' || w.document.visibilityState === 'hidden') settle();
+      if (e.type === 'pagehide' || w.document.visibilityState === 'hidden') leaving?.(), settle();
     };
     for (const type of ['visibilitychange', 'pagehide']) {
       w.addEventListener(type, onHide, true);
@@ -262,7 +264,7 @@ export function createTailor(options: TailorOptions): Tailor {
   /** What the decision of this page view must wait for; null when nothing. */
   function waitFor(): Promise<unknown> | null {
     const waits: Promise<unknown>[] = [];
-    if (!extrasNow() && reads(/\b(page\.category|affinity\.|journey\.|score\.)|reorder/))
+    if (!extrasNow() && reads(/\b(page\.category|affinity\.|journey\.|score\.)|reorder|categories/))
       waits.push(Promise.resolve(loadExtras()).catch(chunkFailed));
     if (
       !tablesNow() &&
@@ -311,6 +313,22 @@ export function createTailor(options: TailorOptions): Tailor {
     // Before any await: a replaceState while chunks or remote data load (a site stripping its
     // UTM parameters) must not start a second page view.
     if (win) lastHref = win.location.href.split('#')[0]!;
+    const path = page!._url.pathname;
+    let fired = false;
+    /** This page view's `pageview` goals, once. */
+    const fire = () => {
+      if (!fired && !destroyed) (fired = true), pageviews(path);
+    };
+    // A visitor who leaves while chunks or remote data load (a thank-you page left at once)
+    // still converts: the calls made so far and the pageview goals run, then what they wrote
+    // is stored and their events go out with the page (settleOnHide).
+    leaving = () => {
+      hold();
+      const held = pending;
+      pending = null;
+      if (held) for (const fn of held) fn();
+      fire();
+    };
     const wait = chunked && waitFor();
     if (wait) {
       loading = wait;
@@ -327,21 +345,6 @@ export function createTailor(options: TailorOptions): Tailor {
     const x = extrasNow();
     if (x)
       profile.affinity = x.addAffinity(profile.affinity, page!._category, now, manifest.affinityHalfLifeDays);
-    // The tags: a page with a category records it once the chunk is there (a task later).
-    else if (page!._category || manifest.categories) {
-      const p = page!;
-      setTimeout(() =>
-        Promise.resolve(loadExtras()).then(
-          (m) => {
-            const category = p._category || m.pageCategory(manifest.categories, p._url.pathname, null);
-            if (!profile || destroyed || !category) return;
-            profile.affinity = m.addAffinity(profile.affinity, category, now, manifest.affinityHalfLifeDays);
-            save();
-          },
-          () => {},
-        ),
-      );
-    }
     applyIdentity();
     remoteValues = {};
     if (remotes.size) {
@@ -350,6 +353,7 @@ export function createTailor(options: TailorOptions): Tailor {
       remoteValues = await load;
       if (loading === load) loading = null;
     }
+    leaving = null;
     // Scheduled first: a decision that throws still lets what is held out.
     const phase2 = hold();
     decide(true);
@@ -360,9 +364,7 @@ export function createTailor(options: TailorOptions): Tailor {
     // the first exposure): once the document is parsed, so the tag's changes have found their
     // elements (exposed as they appear, before DOMContentLoaded), and for an SPA view a task
     // later, once the route has rendered.
-    const path = page!._url.pathname;
     const doc = win?.document;
-    const fire = () => destroyed || pageviews(path);
     if (doc?.readyState === 'loading') doc.addEventListener('DOMContentLoaded', fire, { once: true });
     else if (from) setTimeout(fire);
     else fire();
@@ -621,6 +623,8 @@ export function createTailor(options: TailorOptions): Tailor {
    * click and submit goals. What happened before it arrived is caught up with at once.
    */
   function listen(w: Window): void {
+    const layer = () => JSON.stringify(readDataLayer(manifest.dataLayer));
+    const pushed = layer();
     withPart(
       loadPost(),
       (p) => {
@@ -642,7 +646,8 @@ export function createTailor(options: TailorOptions): Tailor {
         );
         if (chunked) {
           nav();
-          if (Array.isArray(manifest.dataLayer) && manifest.dataLayer.length) api.set({});
+          // Pushes of the listed keys made while the chunk loaded: re-decided as a push would be.
+          if (layer() !== pushed) api.set({});
         }
       },
       chunkFailed,

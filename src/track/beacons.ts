@@ -22,18 +22,18 @@ export function createBeacons(o: TransportOptions): Transport {
   const onHide = (e: Event) => {
     if (real || !held.length || !o._endpoint || !o._allowed()) return;
     if (e.type !== 'pagehide' && win?.document.visibilityState !== 'hidden') return;
-    for (let i = 0; i < held.length; i += 20)
-      try {
-        win?.navigator.sendBeacon?.(
-          o._endpoint,
-          new Blob(
-            [
-              `{"v":1,"site":${JSON.stringify(o._site)},"sent":${o._now()},"events":${JSON.stringify(held.slice(i, i + 20))}}`,
-            ],
-            { type: 'text/plain;charset=UTF-8' },
-          ),
-        );
-      } catch {}
+    // The few events of the first moments: one body (the transport batches the rest).
+    try {
+      win?.navigator.sendBeacon?.(
+        o._endpoint,
+        new Blob(
+          [`{"v":1,"site":${JSON.stringify(o._site)},"sent":${o._now()},"events":${JSON.stringify(held)}}`],
+          {
+            type: 'text/plain;charset=UTF-8',
+          },
+        ),
+      );
+    } catch {}
   };
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
     win?.document[method]('visibilitychange', onHide);

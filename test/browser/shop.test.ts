@@ -102,6 +102,9 @@ const exposures = (page: Page) => page.evaluate(() => (window as unknown as Win)
 
 /** Moves the visitor's stored history back by `days`: the next page view starts a new session. */
 async function rewind(page: Page, days: number): Promise<void> {
+  // Edited from a page of the same origin without Tailor: the page left hands its last writes
+  // over on pagehide (a write still in flight on it would put the old times back).
+  await page.goto(`${serve.url}/no-tailor-here`);
   await page.evaluate((ms) => {
     const p = JSON.parse(localStorage.getItem('tlr_profile') || 'null');
     if (!p) throw new Error('no tlr_profile');
