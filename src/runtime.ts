@@ -171,6 +171,8 @@ export function createTailor(options: TailorOptions): Tailor {
     });
   /** What a page left while the first decision waits for chunks still does (pageViewRun). */
   let leaving: (() => void) | null = null;
+  /** Set while such a page is being left: decisions record, nothing renders. */
+  let leftEarly = false;
   /** Holds writes and events from now until `settle`, which runs one task later. */
   const hold = () => {
     later ||= [];
@@ -319,11 +321,34 @@ export function createTailor(options: TailorOptions): Tailor {
     const fire = () => {
       if (!fired && !destroyed) (fired = true), pageviews(path);
     };
+    let counted = false;
+    /** Counts this page view in the visitor's history, once. */
+    const count = () => {
+      if (counted) return;
+      counted = true;
+      // Another site named before the referrer table has loaded is a provisional referral: the
+      // touch is put right when the table arrives (a task after the decision).
+      const touch = touchNow();
+      if (chunked && touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
+      profile = countPageView(profile, now, touch);
+      const x = extrasNow();
+      if (x)
+        profile.affinity = x.addAffinity(
+          profile.affinity,
+          page!._category,
+          now,
+          manifest.affinityHalfLifeDays,
+        );
+      applyIdentity();
+    };
     // A visitor who leaves while chunks or remote data load (a thank-you page left at once)
-    // still converts: the calls made so far and the pageview goals run, then what they wrote
-    // is stored and their events go out with the page (settleOnHide).
+    // still converts: the page view is counted, the calls made so far and the pageview goals
+    // run, then what they wrote is stored and their events go out with the page (settleOnHide).
     leaving = () => {
+      // Nothing renders on a page being left: what runs now records, it does not expose.
+      leftEarly = true;
       hold();
+      count();
       const held = pending;
       pending = null;
       if (held) for (const fn of held) fn();
@@ -335,17 +360,10 @@ export function createTailor(options: TailorOptions): Tailor {
       await wait;
       if (loading === wait) loading = null;
       if (destroyed) return;
-      read();
     }
-    // Another site named before the referrer table has loaded is a provisional referral: the
-    // touch is put right when the table arrives (a task after the decision).
-    const touch = touchNow();
-    if (chunked && touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
-    profile = countPageView(profile, now, touch);
-    const x = extrasNow();
-    if (x)
-      profile.affinity = x.addAffinity(profile.affinity, page!._category, now, manifest.affinityHalfLifeDays);
-    applyIdentity();
+    // Device details found by waitFor (a chunk, or the answer kept for this user agent).
+    if (wait || uaDevice) read();
+    count();
     remoteValues = {};
     if (remotes.size) {
       const load = loadRemotes(now);
@@ -354,6 +372,7 @@ export function createTailor(options: TailorOptions): Tailor {
       if (loading === load) loading = null;
     }
     leaving = null;
+    leftEarly = false;
     // Scheduled first: a decision that throws still lets what is held out.
     const phase2 = hold();
     decide(true);
@@ -440,7 +459,7 @@ export function createTailor(options: TailorOptions): Tailor {
   function decide(newView = false): void {
     // Before the first page view is decided (chunks or remote data still loading), a set(), a
     // dataLayer push or a persona pick only changes what that decision will read.
-    if (!page || !profile || destroyed || (pending && !newView)) return;
+    if (!page || !profile || destroyed || ((pending || leftEarly) && !newView)) return;
     const now = clock();
     const c = contextFor(now);
     ctx = c;
