@@ -344,9 +344,11 @@ export function createTailor(options: TailorOptions): Tailor {
     // A visitor who leaves while chunks or remote data load (a thank-you page left at once)
     // still converts: the page view is counted, the calls made so far and the pageview goals
     // run, then what they wrote is stored and their events go out with the page (settleOnHide).
+    let decided = false;
     leaving = () => {
-      // Nothing renders on a page being left: what runs now records, it does not expose.
-      leftEarly = true;
+      // Nothing renders on a page left before its decision: what runs now records, it does not
+      // expose. Left later (before DOMContentLoaded), only the pageview goals are still due.
+      if (!decided) leftEarly = true;
       hold();
       count();
       const held = pending;
@@ -371,11 +373,11 @@ export function createTailor(options: TailorOptions): Tailor {
       remoteValues = await load;
       if (loading === load) loading = null;
     }
-    leaving = null;
     leftEarly = false;
     // Scheduled first: a decision that throws still lets what is held out.
     const phase2 = hold();
     decide(true);
+    decided = true;
     const waiting = pending;
     pending = null;
     if (waiting) for (const fn of waiting) fn();

@@ -319,6 +319,8 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     expect(await order()).toEqual(['hat1', 'shoe1', 'ad', 'bag1', 'shoe2', 'bag2']);
 
     for (const p of ['shoes', 'bags', 'bags-2']) await page.goto(`${server.url}/shop/${p}-${file}`);
+    // The tags decide once tailor.extras.js (categories, affinity) has loaded: wait for it.
+    await page.waitForFunction(() => !!(window as unknown as Win).tailor.context?.()?.affinity);
     expect(await page.evaluate(() => (window as unknown as Win).tailor.context().affinity.top)).toBe('bags');
     await page.goto(`${server.url}/shop/list-${file}`);
     await page.waitForFunction(() => document.querySelector('#list li')?.textContent === 'bag1');
