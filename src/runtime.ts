@@ -348,9 +348,10 @@ export function createTailor(options: TailorOptions): Tailor {
     leaving = () => {
       // Nothing renders on a page left before its decision: what runs now records, it does not
       // expose. Left later (before DOMContentLoaded), only the pageview goals are still due.
-      if (!decided) leftEarly = true;
       hold();
       count();
+      // Decided without rendering: conversions carry the assignments the visitor has.
+      if (!decided) (leftEarly = true), decide(true);
       const held = pending;
       pending = null;
       if (held) for (const fn of held) fn();
@@ -615,7 +616,7 @@ export function createTailor(options: TailorOptions): Tailor {
 
   /** Brings the page in line with the assignments (SPEC §8.2). Crawlers get the default page. */
   function render(newView: boolean): void {
-    if (!win || !ctx || !page || destroyed || page._bot) return;
+    if (!win || !ctx || !page || destroyed || page._bot || leftEarly) return;
     if (newView) shown.clear(), closed.clear();
     const now = clock();
     const items: RenderItem[] = [];
