@@ -100,6 +100,14 @@ const variant = (page: Page, id: string) =>
   page.evaluate((x) => (window as unknown as Win).tailor.variant(x), id);
 const exposures = (page: Page) => page.evaluate(() => (window as unknown as Win).__exposures);
 
+/** From a product page: adds `item` to the bag and places the order (the `purchase` page-view goal). */
+async function buy(page: Page, item: string): Promise<void> {
+  await page.getByRole('link', { name: 'Add to bag' }).click();
+  await page.waitForURL(`**/shop/cart.html?item=${item}`);
+  await page.getByRole('link', { name: 'Place order' }).click();
+  await page.waitForURL('**/shop/thank-you.html');
+}
+
 /** Moves the visitor's stored history back by `days`: the next page view starts a new session. */
 async function rewind(page: Page, days: number): Promise<void> {
   // Edited from a page of the same origin without Tailor: the page left hands its last writes
@@ -239,10 +247,7 @@ describe('examples/shop, walked by four visitors', () => {
         await page.getByRole('link', { name: 'Swipe through the lookbook' }).click();
         await page.waitForURL('**/shop/shoes/');
         await page.getByRole('link', { name: 'City Sneaker' }).click();
-        await page.getByRole('link', { name: 'Add to bag' }).click();
-        await page.waitForURL('**/shop/cart.html?item=city-sneaker');
-        await page.getByRole('link', { name: 'Place order' }).click();
-        await page.waitForURL('**/shop/thank-you.html');
+        await buy(page, 'city-sneaker');
         await leave(context, page);
       }
 
@@ -252,10 +257,7 @@ describe('examples/shop, walked by four visitors', () => {
         const page = await context.newPage();
         for (let i = 0; i < 3; i++) {
           await open(page, '/shop/bags/leather-tote.html');
-          await page.getByRole('link', { name: 'Add to bag' }).click();
-          await page.waitForURL('**/shop/cart.html?item=leather-tote');
-          await page.getByRole('link', { name: 'Place order' }).click();
-          await page.waitForURL('**/shop/thank-you.html');
+          await buy(page, 'leather-tote');
         }
         await rewind(page, 3);
         await open(page, '/shop/account.html');
@@ -286,10 +288,7 @@ describe('examples/shop, walked by four visitors', () => {
         await overlay.getByRole('button', { name: 'Close' }).click();
         // Converts: buys once more.
         await page.getByRole('link', { name: 'Crossbody Bag' }).click();
-        await page.getByRole('link', { name: 'Add to bag' }).click();
-        await page.waitForURL('**/shop/cart.html?item=crossbody');
-        await page.getByRole('link', { name: 'Place order' }).click();
-        await page.waitForURL('**/shop/thank-you.html');
+        await buy(page, 'crossbody');
         await leave(context, page);
       }
 
