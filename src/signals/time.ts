@@ -9,7 +9,7 @@ export function timeSignals(now: Date): Context['time'] {
   return {
     hour: now.getHours(),
     weekday,
-    isWeekend: weekday === 0 || weekday === 6,
+    isWeekend: weekday % 6 === 0,
     date: `${now.getFullYear()}-${pad(month)}-${pad(now.getDate())}`,
     month,
   };

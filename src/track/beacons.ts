@@ -26,12 +26,9 @@ export function createBeacons(o: TransportOptions): Transport {
     try {
       win?.navigator.sendBeacon?.(
         o._endpoint,
-        new Blob(
-          [`{"v":1,"site":${JSON.stringify(o._site)},"sent":${o._now()},"events":${JSON.stringify(held)}}`],
-          {
-            type: 'text/plain;charset=UTF-8',
-          },
-        ),
+        new Blob([JSON.stringify({ v: 1, site: o._site, sent: o._now(), events: held })], {
+          type: 'text/plain;charset=UTF-8',
+        }),
       );
     } catch {}
   };
