@@ -6,6 +6,7 @@
  *
  * Table-driven to stay small: it ships in the script tag.
  */
+import { contextPathProblem, nearest } from './context-paths';
 import { regexRisk } from './pattern';
 import { isSafeUrl, URL_ATTR } from './safe-url';
 import type { Manifest, ManifestProblem, ValidationResult } from './types';
@@ -23,6 +24,10 @@ interface Cx {
   _selector(s: string): boolean | string;
   /** Segment names `$segment` may use here. */
   _segments: Set<string>;
+  /** Segments dropped for their own errors. */
+  _dropped: Set<string>;
+  /** Drops this part for using the dropped segment `name` (said in the segment's report). */
+  _uses(name: string, path: Path): void;
   _goals: Set<string>;
 }
 type Fields = Record<string, [Check, 1?]>;
@@ -110,9 +115,18 @@ const obj =
       if (Object.hasOwn(v, k)) check(v[k], at(p, k), cx);
       else if (required) cx._add(at(p, k), `"${k}" is required`);
     }
-    for (const k of Object.keys(v))
-      if (!Object.hasOwn(fields, k)) cx._add(at(p, k), `unknown key "${k}" is ignored`, true);
+    for (const k of Object.keys(v)) if (!Object.hasOwn(fields, k)) unknownKey(k, Object.keys(fields), p, cx);
   };
+/**
+ * An unknown key is ignored with a warning, unless it is a known key misspelt (`audeince`):
+ * then what it meant to say would silently not apply (an audience of everyone), so it is an
+ * error and the part is dropped.
+ */
+function unknownKey(k: string, known: string[], p: Path, cx: Cx): void {
+  const meant = nearest(k, known, k.length < 5 ? 1 : 2);
+  if (meant) cx._add(at(p, k), `unknown key "${k}": did you mean "${meant}"?`);
+  else cx._add(at(p, k), `unknown key "${k}" is ignored`, true);
+}
 /** A union discriminated by `field` (`type` of actions and goals, `on` of triggers). */
 const byKey =
   (field: string, variants: Record<string, Fields>, what: string): Check =>
@@ -183,6 +197,11 @@ const OPERATORS =
     ' ',
   );
 
+const contextPath: Check = (v, p, cx) => {
+  const wrong = contextPathProblem(v as string);
+  if (wrong) cx._add(p, wrong);
+};
+
 const condition: Check = (v, p, cx) => {
   if (!isObj(v)) return cx._add(p, `must be a condition object, got ${kind(v)}`);
   for (const k of Object.keys(v)) {
@@ -191,13 +210,20 @@ const condition: Check = (v, p, cx) => {
     if (k === '$and' || k === '$or' || k === '$nor') list(condition)(x, q, cx);
     else if (k === '$not') condition(x, q, cx);
     else if (k === '$segment') {
-      if (typeof x !== 'string' || !cx._segments.has(x))
+      // A segment dropped for its own mistake was reported once, where it is: what uses it is
+      // dropped with it and named in that report, not reported again as "not declared".
+      if (typeof x === 'string' && cx._dropped.has(x)) cx._uses(x, p);
+      else if (typeof x !== 'string' || !cx._segments.has(x))
         cx._add(
           q,
           `segment ${kind(x)} is not declared${show(p).startsWith('segments') ? ' before this segment' : ''}`,
         );
     } else if (k[0] === '$') cx._add(q, `unknown operator "${k}"`);
-    else operand(x, q, cx);
+    else {
+      const wrong = contextPathProblem(k);
+      if (wrong) cx._add(q, wrong);
+      operand(x, q, cx);
+    }
   }
 };
 
@@ -282,7 +308,7 @@ const experienceCheck = obj({
   layer: [text],
   traffic: [percent],
   holdout: [percent],
-  unit: [text],
+  unit: [(v, p, cx) => (typeof v === 'string' && v.trim() ? contextPath(v, p, cx) : text(v, p, cx))],
   salt: [text],
   trigger: [byKey('on', TRIGGERS, 'trigger')],
   frequency: [
@@ -336,6 +362,12 @@ const goalCheck = byKey(
   'goal type',
 );
 
+/** Score weights: a number per context path. */
+const weights: Check = (v, p, cx) => {
+  record(num())(v, p, cx);
+  if (isObj(v)) for (const k of Object.keys(v)) contextPath(k, at(p, k), cx);
+};
+
 const remoteSource = obj({ url: [url, 1], timeoutMs: [positive], ttlSeconds: [positive] });
 
 /** Optional top-level blocks: a bad one is dropped (its defaults apply) and reported. */
@@ -354,7 +386,14 @@ const BLOCKS: Fields = {
       purchaseGoal: [text],
     }),
   ],
-  scores: [record(obj({ bias: [num()], weights: [record(num()), 1] }))],
+  scores: [
+    record(
+      obj({
+        bias: [num()],
+        weights: [weights, 1],
+      }),
+    ),
+  ],
   remote: [record(remoteSource)],
   dataLayer: [list(text)],
   analytics: [obj({ dataLayer: [bool] })],
@@ -403,8 +442,19 @@ export function validateManifest(
     const segments = new Set<string>();
     const goals = new Set<string>();
     /** Runs `check` on a part; returns whether it had errors (its problems are kept either way). */
-    const part = (check: Check, v: unknown, path: Path): boolean => {
+    /** Segments dropped for their own errors: their first error, and what is dropped with them. */
+    const dropped = new Map<string, { first: ManifestProblem | undefined; users: string[] }>();
+    /** The segment whose own error dropped a segment that only used it. */
+    const rootOf = new Map<string, string>();
+    /** The dropped segment the last part used, if it was dropped for that alone. */
+    let usedRoot: string | undefined;
+    /** The first error of the last part that had one. */
+    let lastError: ManifestProblem | undefined;
+    /** Runs `check` on a part; returns whether it had errors (its problems are kept either way). */
+    const part = (check: Check, v: unknown, path: Path, label = show(path)): boolean => {
       let bad = false;
+      const from = problems.length;
+      usedRoot = undefined;
       check(v, path, {
         _add(p, message, warning) {
           problems.push({ path: show(p), message, severity: warning ? 'warning' : 'error' });
@@ -412,19 +462,30 @@ export function validateManifest(
         },
         _selector: options.isValidSelector || domSelectorCheck,
         _segments: segments,
+        _dropped: new Set(dropped.keys()),
+        _uses(name) {
+          bad = true;
+          usedRoot = rootOf.get(name) ?? name;
+          const users = dropped.get(usedRoot)!.users;
+          if (!users.includes(label)) users.push(label);
+        },
         _goals: goals,
       });
+      lastError = bad ? problems.slice(from).find((x) => x.severity === 'error') : undefined;
       return bad;
     };
 
     if (Object.hasOwn(json, '$schema')) out.$schema = json.$schema;
     for (const k of Object.keys(json)) {
-      if (!TOP.includes(k))
+      if (!TOP.includes(k)) {
+        // At the top level a misspelt block stays a warning: there is no part to drop for it.
+        const meant = nearest(k, TOP, k.length < 5 ? 1 : 2);
         problems.push({
           path: show(at('', k)),
-          message: `unknown key "${k}" is ignored`,
+          message: `unknown key "${k}" is ignored${meant ? `; did you mean "${meant}"?` : ''}`,
           severity: 'warning',
         });
+      }
     }
     for (const k in BLOCKS) if (Object.hasOwn(json, k) && !part(BLOCKS[k]![0], json[k], k)) out[k] = json[k];
 
@@ -439,15 +500,20 @@ export function validateManifest(
         );
       const kept: Record<string, unknown> = {};
       for (const name of Object.keys(src)) {
-        if (!part(check, src[name], at(key, name))) kept[name] = src[name];
+        if (!part(check, src[name], at(key, name), `${key.slice(0, -1)} "${name}"`)) kept[name] = src[name];
+        else if (key === 'segments') {
+          // Dropped for its own mistake, or only for using a dropped segment (then what uses
+          // this one is named in that segment's report).
+          if (lastError || !usedRoot) dropped.set(name, { first: lastError, users: [] });
+          else dropped.set(name, dropped.get(usedRoot)!), rootOf.set(name, usedRoot);
+          continue;
+        }
         // Declared after checking, so a segment cannot use itself or later ones.
         names.add(name);
       }
       out[key] = kept;
     };
     keep('segments', condition, segments);
-    // Dropped segments stay unknown to audiences, which are then reported too.
-    for (const n of segments) if (!Object.hasOwn(out.segments as object, n)) segments.delete(n);
     keep('goals', goalCheck, goals);
     for (const n of goals) if (!Object.hasOwn(out.goals as object, n)) goals.delete(n);
 
@@ -471,8 +537,8 @@ export function validateManifest(
         const ids = new Set<unknown>();
         out.experiences = exps.filter((e, i) => {
           const path = at('experiences', i);
-          let bad = part(experience, e, path);
           const eid = isObj(e) ? e.id : undefined;
+          let bad = part(experience, e, path, typeof eid === 'string' ? `experience "${eid}"` : show(path));
           if (ids.has(eid)) {
             bad = part(
               (_, p, cx) => cx._add(p, `experience id "${eid}" is used twice; ids must be unique`),
@@ -485,6 +551,10 @@ export function validateManifest(
         });
       }
     }
+    // One mistake, one message: what a dropped segment takes with it is said where it is dropped.
+    for (const [name, { first, users }] of dropped)
+      if (first && users.length && !rootOf.has(name))
+        first.message += ` (segment "${name}" is dropped, and with it ${users.join(', ')}, which use${users.length > 1 ? '' : 's'} it)`;
     return { manifest: out as unknown as Manifest, problems };
   } catch (e) {
     // Defensive: validation must never throw into the page.

@@ -41,11 +41,11 @@ describe('validateManifest', () => {
     expect(manifest?.experiences?.map((e) => e.id)).toEqual(full.experiences.map((e) => e.id));
   });
 
-  it('drops a bad segment, then reports audiences that use it', () => {
+  it('drops a bad segment with the experiences that use it, in one message', () => {
     const { manifest, problems } = validateManifest({
       version: 1,
       site: 's',
-      segments: { bad: { 'a.b': { $regex: '(' } }, good: { 'a.b': 1 } },
+      segments: { bad: { 'page.path': { $regex: '(' } }, good: { 'page.path': '/' } },
       experiences: [
         { id: 'uses-bad', audience: { $segment: 'bad' }, variants: [{ id: 'a' }] },
         { id: 'uses-good', audience: { $segment: 'good' }, variants: [{ id: 'a' }] },
@@ -53,9 +53,13 @@ describe('validateManifest', () => {
     });
     expect(Object.keys(manifest?.segments || {})).toEqual(['good']);
     expect(manifest?.experiences?.map((e) => e.id)).toEqual(['uses-good']);
-    expect(problems.map((p) => p.path)).toEqual([
-      'segments.bad["a.b"].$regex',
-      'experiences[0].audience.$segment',
+    expect(problems).toEqual([
+      {
+        path: 'segments.bad["page.path"].$regex',
+        message:
+          '"(" is not a valid regular expression (segment "bad" is dropped, and with it experience "uses-bad", which uses it)',
+        severity: 'error',
+      },
     ]);
   });
 
