@@ -581,8 +581,8 @@ export function summaryLine(e: ExperienceReport): SummaryLine {
     return say(`${mismatch}not enough data yet: no ${goal} conversion in ${base.id} or ${best.id}.`);
   const diff =
     s.uplift !== null
-      ? `${best.id} is ${percent(s.uplift)} vs ${base.id} on ${goal}${s.upliftCi ? ` (95% interval ${percent(s.upliftCi[0])} to ${percent(s.upliftCi[1])})` : ''}`
-      : `${best.id} converts at ${((s.rate ?? 0) * 100).toFixed(2)}% on ${goal} and ${base.id} at 0%`;
+      ? `${best.id} is ${percent(s.uplift)} vs ${base.id}${s.upliftCi ? ` (95% interval ${percent(s.upliftCi[0])} to ${percent(s.upliftCi[1])})` : ''}`
+      : `${best.id} converts at ${((s.rate ?? 0) * 100).toFixed(2)}% and ${base.id} at 0%`;
   if (s.p !== null && s.p < ALPHA) {
     line.significant = true;
     line.leader = (s.rate ?? 0) >= (s0.rate ?? 0) ? best.id : base.id;
@@ -594,7 +594,7 @@ export function summaryLine(e: ExperienceReport): SummaryLine {
   line.neededPerVariant = needed;
   if (needed === null)
     return say(
-      `${mismatch}not enough data yet: ${best.id} and ${base.id} convert at the same rate on ${goal} so far.`,
+      `${mismatch}not enough data yet on ${goal}: ${best.id} and ${base.id} convert at the same rate so far.`,
     );
   line.visitorsNeeded = Math.max(0, needed - base.exposed) + Math.max(0, needed - best.exposed);
   const more =
@@ -602,7 +602,7 @@ export function summaryLine(e: ExperienceReport): SummaryLine {
       ? `about ${count(line.visitorsNeeded)} more visitors needed to tell (${count(needed)} per variant for 80% power at this difference)`
       : 'both arms are past the size that would detect this difference at 80% power, so it is most likely smaller than it looks';
   return say(
-    `${mismatch}not enough data yet: ${diff}, ${s.p === null ? 'no p-value' : pText(s.p)}; ${more}.`,
+    `${mismatch}not enough data yet on ${goal}: ${diff}, ${s.p === null ? 'no p-value' : pText(s.p)}; ${more}.`,
   );
 }
 
