@@ -56,16 +56,16 @@ export function dashReason(
 const td = (text: string, why: string, cls = '') =>
   text === '–' ? `<td${cls}><abbr title="${esc(why)}">–</abbr></td>` : `<td${cls}>${text}</td>`;
 
-const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:64rem;padding:0 1rem;color:#1b1f24;overflow-wrap:anywhere}
+const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1f24;overflow-wrap:anywhere}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.2rem}h3{font-size:1rem}
 .scroll{overflow-x:auto;margin:.6rem 0;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%}
-th,td{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
+th,td{border-bottom:1px solid #d0d7de;padding:.3rem .45rem;text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
 th:first-child,td:first-child{text-align:left}.flag{color:#b42318;font-weight:600}.ok{color:#1a7f37}
-.sig{font-weight:600}.muted{color:#59636e}abbr{text-decoration:underline dotted;cursor:help}
+.sig{font-weight:600}.muted{color:#59636e}abbr{text-decoration:none;cursor:help}sup a{text-decoration:none;margin-left:.1em}th.g,td.g{text-align:left}
 .summary li{margin:.35rem 0}.summary .lead{font-weight:600}
 svg{display:block;margin:.4rem 0 1rem;width:100%;max-width:600px;height:auto}
-@media (max-width:40rem){body{margin:1rem auto;font-size:14px}h2{margin-top:1.6rem}}`;
+@media (max-width:40rem){body{margin:1rem auto;font-size:14px}h2{margin-top:1.6rem}th,td{padding:.25rem .3rem;font-size:13px}}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
@@ -151,7 +151,7 @@ function rateRows(
           const s = a.goals[g]!;
           const sig = s.p !== null && s.p < 0.05 ? ' class="sig"' : '';
           const why = dashReason(s, a.baseline, base?.goals[g]);
-          return `<tr>${i ? '<td></td><td></td>' : `<td>${a.label}${a.baseline ? ' <span class="muted">(baseline)</span>' : ''}</td><td>${a.n}</td>`}<td>${esc(g)}</td><td>${s.converted}</td>${td(pct(s.rate), 'no exposed visitors')}${td(
+          return `<tr>${i ? '<td></td><td></td>' : `<td>${a.label}${a.baseline ? ' <span class="muted">(baseline)</span>' : ''}</td><td>${a.n}</td>`}<td class="g">${esc(g)}</td><td>${s.converted}</td>${td(pct(s.rate), 'no exposed visitors')}${td(
             interval(s.ci, (x) => pct(x)),
             'no exposed visitors',
           )}${td(signedPct(s.uplift), why, sig)}${td(interval(s.upliftCi, signedPct), why)}${td(pValue(s.p), why, sig)}</tr>`;
@@ -162,7 +162,7 @@ function rateRows(
 }
 
 const RATE_HEAD = (first: string, n: string) =>
-  `<tr><th>${first}</th><th>${n}</th><th>goal</th><th>converted</th><th>rate</th><th>95% interval</th><th>uplift</th><th>uplift 95% interval</th><th>p</th></tr>`;
+  `<tr><th>${first}</th><th>${n}</th><th class="g">goal</th><th>converted</th><th>rate</th><th>95% interval</th><th>uplift</th><th>uplift 95% interval</th><th>p</th></tr>`;
 
 /** The value (revenue) table: total, per exposed visitor with its interval, uplift, Welch's p. */
 function valueTable(
@@ -178,12 +178,12 @@ function valueTable(
           const s = a.goals[g]!;
           const sig = s.valueP !== null && s.valueP < 0.05 ? ' class="sig"' : '';
           const why = dashReason(s, a.baseline, base?.goals[g], true);
-          return `<tr><td>${i ? '' : `${a.label}${a.baseline ? ' <span class="muted">(baseline)</span>' : ''}`}</td><td>${esc(g)}</td><td>${amount(s.value)}</td>${td(amount(s.valuePerVisitor), 'no exposed visitors')}${td(interval(s.valueCi, amount), 'needs at least two visitors')}${td(signedPct(s.valueUplift), why, sig)}${td(interval(s.valueUpliftCi, signedPct), why)}${td(pValue(s.valueP), why, sig)}</tr>`;
+          return `<tr><td>${i ? '' : `${a.label}${a.baseline ? ' <span class="muted">(baseline)</span>' : ''}`}</td><td class="g">${esc(g)}</td><td>${amount(s.value)}</td>${td(amount(s.valuePerVisitor), 'no exposed visitors')}${td(interval(s.valueCi, amount), 'needs at least two visitors')}${td(signedPct(s.valueUplift), why, sig)}${td(interval(s.valueUpliftCi, signedPct), why)}${td(pValue(s.valueP), why, sig)}</tr>`;
         })
         .join(''),
     )
     .join('');
-  return `<h3>Value (revenue) per exposed visitor</h3>${scroll(`<table class="value"><thead><tr><th>arm</th><th>goal</th><th>total value</th><th>per visitor</th><th>95% interval</th><th>uplift</th><th>uplift 95% interval</th><th>p (Welch)</th></tr></thead><tbody>${rows}</tbody></table>`)}`;
+  return `<h3>Value (revenue) per exposed visitor</h3>${scroll(`<table class="value"><thead><tr><th>arm</th><th class="g">goal</th><th>total value</th><th>per visitor</th><th>95% interval</th><th>uplift</th><th>uplift 95% interval</th><th>p (Welch)</th></tr></thead><tbody>${rows}</tbody></table>`)}`;
 }
 
 function experienceSection(e: ExperienceReport, name: string | undefined): string {

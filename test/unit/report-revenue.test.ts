@@ -82,14 +82,14 @@ function refWelch(a: number[], b: number[]) {
     df,
     p: refTwoSided(t, df),
     uplift: ratio - 1,
-    ci: [Math.exp(Math.log(ratio) - q * se) - 1, Math.exp(Math.log(ratio) + q * se) - 1],
+    ci: [Math.exp(Math.log(ratio) - q * se) - 1, Math.exp(Math.log(ratio) + q * se) - 1] as const,
   };
 }
 
 function refMean(xs: number[]) {
   const s = stats(xs);
   const half = refQuantile(s.n - 1) * Math.sqrt(s.variance / s.n);
-  return { total: s.total, mean: s.mean, ci: [s.mean - half, s.mean + half] };
+  return { total: s.total, mean: s.mean, ci: [s.mean - half, s.mean + half] as const };
 }
 
 const close = (actual: number | null | undefined, expected: number, tol = 1e-9) => {
