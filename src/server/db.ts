@@ -235,7 +235,7 @@ function wrap(db: Sqlite): Store {
   );
   // A visitor converts for (experience, variant, goal) when a conversion for the goal carries that
   // assignment, the visitor was exposed to that variant, and the conversion is at or after the
-  // visitor's first exposure to the experience (SPEC §12). The visitor's value for the goal is the
+  // visitor's first exposure to the experience. The visitor's value for the goal is the
   // sum of the values of those same conversions (TOTAL: 0 when none carries one); the per-visitor
   // values are summed and squared here, so no event leaves SQLite.
   const converted = db.prepare(
