@@ -176,7 +176,8 @@ export function moments(
 ): { mean: number | null; variance: number | null } {
   if (!(n > 0)) return { mean: null, variance: null };
   const mean = sum / n;
-  if (n < 2) return { mean, variance: null };
+  // Values near the largest double overflow the sums: no variance rather than NaN.
+  if (n < 2 || !Number.isFinite(sum) || !Number.isFinite(sumSq)) return { mean, variance: null };
   // sumSq − sum²/n can come out a hair below 0 in floating point when every value is equal.
   return { mean, variance: Math.max(0, (sumSq - (sum * sum) / n) / (n - 1)) };
 }
@@ -221,7 +222,7 @@ export function welch(
   const a = moments(s0.n, s0.sum, s0.sumSq);
   const b = moments(s1.n, s1.sum, s1.sumSq);
   const none = { t: null, df: null, p: null, uplift: null, ci: null };
-  if (a.mean === null || b.mean === null) return none;
+  if (a.mean === null || b.mean === null || !Number.isFinite(a.mean) || !Number.isFinite(b.mean)) return none;
   const uplift = a.mean > 0 ? b.mean / a.mean - 1 : null;
   if (a.variance === null || b.variance === null) return { ...none, uplift };
   const v0 = a.variance / s0.n;
@@ -230,6 +231,7 @@ export function welch(
   if (!(se2 > 0)) return { ...none, uplift, p: a.mean === b.mean ? 1 : null };
   const t = (b.mean - a.mean) / Math.sqrt(se2);
   const df = (se2 * se2) / ((v0 * v0) / (s0.n - 1) + (v1 * v1) / (s1.n - 1));
+  if (!Number.isFinite(t) || !(df > 0) || !Number.isFinite(df)) return { ...none, uplift };
   const p = studentTwoSidedP(t, df);
   let ci: [number, number] | null = null;
   if (uplift !== null && b.mean > 0) {

@@ -445,3 +445,46 @@ describe('value per visitor through tailor serve (simulated traffic, 1,500 visit
     );
   });
 });
+
+describe('hostile values', () => {
+  it('reports values near the largest double without NaN or a crash', async () => {
+    const site = 'huge-values';
+    const events = ['a', 'b', 'c', 'd'].flatMap((v, i) => [
+      {
+        id: id(),
+        type: 'exposure',
+        ts: T0,
+        visitor: v,
+        session: `${v}.1`,
+        path: '/',
+        experience: 'x',
+        variant: i % 2 ? 'b' : 'control',
+      },
+      {
+        id: id(),
+        type: 'conversion',
+        ts: T0 + 1,
+        visitor: v,
+        session: `${v}.1`,
+        path: '/',
+        goal: 'purchase',
+        value: 1.5e308,
+        assignments: { x: i % 2 ? 'b' : 'control' },
+        segments: [],
+      },
+    ]);
+    const res = await fetch(`http://127.0.0.1:${port}/collect`, {
+      method: 'POST',
+      body: JSON.stringify({ v: 1, site, sent: T0, events }),
+    });
+    expect(res.status).toBe(204);
+    const r = await get(`/api/report?site=${site}`);
+    expect(r.status).toBe(200);
+    const b = JSON.parse(r.text).experiences[0].variants[1].goals.purchase;
+    expect(b.converted).toBe(2);
+    expect(b.valueCi).toBeNull();
+    expect(b.valueP).toBeNull();
+    expect((await get(`/report?site=${site}`)).status).toBe(200);
+    expect((await get(`/api/report?site=${SITE}`)).status).toBe(200); // the server is still up
+  });
+});
