@@ -98,8 +98,8 @@ export function chart(e: ExperienceReport, goal: string): string {
   const ticks = niceTicks(Math.max(...rows.map((r) => r.g?.ci?.[1] ?? r.g?.rate ?? 0)));
   const max = ticks[ticks.length - 1]!;
   const digits = tickDigits(ticks[1]! - ticks[0]!);
-  const left = 110;
-  const width = 400;
+  const left = 130;
+  const width = 380;
   const rowH = 26;
   const h = rows.length * rowH + 28;
   const full = left + width + 70;
@@ -117,7 +117,8 @@ export function chart(e: ExperienceReport, goal: string): string {
   parts.push(`<line x1="${left}" x2="${left + width}" y1="${axisY}" y2="${axisY}" stroke="#d0d7de"/>`);
   rows.forEach((r, i) => {
     const y = i * rowH + 16;
-    const label = r.id.length > 16 ? `${r.id.slice(0, 15)}…` : r.id;
+    // Long ids are cut to fit the label column (the table above has them in full).
+    const label = r.id.length > 15 ? `${r.id.slice(0, 14)}…` : r.id;
     parts.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end" font-size="12">${esc(label)}</text>`);
     if (r.g?.ci) {
       const color = r.id === e.baseline ? '#59636e' : '#0969da';
