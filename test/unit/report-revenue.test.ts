@@ -9,7 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/server/cli';
-import { meanInterval, studentQuantile95, studentTwoSidedP, welch } from '../../src/server/stats';
+import {
+  meanInterval,
+  normalCdf,
+  studentQuantile95,
+  studentTwoSidedP,
+  welch,
+  Z95,
+} from '../../src/server/stats';
 
 /* ------------------------------------------------------------------------------------------ */
 /* The reference                                                                              */
@@ -486,5 +493,69 @@ describe('hostile values', () => {
     expect(b.valueP).toBeNull();
     expect((await get(`/report?site=${site}`)).status).toBe(200);
     expect((await get(`/api/report?site=${SITE}`)).status).toBe(200); // the server is still up
+  });
+});
+
+/* ------------------------------------------------------------------------------------------ */
+/* Repeated experiments: error rate, power and coverage (as for the conversion statistics)    */
+/* ------------------------------------------------------------------------------------------ */
+
+describe('value statistics over repeated simulated experiments', () => {
+  // A visitor buys with probability 5%, for an exponentially distributed amount: most visitors
+  // are worth 0, a few a lot, the shape revenue has.
+  const P = 0.05;
+  function arm(n: number, mean: number, rand: () => number) {
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < n; i++) {
+      if (rand() >= P) continue;
+      const v = -mean * Math.log(1 - rand());
+      sum += v;
+      sumSq += v * v;
+    }
+    return { n, sum, sumSq };
+  }
+  /** Var of one visitor's value: E[X²] − E[X]² = 2pμ² − p²μ². */
+  const variance = (mean: number) => 2 * P * mean * mean - P * P * mean * mean;
+
+  it('A/A: at most 8% of 400 repetitions significant at α = 0.05; the interval covers the true mean 92–98% of the time', () => {
+    const rand = prng(41);
+    let significant = 0;
+    let covered = 0;
+    for (let rep = 0; rep < 400; rep++) {
+      const a = arm(5000, 60, rand);
+      const b = arm(5000, 60, rand);
+      if (welch(a, b).p! < 0.05) significant++;
+      const { ci } = meanInterval(b.n, b.sum, b.sumSq);
+      if (ci![0] <= P * 60 && P * 60 <= ci![1]) covered++;
+    }
+    console.log(
+      `value A/A: ${significant}/400 significant (expected 5%), mean interval covered ${covered}/400`,
+    );
+    expect(significant / 400).toBeLessThanOrEqual(0.08);
+    expect(covered / 400).toBeGreaterThanOrEqual(0.92);
+    expect(covered / 400).toBeLessThanOrEqual(0.98);
+  });
+
+  it('A/B +20% value per visitor: power within 6 points of the normal approximation, uplift interval covers +20%', () => {
+    const rand = prng(43);
+    const n = 20_000;
+    const reps = 400;
+    let detected = 0;
+    let covered = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      const w = welch(arm(n, 60, rand), arm(n, 72, rand));
+      if (w.p! < 0.05 && w.uplift! > 0) detected++;
+      if (w.ci![0] <= 0.2 && 0.2 <= w.ci![1]) covered++;
+    }
+    // Power of the two-sided test: Φ(|Δ| / SE − z₀.₉₇₅), Δ = p·12, SE² = (σ₀² + σ₁²) / n.
+    const expected = normalCdf((P * 12) / Math.sqrt((variance(60) + variance(72)) / n) - Z95);
+    console.log(
+      `value A/B +20%: detected ${detected}/${reps} (normal approximation ${(expected * 100).toFixed(1)}%), uplift interval covered ${covered}/${reps}`,
+    );
+    expect(expected).toBeCloseTo(0.826, 2);
+    expect(Math.abs(detected / reps - expected)).toBeLessThanOrEqual(0.06);
+    expect(covered / reps).toBeGreaterThanOrEqual(0.91);
+    expect(covered / reps).toBeLessThanOrEqual(0.98);
   });
 });
