@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/server/cli';
+import { raw } from '../unit/serve-process';
 import { launchChromium, newPage } from './chromium';
 
 const T0 = 1_763_900_000_000;
@@ -68,6 +69,7 @@ mkdirSync(path.join(dir, 'site'));
 let server: Server;
 let done: Promise<number>;
 let url = '';
+let port = 0;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -79,7 +81,8 @@ beforeAll(async () => {
       onServer(s) {
         server = s;
         const a = s.address();
-        url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+        port = typeof a === 'object' && a ? a.port : 0;
+        url = `http://127.0.0.1:${port}`;
         resolve();
       },
     });
@@ -87,10 +90,13 @@ beforeAll(async () => {
   [browser] = await Promise.all([launchChromium(), started]);
   const events = simulatedTraffic();
   for (let i = 0; i < events.length; i += 150) {
-    const res = await fetch(`${url}/collect`, {
-      method: 'POST',
-      body: JSON.stringify({ v: 1, site: SITE, sent: T0, events: events.slice(i, i + 150) }),
-    });
+    // Each batch on its own connection: no kept-alive socket for the server's idle timeout to close.
+    const res = await raw(
+      port,
+      'POST',
+      '/collect',
+      JSON.stringify({ v: 1, site: SITE, sent: T0, events: events.slice(i, i + 150) }),
+    );
     expect(res.status).toBe(204);
   }
 });

@@ -17,6 +17,7 @@ import {
   welch,
   Z95,
 } from '../../src/server/stats';
+import { raw } from './serve-process';
 
 /* ------------------------------------------------------------------------------------------ */
 /* The reference                                                                              */
@@ -320,10 +321,14 @@ let port = 0;
 const events = simulate();
 const ref = reference(events);
 
+// Each request on its own connection (raw): a kept-alive one can be closed by the server's idle
+// timeout just as the next test sends on it.
 async function get(url: string) {
-  const res = await fetch(`http://127.0.0.1:${port}${url}`);
-  return { status: res.status, text: await res.text() };
+  const res = await raw(port, 'GET', url);
+  return { status: res.status, text: res.body };
 }
+const post = (body: string) =>
+  raw(port, 'POST', '/collect', body, { 'content-type': 'text/plain;charset=UTF-8' });
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => {
@@ -340,11 +345,7 @@ beforeAll(async () => {
     });
   });
   for (let i = 0; i < events.length; i += 150) {
-    const res = await fetch(`http://127.0.0.1:${port}/collect`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain;charset=UTF-8' },
-      body: JSON.stringify({ v: 1, site: SITE, sent: T0, events: events.slice(i, i + 150) }),
-    });
+    const res = await post(JSON.stringify({ v: 1, site: SITE, sent: T0, events: events.slice(i, i + 150) }));
     expect(res.status).toBe(204);
   }
 });
@@ -480,10 +481,7 @@ describe('hostile values', () => {
         segments: [],
       },
     ]);
-    const res = await fetch(`http://127.0.0.1:${port}/collect`, {
-      method: 'POST',
-      body: JSON.stringify({ v: 1, site, sent: T0, events }),
-    });
+    const res = await post(JSON.stringify({ v: 1, site, sent: T0, events }));
     expect(res.status).toBe(204);
     const r = await get(`/api/report?site=${site}`);
     expect(r.status).toBe(200);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/server/cli';
 import { chart, niceTicks } from '../../src/server/report-html';
 import { buildReport, type ExperienceCounts, sampleSizePerArm } from '../../src/server/stats';
+import { raw } from './serve-process';
 
 const report = (
   variants: ExperienceCounts['variants'],
@@ -245,7 +246,9 @@ writeFileSync(
 let server: Server;
 let done: Promise<number>;
 let port = 0;
-const get = async (url: string) => (await fetch(`http://127.0.0.1:${port}${url}`)).text();
+// Each request on its own connection (raw): a kept-alive one can be closed by the server's idle
+// timeout just as the next test sends on it.
+const get = async (url: string) => (await raw(port, 'GET', url)).body;
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => {
@@ -261,10 +264,12 @@ beforeAll(async () => {
       },
     });
   });
-  const res = await fetch(`http://127.0.0.1:${port}/collect`, {
-    method: 'POST',
-    body: JSON.stringify({ v: 1, site: SITE, sent: T0, events: traffic() }),
-  });
+  const res = await raw(
+    port,
+    'POST',
+    '/collect',
+    JSON.stringify({ v: 1, site: SITE, sent: T0, events: traffic() }),
+  );
   expect(res.status).toBe(204);
 });
 
