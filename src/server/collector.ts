@@ -251,6 +251,7 @@ export function reportFor(
         id: v,
         exposed: observed.get(v)?.exposed ?? 0,
         converted: observed.get(v)?.converted ?? {},
+        value: observed.get(v)?.value ?? {},
       })),
     };
   });

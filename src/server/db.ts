@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { GroupCounts } from './stats';
+import type { GroupCounts, ValueSums } from './stats';
 
 /** The subset of the better-sqlite3 API used here. */
 interface Statement {
@@ -116,8 +116,14 @@ export interface Store {
 }
 
 export interface SiteCounts {
-  /** Experience → variant → exposed visitors and converting visitors per goal. */
-  experiences: Map<string, Map<string, { exposed: number; converted: Record<string, number> }>>;
+  /**
+   * Experience → variant → exposed visitors, converting visitors per goal, and per goal the sum
+   * and sum of squares of the converting visitors' values.
+   */
+  experiences: Map<
+    string,
+    Map<string, { exposed: number; converted: Record<string, number>; value: Record<string, ValueSums> }>
+  >;
   /** Goals seen in conversions, sorted. */
   goals: string[];
   personalized: GroupCounts;
@@ -229,7 +235,9 @@ function wrap(db: Sqlite): Store {
   );
   // A visitor converts for (experience, variant, goal) when a conversion for the goal carries that
   // assignment, the visitor was exposed to that variant, and the conversion is at or after the
-  // visitor's first exposure to the experience (SPEC §12).
+  // visitor's first exposure to the experience. The visitor's value for the goal is the
+  // sum of the values of those same conversions (TOTAL: 0 when none carries one); the per-visitor
+  // values are summed and squared here, so no event leaves SQLite.
   const converted = db.prepare(
     `WITH first AS (
        SELECT experience, visitor, MIN(ts) AS ts FROM events
@@ -237,14 +245,17 @@ function wrap(db: Sqlite): Store {
      ), seen AS (
        SELECT DISTINCT experience, variant, visitor FROM events
        WHERE site = @site AND type = 'exposure' AND forced = 0
+     ), per AS (
+       SELECT a.experience, a.variant, c.goal, c.visitor, TOTAL(c.value) AS v
+       FROM events c
+       JOIN assignments a ON a.event = c.id
+       JOIN first f ON f.experience = a.experience AND f.visitor = c.visitor
+       JOIN seen s ON s.experience = a.experience AND s.variant = a.variant AND s.visitor = c.visitor
+       WHERE c.site = @site AND c.type = 'conversion' AND c.ts >= f.ts
+       GROUP BY a.experience, a.variant, c.goal, c.visitor
      )
-     SELECT a.experience, a.variant, c.goal, COUNT(DISTINCT c.visitor) AS n
-     FROM events c
-     JOIN assignments a ON a.event = c.id
-     JOIN first f ON f.experience = a.experience AND f.visitor = c.visitor
-     JOIN seen s ON s.experience = a.experience AND s.variant = a.variant AND s.visitor = c.visitor
-     WHERE c.site = @site AND c.type = 'conversion' AND c.ts >= f.ts
-     GROUP BY a.experience, a.variant, c.goal`,
+     SELECT experience, variant, goal, COUNT(*) AS n, TOTAL(v) AS sum, TOTAL(v * v) AS sumSq
+     FROM per GROUP BY experience, variant, goal`,
   );
   // Program view: the global holdout against everyone exposed to a non-holdout variant (and never
   // to the global holdout); a conversion counts at or after the visitor's first such exposure.
@@ -257,9 +268,11 @@ function wrap(db: Sqlite): Store {
   const groupStatements = (first: string) => ({
     visitors: db.prepare(`SELECT COUNT(*) AS n FROM (${first})`),
     converted: db.prepare(
-      `SELECT c.goal, COUNT(DISTINCT c.visitor) AS n FROM (${first}) f
-       JOIN events c ON c.site = @site AND c.type = 'conversion' AND c.visitor = f.visitor AND c.ts >= f.ts
-       GROUP BY c.goal`,
+      `SELECT goal, COUNT(*) AS n, TOTAL(v) AS sum, TOTAL(v * v) AS sumSq FROM (
+         SELECT c.goal, c.visitor, TOTAL(c.value) AS v FROM (${first}) f
+         JOIN events c ON c.site = @site AND c.type = 'conversion' AND c.visitor = f.visitor AND c.ts >= f.ts
+         GROUP BY c.goal, c.visitor
+       ) GROUP BY goal`,
     ),
   });
   const program = { personalized: groupStatements(personalizedFirst), holdout: groupStatements(inHoldout) };
@@ -271,8 +284,12 @@ function wrap(db: Sqlite): Store {
 
   const group = (s: ReturnType<typeof groupStatements>, site: string): GroupCounts => {
     const converted: Record<string, number> = {};
-    for (const r of s.converted.all({ site })) converted[r.goal as string] = r.n as number;
-    return { visitors: (s.visitors.get({ site })?.n as number) ?? 0, converted };
+    const value: Record<string, ValueSums> = {};
+    for (const r of s.converted.all({ site })) {
+      converted[r.goal as string] = r.n as number;
+      value[r.goal as string] = { sum: r.sum as number, sumSq: r.sumSq as number };
+    }
+    return { visitors: (s.visitors.get({ site })?.n as number) ?? 0, converted, value };
   };
 
   return {
@@ -286,7 +303,7 @@ function wrap(db: Sqlite): Store {
         const variantOf = (x: string, v: string) => {
           const vs = experiences.get(x) ?? new Map();
           experiences.set(x, vs);
-          const c = vs.get(v) ?? { exposed: 0, converted: {} };
+          const c = vs.get(v) ?? { exposed: 0, converted: {}, value: {} };
           vs.set(v, c);
           return c;
         };
@@ -294,7 +311,9 @@ function wrap(db: Sqlite): Store {
           variantOf(r.experience as string, r.variant as string).exposed = r.n as number;
         for (const r of converted.all({ site })) {
           const vs = experiences.get(r.experience as string)?.get(r.variant as string);
-          if (vs) vs.converted[r.goal as string] = r.n as number;
+          if (!vs) continue;
+          vs.converted[r.goal as string] = r.n as number;
+          vs.value[r.goal as string] = { sum: r.sum as number, sumSq: r.sumSq as number };
         }
         return {
           experiences,

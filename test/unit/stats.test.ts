@@ -229,7 +229,7 @@ describe('the §12 report', () => {
     expect(b!.goals.purchase!.ci![1]).toBeCloseTo(0.0668, 3);
     expect(b!.goals.purchase!.uplift).toBeCloseTo(0.196, 3);
     expect(b!.goals.purchase!.p).toBeCloseTo(0.031, 3);
-    expect(r.program).toEqual({
+    expect(r.program).toMatchObject({
       personalized: { visitors: 9500, goals: { purchase: { converted: 520, rate: 520 / 9500 } } },
       holdout: { visitors: 500, goals: { purchase: { converted: 22, rate: 0.044 } } },
     });
