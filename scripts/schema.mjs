@@ -38,7 +38,7 @@ export function buildSchema() {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://unpkg.com/tailorjs/dist/manifest.schema.json',
     title: 'Tailor manifest',
-    description: 'The manifest of Tailor, the browser personalization SDK (SPEC §6, §8).',
+    description: 'The manifest of Tailor, the browser personalization SDK.',
     ...schema,
   };
 }
