@@ -1,5 +1,5 @@
 /**
- * Visitor history (SPEC §4): sessions end after 30 minutes without a page view; visits, page
+ * Visitor history (docs/context.md): sessions end after 30 minutes without a page view; visits, page
  * views, first and last visit, conversions, traits. Pure functions over the stored profile.
  */
 import type { Context, Manifest, TrafficTouch } from '../manifest/types';
@@ -58,7 +58,7 @@ export function pageView(
 
 /**
  * The `visitor.*` and `session.*` parts of the context. Every goal of the manifest has a count,
- * 0 before its first conversion (SPEC §4: every path exists; `{"visitor.conversions.x": 0}`
+ * 0 before its first conversion (docs/context.md: every path exists; `{"visitor.conversions.x": 0}`
  * matches a visitor who never converted).
  */
 export function visitorContext(

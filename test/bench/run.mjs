@@ -66,4 +66,6 @@ console.log(
 console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
 if (updateDoc(results)) console.log('updated the benchmark table of docs/benchmarks.md');
 else
-  console.warn('docs/benchmarks.md has no <!-- bench:start --> … <!-- bench:end --> section: table not written there');
+  console.warn(
+    'docs/benchmarks.md has no <!-- bench:start --> … <!-- bench:end --> section: table not written there',
+  );

@@ -14,7 +14,10 @@ describe('docs/benchmarks.md benchmark table', () => {
     () => {
       const results: unknown = JSON.parse(readFileSync(RESULTS, 'utf8'));
       const section = readSection(readFileSync(DOC, 'utf8'));
-      expect(section, 'docs/benchmarks.md needs a <!-- bench:start --> … <!-- bench:end --> section').not.toBeNull();
+      expect(
+        section,
+        'docs/benchmarks.md needs a <!-- bench:start --> … <!-- bench:end --> section',
+      ).not.toBeNull();
       expect(section).toBe(render(results));
     },
   );

@@ -15,9 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const doc = readFileSync(path.join(root, 'docs/context.md'), 'utf8');
 
 /** The code spans of the page that look like context paths, e.g. `traffic.first.medium`, `data.<key>`. */
-const documented = new Set(
-  [...doc.matchAll(/`([a-z]+(?:\.(?:[A-Za-z]+|<[a-z]+>))+)`/g)].map((m) => m[1]!),
-);
+const documented = new Set([...doc.matchAll(/`([a-z]+(?:\.(?:[A-Za-z]+|<[a-z]+>))+)`/g)].map((m) => m[1]!));
 
 /**
  * The paths of the `Context` type: leaves as `a.b`, and an index signature as `a.<…>` (the
@@ -56,9 +54,7 @@ function typePaths(): string[] {
 
 /** Whether the page documents `p` (a placeholder `<…>` matches any `<name>`). */
 const inDoc = (p: string) =>
-  p.endsWith('.<…>')
-    ? [...documented].some((d) => d.startsWith(`${p.slice(0, -3)}<`))
-    : documented.has(p);
+  p.endsWith('.<…>') ? [...documented].some((d) => d.startsWith(`${p.slice(0, -3)}<`)) : documented.has(p);
 
 const tailors: Tailor[] = [];
 afterEach(() => {

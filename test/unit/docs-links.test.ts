@@ -16,9 +16,7 @@ const pages = [
 
 /** The text outside fenced code blocks and inline code spans. */
 function prose(markdown: string): string {
-  return markdown
-    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '')
-    .replace(/`[^`\n]*`/g, '');
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
 }
 
 /** GitHub's anchors for the headings of a Markdown file (duplicates get -1, -2, …). */
@@ -55,7 +53,9 @@ describe('links in README.md and docs/', () => {
   });
 
   it('computes anchors as GitHub does', () => {
-    const anchors = anchorsOf('# A `code` title\n## Consent and privacy\n## Dup\n## Dup\n### site-wide models');
+    const anchors = anchorsOf(
+      '# A `code` title\n## Consent and privacy\n## Dup\n## Dup\n### site-wide models',
+    );
     expect([...anchors]).toEqual(['a-code-title', 'consent-and-privacy', 'dup', 'dup-1', 'site-wide-models']);
   });
 
@@ -66,7 +66,9 @@ describe('links in README.md and docs/', () => {
       for (const target of linksOf(text)) {
         if (external(target)) continue;
         const [file, anchor] = target.split('#') as [string, string | undefined];
-        const resolved = file ? path.resolve(path.dirname(path.join(root, page)), decodeURI(file)) : path.join(root, page);
+        const resolved = file
+          ? path.resolve(path.dirname(path.join(root, page)), decodeURI(file))
+          : path.join(root, page);
         if (!resolved.startsWith(root)) {
           broken.push(`${target}: outside the repository`);
           continue;
