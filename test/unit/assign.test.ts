@@ -26,7 +26,7 @@ const share = (f: (u: string) => boolean) => ids.filter(f).length / ids.length;
 const variantOf = (u: string, over: Partial<AssignInput> = {}) =>
   assignVariants(input({ ...over, unitOf: () => u })).assignments[0]?.variant ?? null;
 
-describe('assignVariants (SPEC §7)', () => {
+describe('assignVariants (docs/experiences.md#assignment)', () => {
   it('uses bucket(salt + "." + unit) against cumulative normalized weights', () => {
     for (const u of ids.slice(0, 200)) {
       expect(variantOf(u)).toBe(bucket(`hero.${u}`) < 0.5 ? 'control' : 'b');

@@ -92,7 +92,7 @@ describe('tailor validate', () => {
     expect(r.out[0]).toBe('missing.json:5:5  experiences[0].variants  "variants" is required');
   });
 
-  it('exits 1 with warnings only, marking them (was: exit 0, SPEC §11 says non-zero on any problem)', async () => {
+  it('exits 1 when there are only warnings, and marks them as warnings', async () => {
     const r = await run('validate', file('warn.json', '{"version": 1, "site": "d", "colour": "red"}'));
     expect(r.code).toBe(1);
     expect(r.out).toEqual([

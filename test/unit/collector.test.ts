@@ -1,4 +1,4 @@
-// The collector (SPEC §12) over real HTTP on 127.0.0.1 with a real SQLite file: every ingest
+// The collector (docs/collector.md) over real HTTP on 127.0.0.1 with a real SQLite file: every ingest
 // rule, the report API and page, and the one-line CLI errors.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -310,7 +310,7 @@ describe('POST /collect', () => {
     expect(rows(`SELECT variant FROM events WHERE visitor = 'v-dup'`)).toEqual([{ variant: 'b' }]);
   });
 
-  it('keeps no IP or request data: only the §10 columns', async () => {
+  it('keeps no IP or request data: only the docs/events.md columns', async () => {
     const e = exposure('v-ip', 'hero', 'b');
     const r = await post(batch([e]), {
       'x-forwarded-for': '203.0.113.77',
@@ -450,7 +450,7 @@ describe('the report', () => {
     expect((await post(batch([exposure('z', 'x', 'control')], 'other-site'))).status).toBe(204);
   });
 
-  it('returns the §12 JSON shape with the counting rules applied', async () => {
+  it('returns the docs/collector.md JSON shape with the counting rules applied', async () => {
     const r = await http('GET', `/api/report?site=${site}`);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toContain('application/json');

@@ -1,4 +1,4 @@
-// SPEC §5: conditions have "the semantics the GrowthBook SDKs implement". This file checks that
+// Conditions have GrowthBook's targeting semantics (docs/conditions.md). This file checks that
 // claim against GrowthBook's own evaluator (`evalCondition` of @growthbook/growthbook, the same
 // package the benchmarks compare with): random conditions over every operator must give the
 // same answer, and the few places where Tailor deliberately differs are listed one by one with
@@ -13,7 +13,7 @@ type GbCondition = Parameters<typeof evalCondition>[1];
 const gb = (context: unknown, condition: unknown): boolean =>
   evalCondition(context as Record<string, unknown>, condition as GbCondition);
 
-describe('conditions against GrowthBook evalCondition (SPEC §5)', () => {
+describe('conditions against GrowthBook evalCondition (docs/conditions.md)', () => {
   // Context: `a` and `b` hold any JSON (missing, null, scalars, arrays, objects); `s` is always
   // text or a number, the values `$regex` is meant for; `t` a list of scalars, for `$alli`.
   const scalar = fc.oneof(
@@ -117,9 +117,9 @@ describe('conditions against GrowthBook evalCondition (SPEC §5)', () => {
 
   // Each row: condition, context, Tailor's answer, GrowthBook's answer, and why they differ.
   const differences: [string, object, object, boolean, boolean][] = [
-    // SPEC §5: "a bare value compares by deep equality"; GrowthBook compares bare scalars after
+    // docs/conditions.md: "a bare value compares by deep equality"; GrowthBook compares bare scalars after
     // turning the attribute into text, a number or a boolean.
-    ['bare text vs a list holding it (the SPEC example)', { tags: 'vip' }, { tags: ['vip'] }, false, true],
+    ['bare text vs a list holding it (the documented example)', { tags: 'vip' }, { tags: ['vip'] }, false, true],
     // Found by the random comparison above (a rare draw): GrowthBook compares the JSON text.
     [
       'a bare object with its keys in another order',
@@ -140,7 +140,7 @@ describe('conditions against GrowthBook evalCondition (SPEC §5)', () => {
     ['$regex on null', { s: { $regexi: '^null$' } }, { s: null }, false, true],
     ['$regex on a boolean', { s: { $regex: 'true' } }, { s: true }, false, true],
     ['$regex on a list', { s: { $regex: '^10$' } }, { s: ['10'] }, false, true],
-    // SPEC §5: an invalid regex or unknown operator makes the condition false, never true
+    // docs/conditions.md: an invalid regex or unknown operator makes the condition false, never true
     // through a `$not` or `$nor` around it (GrowthBook only makes that one test false).
     ['an invalid regex under $not', { $not: { s: { $regex: '([' } } }, { s: 'x' }, false, true],
     ['an unknown operator under $nor', { $nor: [{ s: { $foo: 1 } }] }, { s: 'x' }, false, true],

@@ -48,8 +48,8 @@ const OPERATORS = [
   '$segment',
 ];
 
-describe('conditions fixture (SPEC §5, GrowthBook semantics)', () => {
-  it('has at least 200 cases and uses every operator of SPEC §5', () => {
+describe('conditions fixture (docs/conditions.md, GrowthBook semantics)', () => {
+  it('has at least 200 cases and uses every operator of docs/conditions.md', () => {
     expect(table.length).toBeGreaterThanOrEqual(200);
     const text = JSON.stringify(table.map((c) => c.condition));
     for (const op of OPERATORS) expect(text, op).toContain(`"${op}"`);
@@ -216,7 +216,7 @@ describe('property: random conditions against random contexts', () => {
   });
 });
 
-describe('segments (SPEC §6)', () => {
+describe('segments (docs/manifest.md)', () => {
   it('are evaluated in declaration order, $segment seeing earlier ones only', () => {
     const errors: string[] = [];
     const list = compileSegments(
@@ -247,7 +247,7 @@ describe('segments (SPEC §6)', () => {
   });
 });
 
-describe('scores (SPEC §6)', () => {
+describe('scores (docs/manifest.md)', () => {
   it('are logistic over numeric values; booleans count 1/0; strings, null and missing count 0', () => {
     const s = computeScores(
       {
@@ -276,7 +276,7 @@ describe('scores (SPEC §6)', () => {
   });
 });
 
-describe('journey stage (SPEC §6)', () => {
+describe('journey stage (docs/manifest.md)', () => {
   const v = (over: Partial<Parameters<typeof journeyStage>[1]> = {}) => ({
     pageviews: 1,
     visits: 1,

@@ -60,7 +60,7 @@ describe('page.query: parameters named like Object.prototype members', () => {
   });
 });
 
-// Regression: SPEC §4 "every path below must exist (with null where unknown)", but conversions
+// Regression: every context path exists, null where unknown (docs/context.md), but conversions
 // held only goals that converted, affinity only visited categories, data only pushed keys.
 describe('manifest-named paths exist before they have a value', () => {
   const manifest = {

@@ -2,7 +2,7 @@
 /**
  * GTM / GA4: exposures and conversions pushed to `window.dataLayer` as `tailor_exposure` and
  * `tailor_conversion` (src/track/data-layer.ts), on by default, off with
- * `"analytics": { "dataLayer": false }`, and never carrying traits or site data (SPEC §9).
+ * `"analytics": { "dataLayer": false }`, and never carrying traits or site data (docs/consent.md).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest, Tailor } from '../../src/manifest/types';

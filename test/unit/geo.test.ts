@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browserGeoInput, geoSignals, zoneCountries, zoneCountry } from '../../src/signals/geo';
 
-describe('geoSignals: country precedence (SPEC §4)', () => {
+describe('geoSignals: country precedence (docs/context.md)', () => {
   it('an explicit country wins over the language region and the time zone', () => {
     expect(geoSignals({ country: 'CH', language: 'en-GB', timezone: 'Asia/Tokyo' }).country).toBe('CH');
   });

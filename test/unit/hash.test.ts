@@ -41,7 +41,7 @@ function reference(key: string): number {
 const dist = () =>
   import(/* @vite-ignore */ pathToFileURL(path.resolve(__dirname, '../../dist/index.js')).href);
 
-describe('murmur3 (SPEC §7 vectors)', () => {
+describe('murmur3 test vectors (docs/experiences.md#assignment)', () => {
   it.each(vectors.murmur3)('murmur3(%j) = %i', (key, expected) => {
     expect(murmur3(key as string)).toBe(expected);
   });
@@ -69,7 +69,7 @@ describe('murmur3 (SPEC §7 vectors)', () => {
   );
 });
 
-describe('bucket (SPEC §7 vectors)', () => {
+describe('bucket test vectors (docs/experiences.md#assignment)', () => {
   it.each(vectors.bucket)('bucket(%j) = %f', (key, expected) => {
     expect(bucket(key as string).toFixed(6)).toBe((expected as number).toFixed(6));
   });

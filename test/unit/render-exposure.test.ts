@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// SPEC §10: an exposure is sent once per experience per page view, when the variant rendered (for
+// docs/events.md: an exposure is sent once per experience per page view, when the variant rendered (for
 // control and holdouts: when it would have). Each test below failed before its fix.
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import type { Action, Experience, Manifest, Tailor, Trigger } from '../../src/manifest/types';

@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => renderer._stop());
 
-describe('two experiences on one selector (SPEC §8 priority)', () => {
+describe('two experiences on one selector (priority, docs/experiences.md#rendering)', () => {
   it('the higher priority keeps the element, whatever the order', () => {
     renderer._sync([item('low', [text('h1', 'Low')], 1), item('high', [text('h1', 'High')], 5)], {}, true);
     expect(h1()).toBe('High');
@@ -55,7 +55,7 @@ describe('two experiences on one selector (SPEC §8 priority)', () => {
 
 // Regression: priority was decided per selector string, so `h1`, `#t` and `.x` naming one element
 // all applied and the last one rendered won.
-describe('two experiences on one element through different selectors (SPEC §8 priority)', () => {
+describe('two experiences on one element through different selectors (priority, docs/experiences.md#rendering)', () => {
   const ORIGINAL = '<h1 id="t" class="x">Original</h1><p>Para</p>';
   const micro = () => new Promise<void>((r) => queueMicrotask(r));
   beforeEach(() => {

@@ -316,7 +316,7 @@ describe('watcher', () => {
 });
 
 // Regression: priority was decided per selector string; now the watcher holds each element for
-// one owner (SPEC §8 priority), whatever selectors name it.
+// one owner (priority, docs/experiences.md#rendering), whatever selectors name it.
 describe('owners', () => {
   const owned = (selector: string, value: string, rank: number, applied = vi.fn()): Watch => ({
     ...textWatch(selector, value, vi.fn(), applied),

@@ -290,7 +290,7 @@ describe('styles', () => {
 
 // Regression: the shared widget `<style>` stayed in <head> after destroy(), and reverted
 // style/class actions left `style=""`/`class=""` or re-serialized attributes behind.
-describe('destroy leaves no trace (SPEC §8.2)', () => {
+describe('destroy leaves no trace (docs/experiences.md#rendering)', () => {
   it('removes the widget stylesheet with the last widget and adds it again for the next', () => {
     const b1 = showBanner(document, banner(), 'a', () => {});
     const close = widgets.showOverlay(document, overlay(), 'c', () => {});

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
-// SPEC §2/§3/§7/§8/§10 points found by the stop-11 audit, each a test that failed before its fix.
+// Points of the documented contract (docs/api.md, docs/experiences.md, docs/events.md), each a test that
+// failed before its fix.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Manifest, Tailor, TailorError } from '../../src/manifest/types';
 import { createTailor } from '../../src/runtime';
@@ -45,7 +46,7 @@ const ab = (extra: Partial<Manifest> = {}): Manifest => ({
   ...extra,
 });
 
-describe('tailor_force holds for the session (SPEC §7.7)', () => {
+describe('tailor_force holds for the session (docs/experiences.md#assignment)', () => {
   it('keeps the forced variant after an SPA navigation and on the next page load', async () => {
     history.replaceState(null, '', '/a?tailor_force=hero:b');
     const t = make(ab());
@@ -89,7 +90,7 @@ describe('tailor_force holds for the session (SPEC §7.7)', () => {
   });
 });
 
-describe('SPA navigation keeps the session’s traffic touch (SPEC §4)', () => {
+describe('SPA navigation keeps the session’s traffic touch (docs/context.md)', () => {
   it('does not turn the stale document.referrer into a new touch, and names the previous page as referrer', async () => {
     Object.defineProperty(document, 'referrer', { value: 'https://l.facebook.com/', configurable: true });
     try {
@@ -110,7 +111,7 @@ describe('SPA navigation keeps the session’s traffic touch (SPEC §4)', () => 
   });
 });
 
-describe('a closed banner stays closed for the page view (SPEC §8.1)', () => {
+describe('a closed banner stays closed for the page view (docs/experiences.md#actions)', () => {
   it('does not come back when identify() changes its template', async () => {
     const t = make({
       version: 1,
@@ -135,7 +136,7 @@ describe('a closed banner stays closed for the page view (SPEC §8.1)', () => {
   });
 });
 
-describe('API robustness (SPEC §3: nothing throws into the page)', () => {
+describe('API robustness (docs/api.md: nothing throws into the page)', () => {
   it('a destroyed instance ignores later navigations, even through a newer instance’s history patch', async () => {
     const old = make(ab());
     await old.start();
@@ -204,7 +205,7 @@ describe('API robustness (SPEC §3: nothing throws into the page)', () => {
   });
 });
 
-describe('pageview goals count after the page’s exposures (SPEC §12)', () => {
+describe('pageview goals count after the page’s exposures (docs/collector.md)', () => {
   it('sends the conversion of a pageview goal after the exposure of the same page', async () => {
     const t = make(ab({ goals: { landed: { type: 'pageview', path: '/' } } }));
     const order: string[] = [];
@@ -225,7 +226,7 @@ describe('pageview goals count after the page’s exposures (SPEC §12)', () => 
   });
 });
 
-describe('dataLayer keys follow later pushes (SPEC §6)', () => {
+describe('dataLayer keys follow later pushes (docs/manifest.md)', () => {
   it('re-decides when a listed key is pushed after the decision, and stops after destroy()', async () => {
     const w = window as unknown as { dataLayer?: unknown[] };
     delete w.dataLayer;

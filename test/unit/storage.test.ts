@@ -215,7 +215,7 @@ describe('visitor id (tlr_id)', () => {
   });
 
   // Regression: base64 and `|` ids were replaced by a random id and the server's cookie
-  // overwritten, though SPEC §4 says a server-set tlr_id cookie is honoured.
+  // overwritten, though docs/context.md says a server-set tlr_id cookie is honoured.
   it.each([
     ['standard base64', 'abc+/def==', 'abc+/def=='],
     ['a percent-encoded pipe (js-cookie decodes it)', 'a%7Cb', 'a|b'],

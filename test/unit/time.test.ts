@@ -4,7 +4,7 @@ import { timeSignals } from '../../src/signals/time';
 // Dates are built from local components: timeSignals reads the visitor's local time.
 const local = (y: number, m: number, d: number, h = 12, min = 0) => new Date(y, m - 1, d, h, min);
 
-describe('timeSignals (SPEC §4)', () => {
+describe('timeSignals (docs/context.md)', () => {
   it.each([
     // 2024-06-02 is a Sunday
     [local(2024, 6, 2), 0, true],
@@ -40,7 +40,7 @@ describe('timeSignals (SPEC §4)', () => {
     expect(timeSignals(local(2025, 1, 1, 0, 0))).toMatchObject({ date: '2025-01-01', month: 1, weekday: 3 });
   });
 
-  it('returns exactly the five SPEC fields', () => {
+  it('returns exactly the five documented time fields', () => {
     expect(Object.keys(timeSignals(local(2024, 6, 2))).sort()).toEqual(
       ['date', 'hour', 'isWeekend', 'month', 'weekday'].sort(),
     );

@@ -8,7 +8,7 @@ const PAGE = `https://${OWN}/products/shoes`;
 const sm = (t: TrafficTouch) => `${t.source}/${t.medium}`;
 const fromReferrer = (referrer: string | null) => sm(trafficTouch(PAGE, referrer, OWN));
 
-describe('trafficTouch: precedence (SPEC §4)', () => {
+describe('trafficTouch: precedence (docs/context.md)', () => {
   it('takes all five UTM fields', () => {
     expect(
       trafficTouch(

@@ -16,7 +16,7 @@ describe('the chi-square helper', () => {
   });
 });
 
-describe('bucket uniformity (SPEC §7)', () => {
+describe('bucket uniformity (docs/experiences.md#assignment)', () => {
   it.each([
     ['sequential', sequential],
     ['random', random],

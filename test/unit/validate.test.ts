@@ -10,7 +10,7 @@ import full from '../fixtures/manifest-full.json';
 const errors = (json: unknown) => validateManifest(json).problems.filter((p) => p.severity === 'error');
 
 describe('validateManifest', () => {
-  it('finds no problem in a manifest that uses every field of SPEC §6 and §8', () => {
+  it('finds no problem in a manifest that uses every field of docs/manifest.md and docs/experiences.md', () => {
     expect(validateManifest(full).problems).toEqual([]);
     expect(validateManifest(full, { isValidSelector: cssWhatSelectorCheck }).problems).toEqual([]);
     expect(validateManifest(full).manifest?.experiences).toHaveLength(full.experiences.length);

@@ -147,7 +147,7 @@ describe('sessions and visits', () => {
     expect(p.conversions.purchase).toBe(2);
   });
 
-  // Regression: SPEC §4 paths must exist, but a goal without conversions had no count.
+  // Regression: docs/context.md paths must exist, but a goal without conversions had no count.
   it('every manifest goal has a count in the context, 0 before its first conversion', () => {
     const p = recordConversion(view(null, T0).profile, 'purchase');
     const goals = { purchase: { type: 'event' }, signup: { type: 'event' }, constructor: { type: 'event' } };
@@ -208,7 +208,7 @@ describe('affinity', () => {
     expect(ctx.top).toBe('c');
   });
 
-  // Regression: SPEC §4 paths must exist, but unvisited categories had no share.
+  // Regression: docs/context.md paths must exist, but unvisited categories had no share.
   it('every manifest category has a share in the context, 0 before its first view', () => {
     const categories = { shoes: '/shoes/*', bags: '/bags/*', toString: '/t/*' };
     const ctx = affinityContext(addAffinity({}, 'shoes', T0), T0, 14, categories);
