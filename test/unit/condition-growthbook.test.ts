@@ -119,7 +119,13 @@ describe('conditions against GrowthBook evalCondition (docs/conditions.md)', () 
   const differences: [string, object, object, boolean, boolean][] = [
     // docs/conditions.md: "a bare value compares by deep equality"; GrowthBook compares bare scalars after
     // turning the attribute into text, a number or a boolean.
-    ['bare text vs a list holding it (the documented example)', { tags: 'vip' }, { tags: ['vip'] }, false, true],
+    [
+      'bare text vs a list holding it (the documented example)',
+      { tags: 'vip' },
+      { tags: ['vip'] },
+      false,
+      true,
+    ],
     // Found by the random comparison above (a rare draw): GrowthBook compares the JSON text.
     [
       'a bare object with its keys in another order',
