@@ -103,17 +103,37 @@ describe('dataLayer pushes', () => {
     expect(seen).toEqual([{ event: 'tailor_conversion', goal: 'signup', value: 5 }]);
   });
 
-  it('does nothing (and does not throw) without a dataLayer or with a broken one', async () => {
+  it('without a dataLayer, creates none and still records the conversion', async () => {
     delete w.dataLayer;
+    const t = await start(manifest({ experiences: [] }));
+    const goals: string[] = [];
+    t.on('conversion', (e) => goals.push(e.goal));
+    t.track('purchase');
+    expect(goals).toEqual(['purchase']);
+    expect(w.dataLayer).toBeUndefined();
+  });
+
+  it('leaves a dataLayer that is not an array alone', async () => {
+    const calls: unknown[] = [];
+    (w as { dataLayer?: unknown }).dataLayer = { push: (...items: unknown[]) => calls.push(...items) };
     const t = await start(manifest());
-    expect(() => t.track('purchase')).not.toThrow();
-    (w as { dataLayer?: unknown }).dataLayer = { push: () => {} };
-    expect(() => t.track('purchase')).not.toThrow();
-    w.dataLayer = [];
-    w.dataLayer.push = () => {
+    t.track('purchase');
+    expect(calls).toEqual([]);
+  });
+
+  it('a throwing dataLayer.push stops neither the conversion nor the handlers after it', async () => {
+    const t = await start(manifest({ experiences: [] }));
+    let calls = 0;
+    w.dataLayer!.push = () => {
+      calls++;
       throw new Error('GTM broke');
     };
-    expect(() => t.track('purchase')).not.toThrow();
+    const goals: string[] = [];
+    t.on('conversion', (e) => goals.push(e.goal));
+    t.track('purchase');
+    t.track('signup');
+    expect(calls).toBe(2);
+    expect(goals).toEqual(['purchase', 'signup']);
   });
 
   it('pushes the global holdout like any exposure', async () => {
