@@ -62,7 +62,7 @@ describe('tailor validate', () => {
     expect(r.out.at(-1)).toBe('bad.json: 1 error, 0 warnings');
   });
 
-  it("refuses selectors Chromium refuses, saying why (was: jQuery's p:first and #1hero passed)", async () => {
+  it('refuses selectors Chromium refuses, saying why', async () => {
     const manifest = (selector: string) =>
       JSON.stringify({
         version: 1,

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// Regressions from the stop-11 review of this session's changes: each failed before its fix.
+// Assignment and transport edge cases: each test failed before its fix.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assignVariants } from '../../src/assign/assign';
 import { bucket } from '../../src/assign/bucket';
@@ -16,8 +16,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('review 2', () => {
-  it('S1 a former global-holdout visitor skips the traffic check once the holdout is lowered', () => {
+describe('assignment and transport edge cases', () => {
+  it('a former global-holdout visitor gets no sticky hold: the traffic check applies once the holdout is lowered', () => {
     const e = {
       id: 'exp',
       traffic: 10,
@@ -59,7 +59,7 @@ describe('review 2', () => {
     expect(inAfter).toBe(0);
   });
 
-  it('S2 an in-flight send that fails after destroy() schedules retries (timer and network after destroy)', async () => {
+  it('an in-flight send that fails after destroy() schedules no retry', async () => {
     vi.useFakeTimers();
     let calls = 0;
     let resolveFirst: (v: boolean) => void = () => {};
@@ -98,7 +98,7 @@ describe('review 2', () => {
     expect(calls).toBe(1);
   });
 
-  it('S3 Retry-After beyond 2^31 ms makes the hold timer fire at once, in a loop', async () => {
+  it('a Retry-After beyond 2^31 ms holds delivery without a timer loop', async () => {
     // Fake timers: the 300 ms below are the test's clock, so a busy machine runs the same
     // number of timer turns as an idle one (with real time it ran fewer and proved less).
     vi.useFakeTimers();

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// Regressions from the stop-11 review of this session's changes: each failed before its fix.
+// Runtime edge cases: each test failed before its fix.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Tailor } from '../../src/manifest/types';
 import { createTailor } from '../../src/runtime';
@@ -17,8 +17,8 @@ afterEach(() => {
   t = null;
 });
 
-describe('review', () => {
-  it("R1 closing a banner reverts the same variant's other changes at the next re-decide", async () => {
+describe('runtime edge cases', () => {
+  it("closing a banner keeps the variant's other changes at the next re-decide", async () => {
     t = createTailor({
       manifest: {
         ...base,
@@ -46,7 +46,7 @@ describe('review', () => {
     expect(document.getElementById('h')!.textContent).toBe('Personalized');
   });
 
-  it('R2 destroy() before start(): start() still patches history and adds listeners that nothing removes', async () => {
+  it('start() after destroy() patches no history method and adds no listener', async () => {
     const orig = history.pushState;
     const add = vi.spyOn(document, 'addEventListener');
     t = createTailor({
@@ -63,7 +63,7 @@ describe('review', () => {
     expect(listeners).toBe(0);
   });
 
-  it('R4 a redirect URL the validator accepts but URL() rejects makes start() fail for every experience', async () => {
+  it('a redirect URL that URL() rejects is reported, and the other experiences still render', async () => {
     const errors: unknown[] = [];
     t = createTailor({
       manifest: {
@@ -94,7 +94,7 @@ describe('review', () => {
     ]);
   });
 
-  it('R5 the same, reached from a data-tailor-set click: the exception reaches the page', async () => {
+  it('a data-tailor-set click that leads to an unparsable redirect throws nothing into the page', async () => {
     t = createTailor({
       manifest: {
         ...base,
@@ -126,7 +126,7 @@ describe('review', () => {
     expect(thrown || errs.length ? 'leaked' : 'ok').toBe('ok');
   });
 
-  it('C2 a dataLayer push of a listed key from an exposure handler re-enters decide() mid-render', async () => {
+  it('a dataLayer push from an exposure handler re-decides once, after the render', async () => {
     (window as unknown as { dataLayer: unknown[] }).dataLayer = [];
     const errors: unknown[] = [];
     t = createTailor({

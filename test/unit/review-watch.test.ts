@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// Regressions from the stop-11 review of this session's changes: each failed before its fix.
+// The element watcher in a single-page app: it failed before its fix.
 import { describe, expect, it, vi } from 'vitest';
 import type { Action, Experience } from '../../src/manifest/types';
 import type { RenderItem } from '../../src/render/render';
@@ -14,8 +14,8 @@ const item = (id: string, actions: unknown[], priority?: number): RenderItem => 
 // No condition is waited for, so the speed of the machine does not matter.
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-describe('w1', () => {
-  it('W1 SPA: removed elements stay in the watches; after the wait each added node costs one query per watch', async () => {
+describe('element watcher across SPA routes', () => {
+  it('lets go of elements a route removed, and after the wait an added node costs no query', async () => {
     document.body.innerHTML = '<main><h1 class="hero">A</h1></main>';
     let settle: (() => void) | null = null;
     const win = Object.create(window, {

@@ -65,7 +65,7 @@ afterEach(() => {
 });
 
 describe('tlr_queue shared by tabs', () => {
-  it('two tabs pushing in turn keep every event in storage (was: each wrote its own copy over the other, 9 of 18 left)', () => {
+  it('two tabs pushing in turn keep every event in storage', () => {
     const a = tab(() => false);
     const b = tab(() => false);
     const ids: string[] = [];
@@ -87,7 +87,7 @@ describe('tlr_queue shared by tabs', () => {
     });
   });
 
-  it("a tab removes only what it saw delivered: another tab's events queued meanwhile stay (was: overwritten by its empty copy)", async () => {
+  it("a tab removes only what it saw delivered: another tab's events queued meanwhile stay", async () => {
     answers = [503];
     const a = tab();
     const mineA = Array.from({ length: 20 }, event);
@@ -133,7 +133,7 @@ describe('a stored deadline is bounded on read', () => {
     return e;
   };
 
-  it('a backoff set by a clock a year ahead, then corrected, holds at most its own length (was: a year)', async () => {
+  it('a backoff set by a clock a year ahead, then corrected, holds at most its own length', async () => {
     const e = holdStoredBy(clock + 365 * 86_400_000 + 2000, { w: 2000 });
     const { t } = tab();
     await vi.advanceTimersByTimeAsync(1999);
@@ -161,7 +161,7 @@ describe('a stored deadline is bounded on read', () => {
     next.t._stop();
   });
 
-  it('a live page whose clock is set back a year after a 503 sends again after one backoff (was: held a day, then again)', async () => {
+  it('a live page whose clock is set back a year after a 503 sends again after one backoff', async () => {
     answers = [503];
     const { t } = tab();
     clock += 365 * 86_400_000; // ahead
@@ -190,7 +190,7 @@ describe('leaving during a backoff', () => {
     });
   });
 
-  it('a plain 503 backoff does not hold the page-hide beacon (was: held, the events lost if the visitor never came back)', async () => {
+  it('a plain 503 backoff does not hold the page-hide beacon', async () => {
     answers = [503];
     const { t } = tab();
     const events = Array.from({ length: 20 }, event);
