@@ -256,7 +256,7 @@ export function createTailor(options: TailorOptions): Tailor {
   const touchNow = () => trafficTouch(page!._url, page!._referrer, page!._url.host);
   /** The visitor history with this page view counted (`page` is read). */
   const countPageView = (p: Profile | null, now: number, touch = touchNow()) =>
-    pageView(p, { now, path: page!._url.pathname, touch }).profile;
+    pageView(p, { now, path: page!._url.pathname, touch });
 
   // The tags load some signals' code as chunks (the npm build has it all at once): what the
   // first decision reads is waited for; the rest follows after it.

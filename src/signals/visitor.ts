@@ -13,27 +13,24 @@ const DAY = 86_400_000;
 export function pageView(
   profile: Profile | null,
   input: { now: number; path: string; touch: TrafficTouch },
-): { profile: Profile; newSession: boolean } {
+): Profile {
   const { now, path, touch } = input;
   const freshSession = { start: now, pageviews: 1, landing: path, touch };
   if (!profile) {
     return {
-      newSession: true,
-      profile: {
-        ver: 1,
-        first: now,
-        last: now,
-        prev: null,
-        visits: 1,
-        pageviews: 1,
-        session: freshSession,
-        firstTouch: touch,
-        conversions: {},
-        userId: null,
-        traits: {},
-        affinity: {},
-        sticky: {},
-      },
+      ver: 1,
+      first: now,
+      last: now,
+      prev: null,
+      visits: 1,
+      pageviews: 1,
+      session: freshSession,
+      firstTouch: touch,
+      conversions: {},
+      userId: null,
+      traits: {},
+      affinity: {},
+      sticky: {},
     };
   }
   const newSession = now - profile.last >= SESSION_MS;
@@ -53,7 +50,7 @@ export function pageView(
     p.visits = profile.visits + 1;
     p.prev = profile.last;
   }
-  return { profile: p, newSession };
+  return p;
 }
 
 /**

@@ -246,8 +246,20 @@ describe('sessionTouch: last touch of the session', () => {
 
 describe('pageView: session last touch and first touch', () => {
   const T0 = Date.UTC(2024, 4, 1, 10);
-  const view = (profile: Parameters<typeof pageView>[0], now: number, url: string, referrer: string | null) =>
-    pageView(profile, { now, path: new URL(url).pathname, touch: trafficTouch(url, referrer, OWN) });
+  /** One page view; `newSession` is whether it started a session (the session starts now). */
+  const view = (
+    previous: Parameters<typeof pageView>[0],
+    now: number,
+    url: string,
+    referrer: string | null,
+  ) => {
+    const profile = pageView(previous, {
+      now,
+      path: new URL(url).pathname,
+      touch: trafficTouch(url, referrer, OWN),
+    });
+    return { profile, newSession: profile.session.start === now };
+  };
 
   it('keeps the landing campaign across internal page views of the same session', () => {
     const landing = `${PAGE}?utm_source=newsletter&utm_medium=email&utm_campaign=may`;

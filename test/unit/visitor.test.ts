@@ -28,8 +28,10 @@ const google: TrafficTouch = {
   content: null,
 };
 
+/** One page view; `newSession` is whether it started a session (the session starts now). */
 function view(p: Profile | null, now: number, path = '/', touch: TrafficTouch = direct) {
-  return pageView(p, { now, path, touch });
+  const profile = pageView(p, { now, path, touch });
+  return { profile, newSession: profile.session.start === now };
 }
 
 describe('sessions and visits', () => {
