@@ -6,7 +6,7 @@
 //   node scripts/manifest-reference.mjs --write   replaces docs/manifest.md's reference section with it
 //   node scripts/manifest-reference.mjs --check   exits 1 when docs/manifest.md's section differs
 //
-// `npm run docs` runs --write; test/unit/manifest-reference.test.ts fails when the section is out of date.
+// `npm run docs` runs --write; test/unit/docs/manifest-reference.test.ts fails when the section is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 // Generates dist/manifest.schema.json (JSON Schema draft 2020-12) from the `Manifest` type in
 // src/manifest/types.ts, so the schema can never drift from the types. TSDoc comments become
 // `description`s; `@minimum`, `@maximum`, `@pattern`, `@format`, `@default` become keywords.
-// Used by rollup.config.mjs (build) and test/unit/schema.test.ts (drift check).
+// Used by rollup.config.mjs (build) and test/unit/manifest/schema.test.ts (drift check).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

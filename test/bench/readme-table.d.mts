@@ -1,4 +1,4 @@
-// Types for readme-table.mjs (used by test/unit/bench-readme.test.ts).
+// Types for readme-table.mjs (used by test/unit/docs/benchmarks.test.ts).
 export const START: string;
 export const END: string;
 export const RESULTS: string;

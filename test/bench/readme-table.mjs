@@ -1,6 +1,6 @@
 // Renders the benchmark table of docs/benchmarks.md from bench/results.json, so the two cannot drift.
 // `node test/bench/readme-table.mjs` rewrites the section of docs/benchmarks.md between the markers below;
-// `npm run bench` does the same after each run; test/unit/bench-readme.test.ts checks it.
+// `npm run bench` does the same after each run; test/unit/docs/benchmarks.test.ts checks it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
