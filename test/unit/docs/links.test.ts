@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// Every relative link and #anchor in README.md and docs/*.md must resolve: a moved heading or a
-// renamed page fails here instead of in a reader's browser.
+// Every relative link and #anchor in README.md and docs/*.md must resolve, and so must every
+// `docs/<page>.md#anchor` a source comment cites: a moved heading or a renamed page fails here
+// instead of in a reader's browser.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const pages = [
@@ -86,4 +87,30 @@ describe('links in README.md and docs/', () => {
       }
       expect(broken).toEqual([]);
     });
+
+  it('every docs/ page and anchor cited in src/ exists', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? files(path.join(dir, e.name))
+          : e.name.endsWith('.ts')
+            ? [path.join(dir, e.name)]
+            : [],
+      );
+    const broken: string[] = [];
+    let cited = 0;
+    for (const file of files(path.join(root, 'src')))
+      for (const [, page, anchor] of readFileSync(file, 'utf8').matchAll(
+        /\bdocs\/([a-z-]+\.md)(?:#([a-z0-9-]+))?/g,
+      )) {
+        cited++;
+        const target = path.join(root, 'docs', page!);
+        const where = `${path.relative(root, file)}: docs/${page}${anchor ? `#${anchor}` : ''}`;
+        if (!existsSync(target)) broken.push(`${where}: no such page`);
+        else if (anchor && !anchorsOf(readFileSync(target, 'utf8')).has(anchor))
+          broken.push(`${where}: no such heading`);
+      }
+    expect(cited).toBeGreaterThan(50);
+    expect(broken).toEqual([]);
+  });
 });
