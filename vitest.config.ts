@@ -5,7 +5,6 @@ import { defineConfig } from 'vitest/config';
 const slowdown = Math.max(1, Number(process.env.TAILOR_TEST_SLOWDOWN) || 1);
 
 export default defineConfig({
-  define: { __DEV__: 'true' },
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',

@@ -1,15 +1,16 @@
-// Renders the manifest reference of README.md (the part between
+// Renders the manifest reference of docs/manifest.md (the part between
 // <!-- manifest-reference:start --> and <!-- manifest-reference:end -->) from the JSON Schema,
 // which is itself generated from src/manifest/types.ts: the docs are derived, never written twice.
 //
-//   node scripts/manifest-reference.mjs           prints the rendering of dist/manifest.schema.json
-//   node scripts/manifest-reference.mjs --write   replaces README.md's reference section with it
-//   node scripts/manifest-reference.mjs --check   exits 1 when README.md's section differs
+//   node scripts/manifest-reference.mjs           prints the rendering of the manifest schema
+//   node scripts/manifest-reference.mjs --write   replaces docs/manifest.md's reference section with it
+//   node scripts/manifest-reference.mjs --check   exits 1 when docs/manifest.md's section differs
 //
-// test/unit/readme-reference.test.ts fails when the README's section is out of date.
+// `npm run docs` runs --write; test/unit/docs/manifest-reference.test.ts fails when the section is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSchema } from './schema.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const START = '<!-- manifest-reference:start -->';
@@ -87,12 +88,12 @@ export function renderReference(schema) {
   const lines = [
     '',
     `Generated from \`dist/manifest.schema.json\` (itself generated from \`src/manifest/types.ts\`) by`,
-    '`node scripts/manifest-reference.mjs --write`; a unit test fails when this section is out of date.',
+    '`npm run docs`; a unit test fails when this section is out of date.',
     '',
   ];
   for (const name of order) {
     const node = defs[name];
-    lines.push(`#### ${name}`, '');
+    lines.push(`### ${name}`, '');
     if (node.description) lines.push(cell(node.description), '');
     if (node.type === 'object' && node.properties) {
       const required = new Set(node.required || []);
@@ -118,34 +119,33 @@ export function renderReference(schema) {
   return lines.join('\n');
 }
 
-/** README text with the reference section replaced by `reference`. */
-export function withReference(readme, reference) {
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} section`);
-  return `${readme.slice(0, a + START.length)}\n${reference}\n${readme.slice(b)}`;
+/** The page's text with the reference section replaced by `reference`. */
+export function withReference(doc, reference) {
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`docs/manifest.md has no ${START} … ${END} section`);
+  return `${doc.slice(0, a + START.length)}\n${reference}\n${doc.slice(b)}`;
 }
 
-/** The reference section currently in the README (between the markers), or null. */
-export function currentReference(readme) {
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  return a < 0 || b < a ? null : readme.slice(a + START.length + 1, b - 1);
+/** The reference section currently in the page (between the markers), or null. */
+export function currentReference(doc) {
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  return a < 0 || b < a ? null : doc.slice(a + START.length + 1, b - 1);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const schema = JSON.parse(readFileSync(path.join(root, 'dist/manifest.schema.json'), 'utf8'));
-  const reference = renderReference(schema);
-  const readmePath = path.join(root, 'README.md');
+  const reference = renderReference(buildSchema());
+  const docPath = path.join(root, 'docs/manifest.md');
   if (process.argv.includes('--write')) {
-    writeFileSync(readmePath, withReference(readFileSync(readmePath, 'utf8'), reference));
-    process.stdout.write('README.md: manifest reference updated\n');
+    writeFileSync(docPath, withReference(readFileSync(docPath, 'utf8'), reference));
+    process.stdout.write('docs/manifest.md: manifest reference updated\n');
   } else if (process.argv.includes('--check')) {
-    const same = currentReference(readFileSync(readmePath, 'utf8')) === reference;
+    const same = currentReference(readFileSync(docPath, 'utf8')) === reference;
     process.stdout.write(
       same
-        ? 'README.md: manifest reference is up to date\n'
-        : 'README.md: manifest reference is out of date; run with --write\n',
+        ? 'docs/manifest.md: manifest reference is up to date\n'
+        : 'docs/manifest.md: manifest reference is out of date; run with --write\n',
     );
     process.exitCode = same ? 0 : 1;
   } else process.stdout.write(`${reference}\n`);

@@ -1,7 +1,7 @@
 // Generates dist/manifest.schema.json (JSON Schema draft 2020-12) from the `Manifest` type in
 // src/manifest/types.ts, so the schema can never drift from the types. TSDoc comments become
 // `description`s; `@minimum`, `@maximum`, `@pattern`, `@format`, `@default` become keywords.
-// Used by rollup.config.mjs (build) and test/unit/schema.test.ts (drift check).
+// Used by rollup.config.mjs (build) and test/unit/manifest/schema.test.ts (drift check).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ export function buildSchema() {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://unpkg.com/tailorjs/dist/manifest.schema.json',
     title: 'Tailor manifest',
-    description: 'The manifest of Tailor, the browser personalization SDK (SPEC §6, §8).',
+    description: 'The manifest of Tailor, the browser personalization SDK.',
     ...schema,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `length` url-safe random characters from `crypto.getRandomValues` (SPEC §10: event ids of
+ * `length` url-safe random characters from `crypto.getRandomValues` (docs/events.md: event ids of
  * 16+ chars): the base64url encoding of `length` random bytes, cut to `length` characters.
  * Every character of it carries 6 random bits, so all 64 symbols are equally likely.
  */

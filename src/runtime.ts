@@ -56,7 +56,7 @@ const persistOf = new WeakMap<Tailor, () => boolean>();
 export const persists = (t: Tailor): boolean | undefined => persistOf.get(t)?.();
 
 /**
- * Creates a Tailor instance (SPEC §3). Nothing happens until `start()`; nothing is thrown into
+ * Creates a Tailor instance (docs/api.md). Nothing happens until `start()`; nothing is thrown into
  * the host page: every failure is caught, reported once through `on('error')`.
  */
 export function createTailor(options: TailorOptions): Tailor {
@@ -90,7 +90,7 @@ export function createTailor(options: TailorOptions): Tailor {
     ? { manifest: null, problems: [{ path: 'manifest', message: why, severity: 'error' }] }
     : validateManifest(options.manifest);
   const manifest = valid || EMPTY;
-  // GTM / GA4 (on unless `analytics.dataLayer` is false): ids and names only (SPEC §9).
+  // GTM / GA4 (on unless `analytics.dataLayer` is false): ids and names only (docs/consent.md).
   if (manifest.analytics?.dataLayer !== false) pushToDataLayer(events);
   for (const p of problems) if (p.severity === 'error') report(p.message, p.path);
   const experiences = manifest.experiences || [];
@@ -136,7 +136,7 @@ export function createTailor(options: TailorOptions): Tailor {
   // no storage at all): the first write waits for the first page view.
   const canPersist = () => !!page && !page._bot && consent === 'granted' && options.storage !== 'memory';
   const store = createStore();
-  // `?tailor_force=` holds for the session (SPEC §7): kept in sessionStorage (memory without
+  // `?tailor_force=` holds for the session (docs/experiences.md#assignment): kept in sessionStorage (memory without
   // consent); a later `?tailor_force=` replaces it, an empty one clears it.
   const sessionStore = createStore({ session: true });
   // Read only when the stored profile says a force was kept (`qa`): a first view never opens
@@ -207,7 +207,7 @@ export function createTailor(options: TailorOptions): Tailor {
     }
   };
 
-  // Beacons (SPEC §10): only with consent and never from crawlers.
+  // Beacons (docs/events.md): only with consent and never from crawlers.
   const transport =
     endpoint || options.transport
       ? createBeacons({
@@ -256,7 +256,7 @@ export function createTailor(options: TailorOptions): Tailor {
   const touchNow = () => trafficTouch(page!._url, page!._referrer, page!._url.host);
   /** The visitor history with this page view counted (`page` is read). */
   const countPageView = (p: Profile | null, now: number, touch = touchNow()) =>
-    pageView(p, { now, path: page!._url.pathname, touch }).profile;
+    pageView(p, { now, path: page!._url.pathname, touch });
 
   // The tags load some signals' code as chunks (the npm build has it all at once): what the
   // first decision reads is waited for; the rest follows after it.
@@ -382,7 +382,7 @@ export function createTailor(options: TailorOptions): Tailor {
     const waiting = pending;
     pending = null;
     if (waiting) for (const fn of waiting) fn();
-    // A pageview goal counts after this page's exposures (SPEC §12 counts conversions at or after
+    // A pageview goal counts after this page's exposures (docs/collector.md counts conversions at or after
     // the first exposure): once the document is parsed, so the tag's changes have found their
     // elements (exposed as they appear, before DOMContentLoaded), and for an SPA view a task
     // later, once the route has rendered.
@@ -511,7 +511,7 @@ export function createTailor(options: TailorOptions): Tailor {
   }
 
   /**
-   * The fields every beacon event carries (SPEC §9): time, path and session start of the moment
+   * The fields every beacon event carries (docs/consent.md): time, path and session start of the moment
    * it happened (it may be sent a task later).
    */
   const eventBase = <T extends 'exposure' | 'conversion'>(
@@ -528,7 +528,7 @@ export function createTailor(options: TailorOptions): Tailor {
     path,
   });
 
-  /** Frequency caps and dismissal memory (SPEC §8) for an experience not shown on this page view. */
+  /** Frequency caps and dismissal memory (docs/experiences.md) for an experience not shown on this page view. */
   function capped(e: Experience, now: number): boolean {
     const f = e.frequency;
     const seen = profile!.seen?.[e.id];
@@ -581,7 +581,7 @@ export function createTailor(options: TailorOptions): Tailor {
   }
 
   /**
-   * A `redirect` action (SPEC §8.1): same origin or `redirectHosts` only, safe schemes only,
+   * A `redirect` action (docs/experiences.md#actions): same origin or `redirectHosts` only, safe schemes only,
    * the current query string kept; the exposure is recorded before leaving. True when leaving.
    */
   function redirect(item: RenderItem, where: string): boolean {
@@ -614,7 +614,7 @@ export function createTailor(options: TailorOptions): Tailor {
     return true;
   }
 
-  /** Brings the page in line with the assignments (SPEC §8.2). Crawlers get the default page. */
+  /** Brings the page in line with the assignments (docs/experiences.md#rendering). Crawlers get the default page. */
   function render(newView: boolean): void {
     if (!win || !ctx || !page || destroyed || page._bot || leftEarly) return;
     if (newView) shown.clear(), closed.clear();
@@ -641,7 +641,7 @@ export function createTailor(options: TailorOptions): Tailor {
 
   /**
    * What the runtime listens to after the first decision (the tags' post-paint chunk): history
-   * changes and `popstate` (SPEC §3), `data-tailor-set` persona picks (§8.1), dataLayer pushes,
+   * changes and `popstate` (docs/api.md), `data-tailor-set` persona picks (docs/experiences.md#actions), dataLayer pushes,
    * click and submit goals. What happened before it arrived is caught up with at once.
    */
   function listen(w: Window): void {

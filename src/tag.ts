@@ -1,7 +1,7 @@
 /**
  * The script-tag entry (IIFE only; never part of the npm module graph, so the package's
  * `"sideEffects": false` holds). Reads the tag's `data-*` attributes, finds the manifest
- * (inline, cached or remote), drains the command queue and installs `window.tailor` (SPEC §2).
+ * (inline, cached or remote), drains the command queue and installs `window.tailor` (docs/api.md#script-tag).
  */
 
 import { loadChunk, setChunkBase } from './chunk';
@@ -77,7 +77,7 @@ function boot(): void {
   }
 
   // Uncached remote manifest: hide only the elements marked as slots, never the page, until
-  // the decision is rendered or `data-hide-timeout` passes (SPEC §8.2).
+  // the decision is rendered or `data-hide-timeout` passes (docs/experiences.md#rendering).
   let unhide = () => {};
   if (manifest === undefined && fresh) {
     const reveal = addStyle(document, '[data-tailor-slot]{visibility:hidden!important}');
@@ -132,7 +132,7 @@ function boot(): void {
   if (debugView) loadChunk('debug').catch((e) => log('error', 'could not load the debug view', e));
 }
 
-/** Runs one queued command; a throwing command never stops the others (SPEC §2). */
+/** Runs one queued command; a throwing command never stops the others (docs/api.md#script-tag). */
 function run(api: Tailor, command: Command, log: Logger): void {
   try {
     if (typeof command === 'function') command(api);
@@ -184,6 +184,6 @@ async function fetchManifest(url: string): Promise<unknown> {
 try {
   boot();
 } catch (e) {
-  // Nothing Tailor does may throw into the host page (SPEC §3).
+  // Nothing Tailor does may throw into the host page (docs/api.md).
   createLogger(true)('error', 'failed to start', e);
 }

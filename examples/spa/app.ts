@@ -3,7 +3,7 @@
  * here the repository's source, bundled by rollup.config.mjs into examples/spa/dist/app.min.js).
  *
  * The router below is the whole app: links call `history.pushState` and the view re-renders.
- * Tailor notices every URL change by itself (SPEC §3 `page()`): experiences of the new route
+ * Tailor notices every URL change by itself (docs/api.md `page()`): experiences of the new route
  * render, and those that no longer apply are reverted.
  */
 import { createTailor, type Manifest } from '../../src/index';

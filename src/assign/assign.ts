@@ -1,6 +1,6 @@
 /**
- * Variant assignment (SPEC §7): global holdout, traffic, experience holdout, weighted
- * variants, layers, sticky assignments, forced variants, and the consent rule of §9. Pure: no
+ * Variant assignment (docs/experiences.md#assignment): global holdout, traffic, experience holdout, weighted
+ * variants, layers, sticky assignments, forced variants, and the consent rule of docs/consent.md. Pure: no
  * DOM, storage or clock.
  */
 import type { Action, Experience, Variant } from '../manifest/types';
@@ -57,11 +57,11 @@ export function parseForce(query: string | null | undefined): Record<string, str
   return out;
 }
 
-/** Needs no stable id (§9): one variant, no holdout, full traffic. */
+/** Needs no stable id (docs/consent.md): one variant, no holdout, full traffic. */
 export const anonymous = (e: Experience) =>
   e.variants.length === 1 && !e.holdout && (e.traffic ?? 100) >= 100;
 
-/** Outside the experience's `traffic` share (SPEC §7 step 3). */
+/** Outside the experience's `traffic` share (docs/experiences.md#assignment, step 3). */
 export const outsideTraffic = (e: Experience, u: string) =>
   bucket(`${e.salt || e.id}.traffic.${u}`) >= (e.traffic ?? 100) / 100;
 
@@ -103,7 +103,7 @@ export function assignVariants(input: AssignInput): {
     return lastBucket;
   };
 
-  // Sticky (SPEC §7.6): an experience the visitor already holds under its current salt skips the
+  // Sticky (docs/experiences.md#assignment): an experience the visitor already holds under its current salt skips the
   // traffic check and keeps its place in its layer, so a traffic or weight change, or another
   // experience of the layer becoming eligible, never moves the visitor. The audience still
   // decides whether it shows: a persona pick (`data-tailor-set`) or a segment change takes
@@ -146,7 +146,7 @@ export function assignVariants(input: AssignInput): {
     if (!consentGranted) {
       if (!anonymous(e) || input.holdoutPercent > 0) continue;
     } else if (holdoutBucket(u) < input.holdoutPercent / 100) {
-      // Kept with the sticky assignments so conversions on other pages carry it (SPEC §10).
+      // Kept with the sticky assignments so conversions on other pages carry it (docs/events.md).
       if (e.layer) layersTaken.add(e.layer);
       if (kept?.v !== 'global-holdout') sticky = { ...sticky, [e.id]: { v: 'global-holdout', s: salt } };
       assignments.push({ experience: e.id, variant: 'global-holdout', actions: [] });

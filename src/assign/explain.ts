@@ -74,7 +74,7 @@ export interface ExplainInput {
   capped(experience: Experience): boolean;
 }
 
-/** The first step of SPEC §7 (and §8 eligibility) that keeps an unassigned experience out. */
+/** The first assignment step (docs/experiences.md#assignment), or eligibility rule, that keeps an unassigned experience out. */
 function whyOut(e: Experience, input: ExplainInput, layerOwner: string | undefined): Decision['reason'] {
   if (e.status === 'paused' || (e.status === 'draft' && !input.preview)) return 'status';
   if (!pathMatches(e.pages, input.path)) return 'pages';

@@ -1,5 +1,5 @@
 /**
- * murmur3_x86_32 over the UTF-8 bytes of a string (SPEC §7). UTF-8 is produced inline from
+ * murmur3_x86_32 over the UTF-8 bytes of a string (docs/experiences.md#assignment). UTF-8 is produced inline from
  * UTF-16 (surrogate pairs joined, lone surrogates as U+FFFD like TextEncoder), so no
  * TextEncoder allocation per call.
  */

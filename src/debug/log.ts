@@ -1,7 +1,6 @@
 /**
  * Console diagnostics, on only with `debug: true` / `data-debug`. Messages are kept in
- * production builds (users turn debug on to find out why an experience did not show), but the
- * dev-only detail is behind `__DEV__`.
+ * production builds: users turn debug on to find out why an experience did not show.
  */
 export type Logger = (level: 'log' | 'warn' | 'error', ...args: unknown[]) => void;
 

@@ -3,7 +3,7 @@
  * `dist/tailor*.min.js` (see rollup.config.mjs), because the full validator (≈3.4 KB gzip)
  * does not fit the tags' size budgets next to ua-parser-js.
  *
- * It keeps the runtime contract of SPEC §11 — a manifest that cannot run is refused with one
+ * It keeps the runtime contract of docs/manifest.md#validation — a manifest that cannot run is refused with one
  * problem, an experience whose shape cannot run is dropped and reported, the rest run — and
  * checks action selectors with the browser's own parser; it leaves the other field-by-field
  * checks (regexes, URL schemes, ranges…) to the places
@@ -48,7 +48,7 @@ export function validateManifest(json: unknown): ValidationResult {
       ids.add(id);
     }
     if (why) report(`experiences[${i}]`, `the experience ${why}; it is dropped`);
-    // A selector the browser cannot parse drops its experience too (SPEC §11), so a half-rendered
+    // A selector the browser cannot parse drops its experience too (docs/manifest.md#validation), so a half-rendered
     // variant is never shown nor counted.
     else
       (e as { variants: { actions?: Record<string, unknown>[] }[] }).variants.forEach((v, j) => {

@@ -1,5 +1,5 @@
 /**
- * URL scheme guard for `attr` (URL attributes), `cta.href` and `redirect.url` (SPEC §8.1):
+ * URL scheme guard for `attr` (URL attributes), `cta.href` and `redirect.url` (docs/experiences.md#actions):
  * only `http:`, `https:`, `mailto:`, `tel:` and relative URLs pass.
  *
  * Browsers strip leading/trailing C0 controls and spaces and remove tabs and newlines anywhere

@@ -154,8 +154,3 @@ export function selectorProblem(selector: string): string {
   }
   return groupsProblem(groups);
 }
-
-/** The CLI's selector check: true when Chromium would accept `selector`. */
-export function cssWhatSelectorCheck(selector: string): boolean {
-  return !selectorProblem(selector);
-}

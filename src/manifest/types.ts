@@ -5,7 +5,8 @@
  * and `src/manifest/validate.ts` is checked against that schema by the unit tests, so these
  * types, the schema and the validator cannot drift apart silently.
  *
- * SPEC references: §4 (context), §5 (conditions), §6 (manifest), §8 (experiences and actions).
+ * Documented for users in docs/context.md (the Context type), docs/conditions.md, docs/manifest.md
+ * (generated from these comments) and docs/experiences.md.
  */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -16,11 +17,11 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /* ------------------------------------------------------------------------------------------ */
-/* §5 Conditions                                                                              */
+/* Conditions                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
 /**
- * A MongoDB-style targeting condition (SPEC §5), with GrowthBook's semantics.
+ * A MongoDB-style targeting condition, with GrowthBook's semantics.
  *
  * Keys are either dotted context paths (`"geo.country"`, `"visitor.traits.plan"`) or the
  * logical operators `$and`, `$or`, `$nor`, `$not`, or Tailor's `$segment`. A path maps to a
@@ -31,10 +32,10 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type Condition = { [pathOrOperator: string]: JsonValue };
 
 /* ------------------------------------------------------------------------------------------ */
-/* §6 Manifest                                                                                */
+/* Manifest                                                                                   */
 /* ------------------------------------------------------------------------------------------ */
 
-/** How consent is handled (SPEC §9). */
+/** How consent is handled. */
 export interface ConsentConfig {
   /**
    * `none`: no consent handling, always granted. `opt-out` (default): granted unless denied.
@@ -49,7 +50,7 @@ export interface ConsentConfig {
   respectGpc?: boolean;
 }
 
-/** The global holdout (SPEC §7 step 1): visitors who see no experience at all. */
+/** The global holdout: visitors who see no experience at all. */
 export interface GlobalHoldout {
   /**
    * Percent of visitors (by unit id) held out of every experience.
@@ -71,7 +72,7 @@ export interface RegexPattern {
  */
 export type PathPattern = string | RegexPattern;
 
-/** Journey-stage thresholds (SPEC §6). */
+/** Journey-stage thresholds. */
 export interface JourneyConfig {
   /**
    * Lifetime page views that make a visitor `engaged` (two visits also do).
@@ -98,7 +99,7 @@ export interface JourneyConfig {
   purchaseGoal?: string;
 }
 
-/** A logistic scoring model: `score = 1 / (1 + e^-(bias + Σ weight·value))` (SPEC §6). */
+/** A logistic scoring model: `score = 1 / (1 + e^-(bias + Σ weight·value))`. */
 export interface ScoreModel {
   /**
    * Intercept of the model.
@@ -109,7 +110,7 @@ export interface ScoreModel {
   weights: { [contextPath: string]: number };
 }
 
-/** A remote enrichment source (SPEC §6): JSON fetched only when `remote.<name>` is referenced. */
+/** A remote enrichment source: JSON fetched only when `remote.<name>` is referenced. */
 export interface RemoteSource {
   /** URL to fetch; `{{path}}` templates are filled from the context and URL-encoded. */
   url: string;
@@ -165,7 +166,7 @@ export interface EventGoal {
   value?: number;
 }
 
-/** A conversion goal (SPEC §6). */
+/** A conversion goal. */
 export type Goal = PageviewGoal | ClickGoal | SubmitGoal | EventGoal;
 
 /** Where Tailor reports exposures and conversions besides its own collector. */
@@ -178,7 +179,7 @@ export interface AnalyticsConfig {
   dataLayer?: boolean;
 }
 
-/** The manifest: everything a site configures (SPEC §6). */
+/** The manifest: everything a site configures. */
 export interface Manifest {
   /** URL of this JSON Schema, for editor completion. Ignored by Tailor. */
   $schema?: string;
@@ -193,9 +194,9 @@ export interface Manifest {
   revision?: string;
   /** Collector URL. Without one, events stay local (`on('exposure')`, `on('conversion')`). */
   endpoint?: string;
-  /** Consent handling (SPEC §9). */
+  /** Consent handling. */
   consent?: ConsentConfig;
-  /** Global holdout (SPEC §7). */
+  /** Global holdout. */
   holdout?: GlobalHoldout;
   /**
    * Page categories by path: `{"shoes": "/shoes/*", "sale": {"regex": "^/outlet/"}}`.
@@ -238,7 +239,7 @@ export interface Manifest {
   segments?: { [name: string]: Condition };
   /** Conversion goals by name. */
   goals?: { [name: string]: Goal };
-  /** Experiences (SPEC §8). */
+  /** Experiences. */
   experiences?: Experience[];
   /**
    * Written by `tailor build`, never by hand: marks a manifest that was validated and
@@ -260,7 +261,7 @@ export interface PublishStamp {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* §8 Experiences                                                                             */
+/* Experiences                                                                                */
 /* ------------------------------------------------------------------------------------------ */
 
 /** Which pages an experience runs on. Both lists hold globs or `{"regex": …}` on the path. */
@@ -391,7 +392,7 @@ export interface Variant {
   actions?: Action[];
 }
 
-/** A personalization or experiment (SPEC §8). */
+/** A personalization or experiment. */
 export interface Experience {
   /**
    * Unique id: lower-case letters, digits, `_` and `-`.
@@ -455,7 +456,7 @@ export interface Experience {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* §8.1 Actions                                                                               */
+/* Actions                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
 /** Sets the text content of the element. */
@@ -612,7 +613,7 @@ export interface RedirectAction {
   url: string;
 }
 
-/** A DOM change (SPEC §8.1). */
+/** A DOM change. */
 export type Action =
   | TextAction
   | HtmlAction
@@ -632,19 +633,19 @@ export type Action =
 export type ActionType = Action['type'];
 
 /* ------------------------------------------------------------------------------------------ */
-/* §4 Context                                                                                 */
+/* Context                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
 /** Device class. */
 export type DeviceType = 'mobile' | 'tablet' | 'desktop' | 'tv' | 'console' | 'wearable' | 'bot';
 
-/** Journey stage (SPEC §6). */
+/** Journey stage. */
 export type JourneyStage = 'new' | 'engaged' | 'customer' | 'loyal' | 'lapsed';
 
-/** Consent state (SPEC §9). */
+/** Consent state. */
 export type ConsentState = 'granted' | 'denied' | 'pending';
 
-/** Attribution of a session (SPEC §4). */
+/** Attribution of a session. */
 export interface TrafficTouch {
   /** `utm_source`, click-id network, referrer name, or `direct`. */
   source: string;
@@ -658,7 +659,7 @@ export interface TrafficTouch {
   content: string | null;
 }
 
-/** The signal context conditions address by dotted path (SPEC §4). Unknown values are null. */
+/** The signal context conditions address by dotted path. Unknown values are null. */
 export interface Context {
   /** Who the visitor is. */
   visitor: {
@@ -792,7 +793,7 @@ export interface Context {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* §11 Validation                                                                             */
+/* Validation                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
 /** One problem found in a manifest. */
@@ -814,10 +815,10 @@ export interface ValidationResult {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* §3 API and §10 events                                                                      */
+/* API and events                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-/** Fields every event carries (SPEC §10). */
+/** Fields every event carries. */
 export interface EventBase {
   /** 16+ random url-safe characters; the collector deduplicates by it. */
   id: string;
@@ -857,7 +858,7 @@ export interface ConversionEvent extends EventBase {
   segments: string[];
 }
 
-/** A failure Tailor caught instead of throwing (SPEC §3). */
+/** A failure Tailor caught instead of throwing. */
 export interface TailorError {
   /** What went wrong, as a sentence. */
   message: string;
@@ -913,7 +914,7 @@ export interface TailorEvents {
   debug: DecisionSnapshot;
 }
 
-/** Options of `createTailor` (SPEC §3). */
+/** Options of `createTailor`. */
 export interface TailorOptions {
   /** The manifest object (validated; bad experiences are dropped and reported). */
   manifest: unknown;
@@ -940,7 +941,7 @@ export interface TailorOptions {
   now?: () => number;
 }
 
-/** A Tailor instance: the API of `window.tailor` and `createTailor()` (SPEC §3). */
+/** A Tailor instance: the API of `window.tailor` and `createTailor()`. */
 export interface Tailor {
   /** Runs the pipeline for the current page; resolves when load-triggered rendering is done. */
   start(): Promise<void>;
@@ -952,7 +953,7 @@ export interface Tailor {
   identify(userId: string, traits?: { [key: string]: JsonValue }): void;
   /** Merges site data into `data.*`, re-evaluates. */
   set(data: { [key: string]: JsonValue }): void;
-  /** Grants or denies consent (SPEC §9); `denied` also forgets. */
+  /** Grants or denies consent; `denied` also forgets. */
   consent(state: 'granted' | 'denied'): void;
   /** Names of the segments the visitor is in. */
   segments(): string[];

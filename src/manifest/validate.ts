@@ -1,5 +1,5 @@
 /**
- * Manifest validation (SPEC §11): every field of `types.ts` is checked; each problem has a
+ * Manifest validation (docs/manifest.md#validation): every field of `types.ts` is checked; each problem has a
  * JSON path and a sentence a marketer understands. A bad experience, segment or goal is
  * dropped and reported while the rest keep running; unknown keys are warnings. A manifest
  * that is not an object, has an unsupported `version` or no `site` runs nothing.
@@ -273,7 +273,7 @@ const ACTIONS: Record<string, Fields> = {
 const actionCheck = byKey('type', ACTIONS, 'action type');
 const action: Check = (v, p, cx) => {
   actionCheck(v, p, cx);
-  // URL attributes accept only safe schemes (SPEC §8.1).
+  // URL attributes accept only safe schemes (docs/experiences.md#actions).
   if (isObj(v) && v.type === 'attr' && typeof v.name === 'string' && URL_ATTR.test(v.name))
     url(v.value, at(p, 'value'), cx);
 };

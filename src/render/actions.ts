@@ -12,7 +12,7 @@ export interface Change {
   _revert(): void;
 }
 
-/** Element actions: everything of SPEC §8.1 that targets a selector, except `reorder`'s list sort. */
+/** Element actions: everything of docs/experiences.md#actions that targets a selector, except `reorder`'s list sort. */
 export type ElementAction = Exclude<Action, { type: 'css' | 'banner' | 'overlay' | 'redirect' }>;
 
 /** Thrown for a refused action; the caller reports it through `on('error')`. */
@@ -45,7 +45,7 @@ function setAttr(el: Element, name: string, value: string): Change {
 /**
  * Reverting through `classList` or the CSSOM leaves `class=""`/`style=""` (or a re-serialized
  * string) behind. When `read()` (the tokens, the declarations) is back to what it was, this puts
- * the attribute back as it was, or removes it, so `destroy()` leaves no trace (SPEC §8.2).
+ * the attribute back as it was, or removes it, so `destroy()` leaves no trace (docs/experiences.md#rendering).
  */
 function keepAttr(el: Element, name: string, read: () => string): () => void {
   const attr = el.getAttribute(name);
@@ -129,7 +129,7 @@ function reorder(el: Element, itemSelector: string, key: string, affinity: Recor
   const items = () => [...el.children].filter((c) => c.matches(itemSelector));
   const score = (c: Element) => {
     const s = affinity[c.getAttribute(key) || ''];
-    // Unknown or unscored is 0, like a category not visited yet: they keep their order (SPEC §8.1).
+    // Unknown or unscored is 0, like a category not visited yet: they keep their order (docs/experiences.md#actions).
     return typeof s === 'number' ? s : 0;
   };
   const original = items();

@@ -1,6 +1,6 @@
 /**
  * Every HTML string Tailor puts into the page goes through here. Manifest HTML is trusted
- * (SPEC §8.1: it comes from the site's own manifest) and interpolated values are already
+ * (docs/experiences.md#actions: it comes from the site's own manifest) and interpolated values are already
  * escaped by the template, so the Trusted Types policy passes strings through: it exists so
  * Tailor keeps working on pages with `require-trusted-types-for 'script'` instead of
  * throwing a TypeError at the `innerHTML` sink.

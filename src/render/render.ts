@@ -1,6 +1,6 @@
 /**
  * Renders one assigned experience: waits for its trigger, applies its variant's actions and
- * calls `onExposed` each time one of its changes shows (SPEC §8, §10; the caller keeps one
+ * calls `onExposed` each time one of its changes shows (docs/experiences.md, docs/events.md; the caller keeps one
  * exposure per page view). Returns the revert of everything it did. Reports refused or failed
  * actions through `report`; never throws.
  */
@@ -22,7 +22,7 @@ export interface RenderEnv {
   _report(message: string, path: string): void;
 }
 
-/** The action types that change the element their `selector` names (SPEC §8.1). */
+/** The action types that change the element their `selector` names (docs/experiences.md#actions). */
 const ELEMENT_TYPES = /^(text|html|attr|class|style|hide|insert|cta|reorder)$/;
 /** Triggers other than on load: their listeners live in the post-paint part. */
 const LATER = /^(delay|scroll|exit|click)$/;
@@ -179,7 +179,7 @@ export interface RendererHooks {
 interface Live extends Owner {
   _variant: string;
   _revert: () => void;
-  /** Exposed on this page view (SPEC §10: once per experience per page view). */
+  /** Exposed on this page view (docs/events.md: once per experience per page view). */
   _exposed: boolean;
   /** The actions with their templates filled: when identify()/set() change it, re-render. */
   _sig: string;
@@ -223,7 +223,7 @@ export function createRenderer(
       if (l) l._rank = rank;
     });
     if (newView) {
-      // A kept experience is exposed again by what it shows on the new page view (SPEC §10).
+      // A kept experience is exposed again by what it shows on the new page view (docs/events.md).
       watcher._wait();
       win.clearTimeout(settle);
       settle = win.setTimeout(() => watcher._settle(), WAIT_MS);

@@ -3,7 +3,7 @@ import { getPath } from '../rules/path';
 import { toTrusted } from './html';
 
 /**
- * How an interpolated value is encoded (SPEC §8.3): `text` is used as-is (it ends up in
+ * How an interpolated value is encoded (docs/experiences.md#templates): `text` is used as-is (it ends up in
  * `textContent` or `setAttribute`, which never parse markup), `html` is placed through the DOM
  * (see fillHtml), `url`
  * is `encodeURIComponent`-encoded so a value can never add a scheme, a path or a parameter,
@@ -45,7 +45,7 @@ const printable = (context: unknown, path: string, fallback: string | undefined)
  * attribute value in an attribute (URL-encoded in URL attributes, so it can never become a
  * `javascript:` link), and nowhere in event handlers, `srcdoc`, `<script>`, `<style>` or
  * `<meta>`. Serializing quotes every attribute and escapes every text, so a value can never
- * create markup, wherever the manifest put its token (quoted or not) (SPEC §8.3).
+ * create markup, wherever the manifest put its token (quoted or not) (docs/experiences.md#templates).
  */
 function fillHtml(template: string, values: [string, string?][], bad?: (message: string) => void): string {
   const t = document.createElement('template');

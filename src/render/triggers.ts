@@ -1,5 +1,5 @@
 /**
- * Experience triggers (SPEC §8): when a variant's actions render. Each returns its cancel.
+ * Experience triggers (docs/experiences.md): when a variant's actions render. Each returns its cancel.
  * Listeners are passive and removed on cancel; no polling timers.
  */
 import type { Trigger } from '../manifest/types';

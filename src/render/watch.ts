@@ -1,5 +1,5 @@
 /**
- * Waits for elements and keeps changes applied (SPEC §8.2):
+ * Waits for elements and keeps changes applied (docs/experiences.md#rendering):
  * - an action whose element is not in the DOM yet applies the moment it appears, up to 10 s
  *   after the page view (a MutationObserver callback runs at the end of the parser's task,
  *   before the next paint, so the original content is never painted);
@@ -7,11 +7,11 @@
  *   once per animation frame and `MAX_REAPPLY` times per page view, so a script fighting
  *   Tailor in a loop cannot hang the page; an element the site replaces with a new one gets
  *   the change at once (before paint), also after the wait, counted the same way;
- * - SPEC §8 `priority`: an element is changed by one experience (`Watch._owner`) at a time.
+ * - `priority` (docs/experiences.md#rendering): an element is changed by one experience (`Watch._owner`) at a time.
  */
 import type { Change } from './actions';
 
-/** SPEC §8.2: elements are waited for up to 10 s after the page view. */
+/** docs/experiences.md#rendering: elements are waited for up to 10 s after the page view. */
 export const WAIT_MS = 10_000;
 const MAX_REAPPLY = 50;
 
@@ -182,7 +182,7 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
   /**
    * After the wait: an element the site replaced (a framework re-render) hands its change to the
    * element that took its place, counted like a repair. Elements that merely appear late are
-   * left alone (SPEC §8.2's 10 s window).
+   * left alone (the 10 s window of docs/experiences.md#rendering).
    */
   const rescan = (l: Live) => {
     const gone = [...l._changes.keys()].filter((el) => !el.isConnected);
@@ -244,7 +244,7 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     },
     _wait() {
       waiting = true;
-      // Each page view has its own wait (SPEC §8.2): a change whose element never appeared on
+      // Each page view has its own wait (docs/experiences.md#rendering): a change whose element never appeared on
       // the last one (an SPA route without it) looks again on this one.
       // Changes to elements a route change removed are forgotten (no detached DOM kept, no
       // query per mutation for them); a watch left with none looks again.
@@ -253,7 +253,7 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
         if (!l._changes.size) live.add(l);
       }
       batch(() => {
-        // SPEC §10, exposures are per page view: a change still shown on the new one counts again.
+        // Exposures are per page view (docs/events.md): a change still shown on the new one counts again.
         for (const l of all) for (const el of l._changes.keys()) report(l, el);
         for (const l of live) scan(l);
       });

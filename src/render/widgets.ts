@@ -1,5 +1,5 @@
 /**
- * Banner and overlay widgets (SPEC §8.1). Both are fixed-position, so they never shift page
+ * Banner and overlay widgets (docs/experiences.md#actions). Both are fixed-position, so they never shift page
  * content (CLS): a banner that arrives after first paint slides in over the page instead of
  * pushing it down. Styles are inline or in one `<style>` (with the page's CSP nonce).
  */
@@ -33,7 +33,7 @@ function widget(doc: Document, className: string, role: string, html: string): H
   return el;
 }
 
-/** Takes a widget off the page; the shared `<style>` goes with the last one (`destroy()` leaves no trace, SPEC §8.2). */
+/** Takes a widget off the page; the shared `<style>` goes with the last one (`destroy()` leaves no trace, docs/experiences.md#rendering). */
 function removeWidget(el: Element): void {
   const doc = el.ownerDocument;
   el.remove();

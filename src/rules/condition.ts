@@ -1,10 +1,10 @@
 /**
- * The condition engine (SPEC §5): MongoDB-style queries with GrowthBook's targeting semantics,
+ * The condition engine (docs/conditions.md): MongoDB-style queries with GrowthBook's targeting semantics,
  * compiled once into closures so evaluation allocates nothing.
  *
  * Like GrowthBook, a missing path reads as `null` (so `{"a": null}` and `{"a": {"$exists":
  * false}}` match it) and `$gt`/`$lt`… use JavaScript's comparison (`"8" > 5`, `null < 3`).
- * Differences, all deliberate: a bare value compares by deep equality (SPEC §5; GrowthBook
+ * Differences, all deliberate: a bare value compares by deep equality (docs/conditions.md; GrowthBook
  * coerces `"vip"` to match `["vip"]`); `{ "$segment": name }` tests segment membership;
  * `$regex` tests strings and numbers only (GrowthBook also matches `null` as the text
  * "null"); paths read own properties only; a top-level `$` key that is not a logical operator
@@ -226,7 +226,7 @@ export function compileCondition(condition: unknown, onError?: (message: string)
 
 const cache = new WeakMap<object, Predicate>();
 
-/** Evaluates a condition against a context (SPEC §3 `matches`); compiled conditions are cached. */
+/** Evaluates a condition against a context (docs/api.md `matches`); compiled conditions are cached. */
 export function matches(
   condition: unknown,
   context: unknown,

@@ -10,7 +10,7 @@ export interface JourneyInput {
 }
 
 /**
- * Journey stage (SPEC §6), first match wins: lapsed, loyal, customer, engaged, new.
+ * Journey stage (docs/manifest.md), first match wins: lapsed, loyal, customer, engaged, new.
  * Defaults: engagedPageviews 3, loyalPurchases 3, lapsedDays 60, purchaseGoal "purchase".
  */
 export function journeyStage(config: JourneyConfig | undefined, v: JourneyInput): JourneyStage {

@@ -2,7 +2,7 @@ import type { Manifest } from '../manifest/types';
 import { getPath } from './path';
 
 /**
- * Logistic scores (SPEC §6): `1 / (1 + e^-(bias + Σ weight·value))`. Numbers count as they
+ * Logistic scores (docs/manifest.md): `1 / (1 + e^-(bias + Σ weight·value))`. Numbers count as they
  * are, booleans as 1/0; strings, null and missing values count 0.
  */
 export function computeScores(models: Manifest['scores'], context: unknown): Record<string, number> {

@@ -171,7 +171,7 @@ function checkFile<R extends { problems: ManifestProblem[] }>(
       ? `${file}: ${plural(errorCount, 'error')}, ${plural(warnings, 'warning')}`
       : `${file}: ok`,
   );
-  // SPEC §11: "exits non-zero on any" problem, warnings included (a typo such as an unknown key
+  // docs/manifest.md#validation: exit code 1 on any problem, warnings included (a typo such as an unknown key
   // is a warning, and CI must catch it).
   return { code: problems.length ? 1 : 0, result };
 }

@@ -1,12 +1,12 @@
 /**
- * The collector (SPEC §12): `POST /collect` ingests §10 beacons into the store; `GET /report`
+ * The collector (docs/collector.md): `POST /collect` ingests beacons (docs/events.md) into the store; `GET /report`
  * (HTML) and `GET /api/report` (JSON) report them. `handle` answers those routes and returns
  * false for anything else, so `tailor serve` can fall through to static files.
  *
- * Ingest rules: malformed JSON → 400; a body or events not matching §10 → 400 with the counts of
+ * Ingest rules: malformed JSON → 400; a body or events not matching the event format (docs/events.md) → 400 with the counts of
  * accepted and rejected events (the valid events of the batch are stored); over 64 KiB → 413;
  * cross-origin requests only from configured origins (preflight answered); 204 on success.
- * Events are validated field by field and only the §10 fields are stored: an event carrying
+ * Events are validated field by field and only the event fields of docs/events.md are stored: an event carrying
  * anything else (traits, data, an IP) is rejected, and nothing about the request itself (address,
  * user agent) is kept.
  */
@@ -64,7 +64,7 @@ export interface CollectorOptions {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Validation (SPEC §10)                                                                      */
+/* Validation (docs/events.md)                                                                */
 /* ------------------------------------------------------------------------------------------ */
 
 const ID = /^[A-Za-z0-9_-]{16,128}$/;
@@ -87,7 +87,7 @@ const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 const isKeyName = (x: unknown): x is string => isName(x) && !INHERITED.has(x);
 const show = (x: unknown) => (x === undefined ? 'nothing' : JSON.stringify(x)?.slice(0, 40));
 
-/** Checks one event; returns the stored shape (only §10 fields) or a problem message. */
+/** Checks one event; returns the stored shape (only the documented event fields) or a problem message. */
 export function validateEvent(e: unknown): StoredEvent | string {
   if (!isObject(e)) return `an event must be an object, got ${show(e)}`;
   if (e.type !== 'exposure' && e.type !== 'conversion')
@@ -194,7 +194,7 @@ export function loadManifest(file: string): Manifest {
 }
 
 /**
- * Expected split of an experience's randomized arms (SPEC §7): its `holdout` percent, then the
+ * Expected split of an experience's randomized arms (docs/experiences.md#assignment): its `holdout` percent, then the
  * variants by weight. The global holdout is left out: its share of an experience depends on
  * traffic, audience and layers, which the exposure log cannot reconstruct.
  */
@@ -218,7 +218,7 @@ const orderIds = (ids: Iterable<string>, first: readonly string[] = []) => {
   return [...first, ...rest.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))];
 };
 
-/** The §12 report of one site from the store. */
+/** The report (docs/collector.md) of one site from the store. */
 export function reportFor(
   store: Store,
   site: string,

@@ -1,12 +1,12 @@
 /**
- * The event store (SPEC §12): one SQLite file through better-sqlite3, WAL mode with
+ * The event store (docs/collector.md): one SQLite file through better-sqlite3, WAL mode with
  * synchronous=NORMAL (a commit survives a crash of the process, which is what the collector's
  * 2xx promises), versioned migrations in `PRAGMA user_version`, event id as the primary key.
  *
  * better-sqlite3 is a native optional dependency loaded at run time, so the CLI bundle does not
  * contain it and a missing build is reported in one line.
  *
- * Nothing IP-derived is stored: the columns are exactly the §10 event fields, the batch's site
+ * Nothing IP-derived is stored: the columns are exactly the event fields of docs/events.md, the batch's site
  * and the time the collector received the event.
  */
 import { mkdirSync } from 'node:fs';
@@ -77,7 +77,7 @@ export const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
 ];
 
-/** One validated §10 event, as stored. */
+/** One validated event (docs/events.md), as stored. */
 export type StoredEvent =
   | {
       type: 'exposure';
@@ -235,7 +235,7 @@ function wrap(db: Sqlite): Store {
   );
   // A visitor converts for (experience, variant, goal) when a conversion for the goal carries that
   // assignment, the visitor was exposed to that variant, and the conversion is at or after the
-  // visitor's first exposure to the experience. The visitor's value for the goal is the
+  // visitor's first exposure to the experience (docs/report.md). The visitor's value for the goal is the
   // sum of the values of those same conversions (TOTAL: 0 when none carries one); the per-visitor
   // values are summed and squared here, so no event leaves SQLite.
   const converted = db.prepare(

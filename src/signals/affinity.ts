@@ -1,5 +1,5 @@
 /**
- * Affinity (SPEC §4): interest per page category from page views, decayed exponentially
+ * Affinity (docs/context.md): interest per page category from page views, decayed exponentially
  * (half-life 14 days by default, `affinityHalfLifeDays` in the manifest). The context value of
  * a category is its share of the visitor's total decayed interest (0–1, summing to 1), so
  * `affinity.shoes > 0.5` reads "more than half of recent interest is in shoes".
@@ -38,7 +38,7 @@ export function affinityScores(
 
 /**
  * The `affinity.*` part of the context: each category's share of the decayed interest, 0 for
- * the manifest's `categories` not visited yet (SPEC §4: every path exists), and `top`, the
+ * the manifest's `categories` not visited yet (docs/context.md: every path exists), and `top`, the
  * category with the highest score, or null while none has a score above 0.
  */
 export function affinityContext(

@@ -1,5 +1,5 @@
 /**
- * Live behaviour on the current page (SPEC §4): `behavior.scrollDepth` (0–100, the deepest
+ * Live behaviour on the current page (docs/context.md): `behavior.scrollDepth` (0–100, the deepest
  * point seen) and `behavior.secondsOnPage`. The context holds an object with getters, so a
  * condition or trigger evaluated later reads the value of that moment.
  */

@@ -28,7 +28,7 @@ export interface PageSignals {
   _behavior: Context['behavior'];
 }
 
-/** Assembles the SPEC §4 context. Scores, journey and remote values are filled in by the runtime. */
+/** Assembles the context (docs/context.md). Scores, journey and remote values are filled in by the runtime. */
 export function buildContext(
   manifest: Manifest,
   page: PageSignals,
@@ -45,7 +45,7 @@ export function buildContext(
   url.searchParams.forEach((v, k) => {
     if (!Object.hasOwn(query, k)) query[k] = v;
   });
-  // SPEC §4: every listed dataLayer key exists, null until pushed or set(). (The script tag's
+  // docs/context.md: every listed dataLayer key exists, null until pushed or set(). (The script tag's
   // light manifest guard does not check `dataLayer` is a list: a malformed one must not throw.)
   const siteData = { ...data };
   const keys = manifest.dataLayer;

@@ -17,7 +17,7 @@ export interface DeviceSignals {
 }
 
 /**
- * Search, social, link-preview, AI and monitoring crawlers (SPEC §4), shared by both builds so
+ * Search, social, link-preview, AI and monitoring crawlers (docs/context.md), shared by both builds so
  * they agree. Generic words first: `bot` (Googlebot, bingbot, Applebot, Facebot, Twitterbot,
  * GPTBot, UptimeRobot, `Pingdom.com_bot`, `…/bot.html` links) except in Cubot, a phone vendor
  * in Android UAs (`Android 10; CUBOT X30`; no lookbehind: older Safari cannot parse it), then

@@ -1,5 +1,5 @@
 /**
- * Geo (SPEC §4): an explicit country (tag `data-country`, the `country` option, or `set`)
+ * Geo (docs/context.md): an explicit country (tag `data-country`, the `country` option, or `set`)
  * → the region of `navigator.language` → the IANA time zone → null.
  */
 import type { Context } from '../manifest/types';

@@ -65,7 +65,7 @@ export function deviceInput(manifest: Manifest): DeviceInput {
   };
 }
 
-/** `navigator.globalPrivacyControl === true` (SPEC §9). */
+/** `navigator.globalPrivacyControl === true` (docs/consent.md). */
 export function gpcEnabled(): boolean {
   return (
     (globalThis.navigator as (Navigator & NavigatorWithHints) | undefined)?.globalPrivacyControl === true

@@ -1,5 +1,5 @@
 /**
- * Remote enrichment (SPEC §6): JSON from `manifest.remote` endpoints, exposed as
+ * Remote enrichment (docs/manifest.md): JSON from `manifest.remote` endpoints, exposed as
  * `remote.<name>.*`. Fetched only when a condition, score or template references it; cached in
  * sessionStorage for `ttlSeconds`; on timeout, HTTP error or invalid JSON the value is null and
  * the page view goes on.

@@ -2,7 +2,7 @@ import type { Context } from '../manifest/types';
 
 const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
-/** Local time signals of the visitor (SPEC §4). */
+/** Local time signals of the visitor (docs/context.md). */
 export function timeSignals(now: Date): Context['time'] {
   const weekday = now.getDay();
   const month = now.getMonth() + 1;

@@ -1,5 +1,5 @@
 /**
- * Traffic attribution (SPEC §4): UTM parameters first, then click ids, then the referrer
+ * Traffic attribution (docs/context.md): UTM parameters first, then click ids, then the referrer
  * (search engines → organic, social networks → social, webmail → email, other hosts →
  * referral), else direct / none. Last touch per session; the first session's touch is kept.
  */

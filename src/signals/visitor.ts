@@ -1,5 +1,5 @@
 /**
- * Visitor history (SPEC §4): sessions end after 30 minutes without a page view; visits, page
+ * Visitor history (docs/context.md): sessions end after 30 minutes without a page view; visits, page
  * views, first and last visit, conversions, traits. Pure functions over the stored profile.
  */
 import type { Context, Manifest, TrafficTouch } from '../manifest/types';
@@ -13,27 +13,24 @@ const DAY = 86_400_000;
 export function pageView(
   profile: Profile | null,
   input: { now: number; path: string; touch: TrafficTouch },
-): { profile: Profile; newSession: boolean } {
+): Profile {
   const { now, path, touch } = input;
   const freshSession = { start: now, pageviews: 1, landing: path, touch };
   if (!profile) {
     return {
-      newSession: true,
-      profile: {
-        ver: 1,
-        first: now,
-        last: now,
-        prev: null,
-        visits: 1,
-        pageviews: 1,
-        session: freshSession,
-        firstTouch: touch,
-        conversions: {},
-        userId: null,
-        traits: {},
-        affinity: {},
-        sticky: {},
-      },
+      ver: 1,
+      first: now,
+      last: now,
+      prev: null,
+      visits: 1,
+      pageviews: 1,
+      session: freshSession,
+      firstTouch: touch,
+      conversions: {},
+      userId: null,
+      traits: {},
+      affinity: {},
+      sticky: {},
     };
   }
   const newSession = now - profile.last >= SESSION_MS;
@@ -53,12 +50,12 @@ export function pageView(
     p.visits = profile.visits + 1;
     p.prev = profile.last;
   }
-  return { profile: p, newSession };
+  return p;
 }
 
 /**
  * The `visitor.*` and `session.*` parts of the context. Every goal of the manifest has a count,
- * 0 before its first conversion (SPEC §4: every path exists; `{"visitor.conversions.x": 0}`
+ * 0 before its first conversion (docs/context.md: every path exists; `{"visitor.conversions.x": 0}`
  * matches a visitor who never converted).
  */
 export function visitorContext(

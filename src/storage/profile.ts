@@ -1,6 +1,6 @@
 import type { JsonValue, TrafficTouch } from '../manifest/types';
 
-/** A sticky assignment kept in the profile (SPEC §7 step 6). */
+/** A sticky assignment kept in the profile (docs/experiences.md#assignment, step 6). */
 export interface StickyAssignment {
   /** Variant id (`holdout` and `global-holdout` included). */
   v: string;

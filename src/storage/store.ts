@@ -1,5 +1,5 @@
 /**
- * Storage with a consent gate and a memory fallback (SPEC §4, §9):
+ * Storage with a consent gate and a memory fallback (docs/context.md, docs/consent.md):
  * - values live in memory; with `persist` on they are also written to localStorage;
  * - while consent is not granted nothing is written to localStorage or cookies;
  * - when storage throws (SecurityError in sandboxed iframes, QuotaExceededError, Safari
@@ -122,7 +122,7 @@ function writeCookie(cookie: string): void {
   attempt(() => cookieAccessor()!.set!.call(document, cookie));
 }
 
-// Whatever id a server set (SPEC §4: "a server-set tlr_id cookie is honoured"): UUIDs,
+// Whatever id a server set (docs/context.md: "a server-set tlr_id cookie is honoured"): UUIDs,
 // `abc.1700000000`, standard base64 (`abc+/def==`), `a|b` (read from `a%7Cb`) — any
 // printable ASCII without whitespace, 1–128 characters. Empty, over-long, control-character
 // and non-ASCII values are junk and replaced.

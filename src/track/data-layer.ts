@@ -2,7 +2,7 @@
  * Google Tag Manager / GA4: exposures and conversions are pushed to `window.dataLayer` as
  * `tailor_exposure` and `tailor_conversion` events, so a GTM trigger on those event names can
  * forward them to GA4 (or any tag). Only ids, names and the conversion value go in — never
- * traits, site data or template output (SPEC §9). The page's dataLayer is looked up at each
+ * traits, site data or template output (docs/consent.md). The page's dataLayer is looked up at each
  * push, so a GTM container loaded after Tailor still gets the later events.
  * https://developers.google.com/tag-platform/tag-manager/datalayer
  */

@@ -1,5 +1,5 @@
 /**
- * Goals detected without code (SPEC §6, §10): `pageview` by path (in the core: a fast exit from
+ * Goals detected without code (docs/manifest.md, docs/events.md): `pageview` by path (in the core: a fast exit from
  * a thank-you page must still count), `click` by selector (a click on a descendant counts) and
  * `submit` of a matching form (in the tags' post-paint chunk). `event` goals come from `track()`.
  */

@@ -1,5 +1,5 @@
 /**
- * Beacon delivery (SPEC §10): batches events and sends them to the collector at least once.
+ * Beacon delivery (docs/events.md): batches events and sends them to the collector at least once.
  *
  * - flush at 20 queued events, 5 s after the first queued one, and when the page is hidden
  *   (`visibilitychange`/`pagehide`; never `unload`, so the back/forward cache keeps working);
@@ -207,7 +207,7 @@ export function createTransport(o: TransportOptions): Transport {
     q.e = q.e.filter((e) => !gone.has(e.id));
   };
 
-  /** Drops an event too big for any body (SPEC §10: no body over 60 KiB); it is never sent. */
+  /** Drops an event too big for any body (docs/events.md: no body over 60 KiB); it is never sent. */
   const drop = (e: TailorEvent) => {
     done([e]);
     o._report(`an event is over the 60 KiB limit: ${++tooBig} event(s) dropped on this page`);

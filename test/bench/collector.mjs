@@ -1,4 +1,4 @@
-// Load benchmark of the collector (SPEC §12), not part of npm test: `npm run bench:collector`.
+// Load benchmark of the collector (docs/collector.md), not part of npm test: `npm run bench:collector`.
 // Starts the built `tailor serve` (dist/cli.js) on loopback with a fresh SQLite file, sends
 // batches of 20 events with unique ids through autocannon, prints events/s and the latency
 // percentiles, and checks that the database holds exactly one row per event answered 2xx.

@@ -108,7 +108,6 @@ async function bundleSource(name, source, { format = 'iife', guard = true } = {}
   const { rollup } = await import('rollup');
   const { nodeResolve } = await import('@rollup/plugin-node-resolve');
   const commonjs = (await import('@rollup/plugin-commonjs')).default;
-  const replace = (await import('@rollup/plugin-replace')).default;
   const src = (p) => path.join(ROOT, 'src', p);
   mkdirSync(BUILD, { recursive: true });
   const entry = path.join(BUILD, `${name}.entry.ts`);
@@ -131,7 +130,6 @@ async function bundleSource(name, source, { format = 'iife', guard = true } = {}
           return r && r.id === src('manifest/validate.ts') ? src('manifest/guard.ts') : null;
         },
       },
-      replace({ preventAssignment: true, values: { __DEV__: 'false' } }),
       nodeResolve({ browser: format === 'iife', extensions: ['.ts', '.mjs', '.js', '.json'] }),
       commonjs(),
       {

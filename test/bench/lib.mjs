@@ -104,7 +104,7 @@ export async function bundle(name, source, { format = 'iife', globalName, minify
     plugins: [
       replace({
         preventAssignment: true,
-        values: { 'process.env.NODE_ENV': '"production"', __DEV__: 'false' },
+        values: { 'process.env.NODE_ENV': '"production"' },
       }),
       nodeResolve({ browser: true }),
       commonjs(),

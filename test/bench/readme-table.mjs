@@ -1,6 +1,6 @@
-// Renders the README's benchmark table from bench/results.json, so the two cannot drift.
-// `node test/bench/readme-table.mjs` rewrites the README section between the markers below;
-// `npm run bench` does the same after each run; test/unit/bench-readme.test.ts checks it.
+// Renders the benchmark table of docs/benchmarks.md from bench/results.json, so the two cannot drift.
+// `node test/bench/readme-table.mjs` rewrites the section of docs/benchmarks.md between the markers below;
+// `npm run bench` does the same after each run; test/unit/docs/benchmarks.test.ts checks it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ export const START = '<!-- bench:start -->';
 export const END = '<!-- bench:end -->';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = path.join(root, 'bench/results.json');
-export const README = path.join(root, 'README.md');
+export const DOC = path.join(root, 'docs/benchmarks.md');
 
 const n = (x, d = 0) =>
   typeof x === 'number'
@@ -123,21 +123,21 @@ export function render(r) {
   return lines.join('\n');
 }
 
-/** The README section between the markers, or null when the markers are missing. */
-export function readSection(readme) {
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
+/** The docs/benchmarks.md section between the markers, or null when the markers are missing. */
+export function readSection(doc) {
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
   if (a < 0 || b < a) return null;
-  return readme.slice(a + START.length, b);
+  return doc.slice(a + START.length, b);
 }
 
-/** Rewrites the README section from results.json; returns false when the markers are missing. */
-export function updateReadme(results = JSON.parse(readFileSync(RESULTS, 'utf8')), file = README) {
-  const readme = readFileSync(file, 'utf8');
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
+/** Rewrites the docs/benchmarks.md section from results.json; returns false when the markers are missing. */
+export function updateDoc(results = JSON.parse(readFileSync(RESULTS, 'utf8')), file = DOC) {
+  const doc = readFileSync(file, 'utf8');
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
   if (a < 0 || b < a) return false;
-  writeFileSync(file, readme.slice(0, a + START.length) + render(results) + readme.slice(b));
+  writeFileSync(file, doc.slice(0, a + START.length) + render(results) + doc.slice(b));
   return true;
 }
 
@@ -145,8 +145,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!existsSync(RESULTS)) {
     console.error('bench/results.json is missing: run `npm run bench` first.');
     process.exitCode = 1;
-  } else if (!updateReadme()) {
-    console.error(`README.md has no ${START} … ${END} section.`);
+  } else if (!updateDoc()) {
+    console.error(`docs/benchmarks.md has no ${START} … ${END} section.`);
     process.exitCode = 1;
-  } else console.log('README.md benchmark table updated from bench/results.json');
+  } else console.log('docs/benchmarks.md benchmark table updated from bench/results.json');
 }

@@ -1,6 +1,6 @@
 // `npm run bench` (after `npm run build`): Tailor side by side with GrowthBook. Runs the size,
 // decide, tag-cost, flicker, delivery and collector modules, prints the table, writes
-// bench/results.json and rewrites the README section between <!-- bench:start --> and
+// bench/results.json and rewrites the docs/benchmarks.md section between <!-- bench:start --> and
 // <!-- bench:end --> from it. Figures only: nothing here asserts anything about time.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +10,7 @@ import * as decide from './decide.mjs';
 import * as delivery from './delivery.mjs';
 import * as flicker from './flicker.mjs';
 import { launchChromium, ROOT, startServer } from './lib.mjs';
-import { RESULTS, rows, updateReadme } from './readme-table.mjs';
+import { RESULTS, rows, updateDoc } from './readme-table.mjs';
 import * as size from './size.mjs';
 import * as tagCost from './tag-cost.mjs';
 
@@ -64,6 +64,8 @@ console.log(
   `\n${results.machine.cpu} × ${results.machine.cores}, Node ${results.machine.node}, Chromium ${results.machine.chromium}; ${results.durationSeconds} s in all`,
 );
 console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
-if (updateReadme(results)) console.log('updated the README benchmark table');
+if (updateDoc(results)) console.log('updated the benchmark table of docs/benchmarks.md');
 else
-  console.warn('README.md has no <!-- bench:start --> … <!-- bench:end --> section: table not written there');
+  console.warn(
+    'docs/benchmarks.md has no <!-- bench:start --> … <!-- bench:end --> section: table not written there',
+  );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { budget, grace, newPage, SLOWDOWN, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
-// Bad input (SPEC §3, §8.1, §8.2): whatever a manifest gets wrong is skipped and reported once
+// Bad input (docs/api.md, docs/experiences.md#actions, docs/experiences.md#rendering): whatever a manifest gets wrong is skipped and reported once
 // through on('error'); everything else renders and nothing reaches the host page's error
 // handlers. Redirect safety lives here too.
 
@@ -105,7 +105,7 @@ describe.each(FILES)('dist/%s', (file) => {
     });
     await grace(100); // a wrong extra report or change would show now
 
-    // The experience with an unparsable selector is dropped whole (SPEC §11): #ok1 keeps its text.
+    // The experience with an unparsable selector is dropped whole (docs/manifest.md#validation): #ok1 keeps its text.
     expect(await textOf(page, 'ok1')).toBe('1');
     expect(await textOf(page, 'ok2')).toBe('Fine 2');
     expect(await textOf(page, 'ok3')).toBe('Fine 3');
@@ -192,7 +192,7 @@ describe.each(FILES)('dist/%s remote manifest', (file) => {
       <body><h1 id="hero" data-tailor-slot>H</h1></body></html>`,
     );
 
-  it('a broken answer never replaces the last good copy in the cache (SPEC §2)', async () => {
+  it('a broken answer never replaces the last good copy in the cache (docs/api.md#script-tag)', async () => {
     const good = manifestJson({
       experiences: [one('good', [{ type: 'text', selector: '#hero', value: 'GOOD' }])],
     });

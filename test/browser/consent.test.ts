@@ -4,7 +4,7 @@ import { grace, newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, createCollector } from './collector';
 import type { TestServer } from './server';
 
-// SPEC §9 in real Chromium against both tags: opt-in holds everything in memory until a grant,
+// docs/consent.md in real Chromium against both tags: opt-in holds everything in memory until a grant,
 // a denial drops it, GPC counts as a denial in opt-out mode, forget() leaves no tlr_ trace.
 
 let browser: Browser;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { budget, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
-// SPEC §8.2 "No flicker": sampled every animation frame from the first one (a rAF loop
+// docs/experiences.md#rendering "No flicker": sampled every animation frame from the first one (a rAF loop
 // started in <head> before the tag), plus Element Timing (what was actually painted).
 
 let browser: Browser;

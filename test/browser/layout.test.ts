@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { budget, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
-// SPEC §8.2: banners cause no layout shift (CLS), and a change that a framework overwrites
+// docs/experiences.md#rendering: banners cause no layout shift (CLS), and a change that a framework overwrites
 // (hydration) is re-applied, rate-limited, without ever hanging the page.
 
 let browser: Browser;

@@ -1,5 +1,5 @@
 /**
- * Security of the built tags (SPEC §8.1, §8.3): values from the visit (UTM and other query
+ * Security of the built tags (docs/experiences.md#actions, docs/experiences.md#templates): values from the visit (UTM and other query
  * parameters, the referrer, identify() traits, set() data) never create markup, scripts or
  * URLs of a new scheme, whatever template they land in; unsafe URLs and `on*` attributes are
  * refused and reported; and Tailor keeps working under a strict CSP with Trusted Types.
@@ -143,7 +143,7 @@ const exp = (id: string, actions: object[], audience?: object) => ({
   variants: [{ id: 'on', actions }],
 });
 
-/** Every sink of SPEC §8.1 that takes a template, each fed all `paths`. */
+/** Every sink of docs/experiences.md#actions that takes a template, each fed all `paths`. */
 function sinkManifest(paths: string[], audience?: object) {
   const all = (f: (t: string, i: number) => string) => paths.map((p, i) => f(`{{${p}}}`, i)).join('');
   const markup = (t: string) =>

@@ -26,7 +26,7 @@ afterAll(async () => {
 /**
  * A visitor id (set as the `tlr_id` cookie, which Tailor honours) that is outside the 5% global
  * holdout and the 10% holdouts of `welcome-back` and `affinity-sort`, so that what the visitor
- * sees is known. Found by the same hash Tailor uses (SPEC §7).
+ * sees is known. Found by the same hash Tailor uses (docs/experiences.md#assignment).
  */
 function visitorId(name: string): string {
   for (let i = 0; ; i++) {
@@ -77,7 +77,7 @@ async function visitor(name: string, options: BrowserContextOptions): Promise<Br
       if (!/disposed|closed|Target page/i.test(String(e))) throw e;
     }
   });
-  // Records each page view's exposures and marks when Tailor has decided (SPEC §2 queue).
+  // Records each page view's exposures and marks when Tailor has decided (docs/api.md#script-tag queue).
   await context.addInitScript(() => {
     const w = window as unknown as { __ready: boolean; __exposures: string[]; tailor: unknown };
     w.__ready = false;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { grace, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
-// SPA page views (SPEC §3 `page()`, §8.2): history changes re-evaluate, revert what no longer
+// SPA page views (docs/api.md `page()`, docs/experiences.md#rendering): history changes re-evaluate, revert what no longer
 // applies and render what newly applies; exposures are once per experience per page view.
 
 let browser: Browser;

@@ -69,7 +69,7 @@ export async function startTailorServe(args: string[]): Promise<TailorServe> {
   };
 }
 
-/** One experience of the SPEC §12 report. */
+/** One experience of the docs/collector.md report. */
 export interface ReportExperience {
   id: string;
   variants: { id: string; exposed: number; goals: Record<string, { converted: number }> }[];

@@ -12,9 +12,9 @@ import {
 import { ALL_BODIES, type BeaconEvent, type Collector, createCollector } from './collector';
 import type { TestServer } from './server';
 
-// SPEC §10 in real Chromium against the built tags: exposures, goals, batching and delivery
+// docs/events.md in real Chromium against the built tags: exposures, goals, batching and delivery
 // (sendBeacon/fetch, 60 KiB split, retries, Retry-After, offline, reload, queue cap, bfcache),
-// privacy of beacon bodies (§9) and crawlers (§4). The collector is test/browser/collector.ts.
+// privacy of beacon bodies (docs/consent.md) and crawlers (docs/context.md). The collector is test/browser/collector.ts.
 
 let browser: Browser;
 let server: TestServer;
@@ -741,7 +741,7 @@ describe('crawlers and automation', () => {
   });
 });
 
-describe('privacy of beacon bodies (SPEC §9)', () => {
+describe('privacy of beacon bodies (docs/consent.md)', () => {
   it('a visit with traits, site data, a query string and template output', async () => {
     const c = createCollector(server);
     const page = await newPage(browser);

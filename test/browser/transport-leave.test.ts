@@ -36,7 +36,7 @@ const exposure = async (page: Page) => {
 };
 
 describe('leaving during a backoff', () => {
-  it('four page views while the collector answers two plain 503s, then the visitor leaves: all 4 exposures arrive (was: 2 of 4)', {
+  it('four page views while the collector answers two plain 503s, then the visitor leaves: all 4 exposures arrive', {
     timeout: 40_000,
   }, async () => {
     const c = createCollector(server);

@@ -17,7 +17,7 @@ useChromiumAndServer((b, s) => {
 });
 
 describe.each(['503', 'offline'])('two tabs, collector %s, both closed, a later visit', (mode) => {
-  it('every one of the 18 events reaches the collector (was: 10 of 18 with 503s, 12 offline)', {
+  it('every one of the 18 events reaches the collector', {
     timeout: 40_000,
   }, async () => {
     const c = createCollector(server);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
-// Widgets and page-level actions (SPEC §8.1): overlay, banner, frequency caps and dismissal
+// Widgets and page-level actions (docs/experiences.md#actions): overlay, banner, frequency caps and dismissal
 // memory, `data-tailor-set` persona picks, `reorder` by affinity. Redirects: bad-input.test.ts.
 
 let browser: Browser;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// SPEC/ARCHITECTURE: rules/ and assign/ are pure functions of their arguments. Time comes in as
+// By design, rules/ and assign/ are pure functions of their arguments. Time comes in as
 // an argument; nothing there may reach the DOM, storage, the network, randomness or the clock.
 const SRC = path.resolve(__dirname, '../../src');
 const FORBIDDEN = new Set([

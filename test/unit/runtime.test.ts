@@ -6,7 +6,7 @@ import { createTailor } from '../../src/runtime';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-/** Every SPEC §4 path that must exist in the context (null where unknown). */
+/** Every docs/context.md path that must exist in the context (null where unknown). */
 const CONTEXT_PATHS = [
   'visitor.id',
   'visitor.userId',
@@ -101,7 +101,7 @@ beforeEach(() => {
 afterEach(() => tailor?.destroy());
 
 describe('createTailor', () => {
-  it('exposes every SPEC §4 context path after start()', async () => {
+  it('exposes every docs/context.md context path after start()', async () => {
     const t = make(base());
     await t.start();
     const ctx = t.context();
@@ -210,7 +210,7 @@ describe('createTailor', () => {
   });
 });
 
-describe('consent (SPEC §9)', () => {
+describe('consent (docs/consent.md)', () => {
   const optIn = () =>
     base({
       consent: { mode: 'opt-in' },

@@ -145,10 +145,10 @@ describe('simulation through the real assignment code (50,000 visitors)', () => 
     for (let rep = 0; rep < 200; rep++) {
       if (pOf(trial(IDS, pops[rep % POPULATIONS]!, [0.05, 0.05], rand)) < 0.05) significant++;
     }
-    console.log(
-      `A/A: ${significant}/200 = ${((significant / 200) * 100).toFixed(1)}% significant at α = 0.05 (expected 5%)`,
-    );
-    expect(significant / 200).toBeLessThanOrEqual(0.08);
+    expect(
+      significant / 200,
+      `A/A: ${significant}/200 significant at α = 0.05 (expected 5%)`,
+    ).toBeLessThanOrEqual(0.08);
   });
 
   it('A/B with +10% relative uplift at 5%: power matches the textbook figure within 5 points', () => {
@@ -161,12 +161,10 @@ describe('simulation through the real assignment code (50,000 visitors)', () => 
     }
     const simulated = detected / reps;
     const textbook = textbookPower(25_000, 0.05, 0.055);
-    console.log(
-      `A/B +10% at 5%, n = 25,000 per arm: simulated power ${(simulated * 100).toFixed(1)}% (${reps} reps), textbook ${(textbook * 100).toFixed(1)}%`,
-    );
+    const figures = `simulated power ${(simulated * 100).toFixed(1)}% (${reps} reps), textbook ${(textbook * 100).toFixed(1)}%`;
     expect(textbook).toBeCloseTo(0.7076, 3); // hand check of the formula: Φ(0.5464)
-    expect(simulated).toBeGreaterThan(0.5); // detected in most repetitions
-    expect(Math.abs(simulated - textbook)).toBeLessThanOrEqual(0.05);
+    expect(simulated, figures).toBeGreaterThan(0.5); // detected in most repetitions
+    expect(Math.abs(simulated - textbook), figures).toBeLessThanOrEqual(0.05);
   });
 
   it('3 arms: the real effect is found, the null arm is not, the split is healthy', () => {
@@ -185,12 +183,10 @@ describe('simulation through the real assignment code (50,000 visitors)', () => 
       if (r.srm.flagged) srm++;
     }
     const textbook = textbookPower(VISITORS / 3, 0.05, 0.06);
-    console.log(
-      `3 arms (5%, 5%, 6%): b significant ${falseB}/${reps}, c significant ${foundC}/${reps} (textbook power ${(textbook * 100).toFixed(1)}%), SRM flagged ${srm}`,
-    );
-    expect(falseB / reps).toBeLessThanOrEqual(0.1);
-    expect(Math.abs(foundC / reps - textbook)).toBeLessThanOrEqual(0.05);
-    expect(srm).toBe(0);
+    const figures = `b significant ${falseB}/${reps}, c significant ${foundC}/${reps} (textbook power ${(textbook * 100).toFixed(1)}%), SRM flagged ${srm}`;
+    expect(falseB / reps, figures).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(foundC / reps - textbook), figures).toBeLessThanOrEqual(0.05);
+    expect(srm, figures).toBe(0);
   });
 
   it('SRM: flagged when 10% of one arm’s exposures are lost, not for the healthy splits', () => {
@@ -204,9 +200,6 @@ describe('simulation through the real assignment code (50,000 visitors)', () => 
       const broken = trial(IDS, pop, [0.05, 0.05], rand, [pop.sizes[0]!, kept]);
       if (broken.srm.flagged) brokenFlags++;
     }
-    console.log(
-      `SRM: healthy flagged ${healthyFlags}/${pops.length}, 10% of b lost flagged ${brokenFlags}/${pops.length}`,
-    );
     expect(healthyFlags).toBe(0);
     expect(brokenFlags).toBe(pops.length);
   });

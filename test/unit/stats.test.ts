@@ -76,11 +76,11 @@ describe('special functions', () => {
 });
 
 describe('Wilson interval', () => {
-  it('matches the SPEC example 251/5012 ≈ [0.0444, 0.0564]', () => {
+  it('matches the documented example 251/5012 ≈ [0.0444, 0.0564]', () => {
     // By hand: p = 0.0500798, z² = 3.841459, n = 5012:
     //   centre = (p + z²/2n)/(1 + z²/n) = 0.0504630/1.0007665 = 0.0504244
     //   half   = z·√(p(1−p)/n + z²/4n²)/(1 + z²/n) = 1.959964·0.00308706/1.0007665 = 0.0060459
-    //   → [0.0443785, 0.0564703]. The SPEC prints 0.0564 for the upper bound (0.05647 rounds to 0.0565).
+    //   → [0.0443785, 0.0564703]. The report example in docs/collector.md prints 0.0564 for the upper bound (0.05647 rounds to 0.0565).
     const [lo, hi] = wilson(251, 5012)!;
     expect(lo).toBeCloseTo(0.0443785, 6);
     expect(hi).toBeCloseTo(0.0564703, 6);
@@ -110,7 +110,7 @@ describe('Wilson interval', () => {
 });
 
 describe('two-proportion test and uplift', () => {
-  it('gives the SPEC example p = 0.031 for 251/5012 vs 299/4990', () => {
+  it('gives the documented example p = 0.031 for 251/5012 vs 299/4990', () => {
     // Pooled p̂ = 550/10002 = 0.0549890; SE = √(p̂(1−p̂)(1/5012 + 1/4990)) = 0.00455447;
     // z = (0.0599198 − 0.0500798)/SE = 2.16052; two-sided p = 2(1 − Φ(2.16052)) = 0.030733… ≈ 0.031.
     const p = twoProportionP(251, 5012, 299, 4990)!;
@@ -148,7 +148,7 @@ describe('two-proportion test and uplift', () => {
   it('relative uplift with the log-ratio (Katz) interval', () => {
     // 251/5012 vs 299/4990: r = 0.0599198/0.0500798 = 1.196487; SE(ln r) = √(1/299 − 1/4990 +
     // 1/251 − 1/5012) = 0.0832496; exp(0.179392 ± 1.959964·0.0832496) − 1 = [0.01638, 0.40851].
-    // (The SPEC's example interval [0.011, 0.381] is illustrative; see the README for the method.)
+    // (The documented example interval [0.011, 0.381] is illustrative; docs/collector.md gives the method.)
     const { uplift, ci } = relativeUplift(251, 5012, 299, 4990);
     expect(uplift).toBeCloseTo(0.196487, 5);
     expect(ci![0]).toBeCloseTo(0.01638, 4);
@@ -197,8 +197,8 @@ describe('sample ratio mismatch', () => {
   });
 });
 
-describe('the §12 report', () => {
-  it('reproduces the SPEC example numbers and shape', () => {
+describe('the report (docs/collector.md)', () => {
+  it('reproduces the documented example numbers and shape', () => {
     const r = buildReport({
       site: 'demo-shop',
       generated: 1763900000000,
@@ -225,7 +225,7 @@ describe('the §12 report', () => {
     expect(control!.goals.purchase).toMatchObject({ converted: 251, uplift: null, upliftCi: null, p: null });
     expect(control!.goals.purchase!.rate).toBeCloseTo(0.0501, 4);
     expect(b!.goals.purchase!.rate).toBeCloseTo(0.0599, 4);
-    expect(b!.goals.purchase!.ci![0]).toBeCloseTo(0.0537, 4); // SPEC prints 0.0536 (0.053667)
+    expect(b!.goals.purchase!.ci![0]).toBeCloseTo(0.0537, 4); // the documented example prints 0.0536 (0.053667)
     expect(b!.goals.purchase!.ci![1]).toBeCloseTo(0.0668, 3);
     expect(b!.goals.purchase!.uplift).toBeCloseTo(0.196, 3);
     expect(b!.goals.purchase!.p).toBeCloseTo(0.031, 3);

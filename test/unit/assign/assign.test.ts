@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { type AssignInput, assignVariants, parseForce } from '../../../src/assign/assign';
+import { bucket } from '../../../src/assign/bucket';
+import { inSchedule, pathMatches } from '../../../src/assign/eligibility';
+import type { Experience } from '../../../src/manifest/types';
+
+const exp = (id: string, over: Partial<Experience> = {}): Experience => ({
+  id,
+  variants: [{ id: 'control' }, { id: 'b', actions: [{ type: 'text', selector: 'h1', value: 'B' }] }],
+  ...over,
+});
+
+const input = (over: Partial<AssignInput> & { unit?: string } = {}): AssignInput => ({
+  experiences: [exp('hero')],
+  holdoutPercent: 0,
+  unitOf: () => over.unit ?? 'visitor-1',
+  eligible: () => true,
+  sticky: {},
+  forced: null,
+  consentGranted: true,
+  ...over,
+});
+
+const ids = Array.from({ length: 4000 }, (_, i) => `v-${i}`);
+const share = (f: (u: string) => boolean) => ids.filter(f).length / ids.length;
+const variantOf = (u: string, over: Partial<AssignInput> = {}) =>
+  assignVariants(input({ ...over, unitOf: () => u })).assignments[0]?.variant ?? null;
+
+describe('assignVariants (docs/experiences.md#assignment)', () => {
+  it('uses bucket(salt + "." + unit) against cumulative normalized weights', () => {
+    for (const u of ids.slice(0, 200)) {
+      expect(variantOf(u)).toBe(bucket(`hero.${u}`) < 0.5 ? 'control' : 'b');
+    }
+  });
+
+  it('normalizes weights that do not sum to 100', () => {
+    const experiences = [
+      exp('hero', {
+        variants: [
+          { id: 'a', weight: 1 },
+          { id: 'b', weight: 3 },
+        ],
+      }),
+    ];
+    expect(share((u) => variantOf(u, { experiences }) === 'b')).toBeCloseTo(0.75, 1);
+  });
+
+  it('assigns nothing when every weight is zero', () => {
+    const experiences = [exp('hero', { variants: [{ id: 'a', weight: 0 }] })];
+    expect(variantOf('v-1', { experiences })).toBeNull();
+  });
+
+  it('puts the global holdout share into "global-holdout" with no actions', () => {
+    const held = ids.filter((u) => variantOf(u, { holdoutPercent: 10 }) === 'global-holdout');
+    expect(held.length / ids.length).toBeCloseTo(0.1, 1);
+    for (const u of held) expect(bucket(`holdout.${u}`)).toBeLessThan(0.1);
+    const a = assignVariants(input({ holdoutPercent: 100 })).assignments[0]!;
+    expect(a.actions).toEqual([]);
+  });
+
+  it('lets only the traffic share in, and logs nothing for the rest', () => {
+    const experiences = [exp('hero', { traffic: 30 })];
+    expect(share((u) => variantOf(u, { experiences }) !== null)).toBeCloseTo(0.3, 1);
+    for (const u of ids.slice(0, 300)) {
+      expect(variantOf(u, { experiences }) !== null).toBe(bucket(`hero.traffic.${u}`) < 0.3);
+    }
+  });
+
+  it('holds out a single-variant experience\'s holdout share as "holdout"', () => {
+    const experiences = [
+      exp('perso', { holdout: 20, variants: [{ id: 'on', actions: [{ type: 'hide', selector: 'x' }] }] }),
+    ];
+    const out = ids.map((u) => variantOf(u, { experiences }));
+    expect(out.filter((v) => v === 'holdout').length / ids.length).toBeCloseTo(0.2, 1);
+    expect(new Set(out)).toEqual(new Set(['holdout', 'on']));
+  });
+
+  it('keeps layers mutually exclusive, the higher priority first', () => {
+    const experiences = [exp('low', { layer: 'hero' }), exp('high', { layer: 'hero', priority: 5 })];
+    const a = assignVariants(input({ experiences })).assignments;
+    expect(a.map((x) => x.experience)).toEqual(['high']);
+  });
+
+  it("gives a layer to the next experience when the first one's traffic check fails", () => {
+    const experiences = [exp('first', { layer: 'l', traffic: 50 }), exp('second', { layer: 'l' })];
+    for (const u of ids.slice(0, 100)) {
+      const a = assignVariants(input({ experiences, unitOf: () => u })).assignments.map((x) => x.experience);
+      expect(a).toEqual(bucket(`first.traffic.${u}`) < 0.5 ? ['first'] : ['second']);
+    }
+  });
+
+  it('skips ineligible experiences and those without a unit id', () => {
+    expect(assignVariants(input({ eligible: () => false })).assignments).toEqual([]);
+    expect(assignVariants(input({ unitOf: () => null })).assignments).toEqual([]);
+  });
+
+  it('stores the first assignment and keeps it after the weights change', () => {
+    const first = assignVariants(input());
+    const v = first.assignments[0]!.variant;
+    expect(first.sticky.hero).toEqual({ v, s: 'hero' });
+    const flipped = [
+      exp('hero', {
+        variants: [
+          { id: 'control', weight: v === 'b' ? 100 : 0 },
+          { id: 'b', weight: v === 'b' ? 0 : 100 },
+        ],
+      }),
+    ];
+    expect(
+      assignVariants(input({ experiences: flipped, sticky: first.sticky })).assignments[0]!.variant,
+    ).toBe(v);
+  });
+
+  it('re-randomizes when the salt changes', () => {
+    const sticky = { hero: { v: 'b', s: 'hero' } };
+    const moved = ids.slice(0, 400).filter((u) => {
+      const a = assignVariants(
+        input({ experiences: [exp('hero', { salt: 'hero-v2' })], sticky, unitOf: () => u }),
+      );
+      return a.assignments[0]!.variant === 'control';
+    });
+    expect(moved.length).toBeGreaterThan(100);
+  });
+
+  it('keeps sticky visitors in when traffic is lowered; new visitors follow the new traffic', () => {
+    const full = ids.slice(0, 400).map((u) => [u, assignVariants(input({ unitOf: () => u }))] as const);
+    const lowered = [exp('hero', { traffic: 10 })];
+    for (const [u, first] of full) {
+      const again = assignVariants(input({ experiences: lowered, sticky: first.sticky, unitOf: () => u }));
+      expect(again.assignments[0]?.variant).toBe(first.assignments[0]!.variant);
+    }
+    const fresh = share(
+      (u) => assignVariants(input({ experiences: lowered, unitOf: () => u })).assignments.length > 0,
+    );
+    expect(fresh).toBeGreaterThan(0.07);
+    expect(fresh).toBeLessThan(0.13);
+  });
+
+  it('keeps a sticky visitor in its layer experience when a higher-priority one becomes eligible', () => {
+    const low = exp('low', { layer: 'hero' });
+    const high = exp('high', { layer: 'hero', priority: 10 });
+    let highEligible = false;
+    const eligible = (e: Experience) => e.id === 'low' || highEligible;
+    const first = assignVariants(input({ experiences: [low, high], eligible }));
+    expect(first.assignments.map((a) => a.experience)).toEqual(['low']);
+    highEligible = true; // e.g. the audience of `high` was widened
+    const again = assignVariants(input({ experiences: [low, high], eligible, sticky: first.sticky }));
+    expect(again.assignments.map((a) => a.experience)).toEqual(['low']);
+    // A new visitor gets the higher one; a changed salt re-randomizes the layer slot too.
+    expect(assignVariants(input({ experiences: [low, high], eligible })).assignments[0]!.experience).toBe(
+      'high',
+    );
+    const resalted = [exp('low', { layer: 'hero', salt: 'low-2' }), high];
+    expect(
+      assignVariants(input({ experiences: resalted, eligible, sticky: first.sticky })).assignments[0]!
+        .experience,
+    ).toBe('high');
+  });
+
+  it('still asks the audience of a sticky experience (a persona pick or segment change shows at once)', () => {
+    const first = assignVariants(input());
+    const out = assignVariants(input({ sticky: first.sticky, eligible: () => false }));
+    expect(out.assignments).toEqual([]);
+    expect(out.sticky).toEqual(first.sticky);
+  });
+
+  it('re-assigns when the sticky variant no longer exists', () => {
+    const a = assignVariants(input({ sticky: { hero: { v: 'gone', s: 'hero' } } }));
+    expect(['control', 'b']).toContain(a.assignments[0]!.variant);
+  });
+
+  it('forces variants, beating holdouts, without making them sticky', () => {
+    const out = assignVariants(input({ holdoutPercent: 100, forced: { hero: 'b' } }));
+    expect(out.assignments[0]).toMatchObject({ experience: 'hero', variant: 'b', forced: true });
+    expect(out.sticky).toEqual({});
+    expect(assignVariants(input({ forced: { hero: 'nope' } })).assignments[0]!.forced).toBeUndefined();
+  });
+
+  it('without consent runs only experiences that need no stable id, and stores nothing', () => {
+    const experiences = [
+      exp('ab'),
+      exp('single', { variants: [{ id: 'on' }] }),
+      exp('partial', { traffic: 50, variants: [{ id: 'on' }] }),
+      exp('held', { holdout: 5, variants: [{ id: 'on' }] }),
+    ];
+    const out = assignVariants(input({ experiences, consentGranted: false }));
+    expect(out.assignments.map((a) => a.experience)).toEqual(['single']);
+    expect(out.sticky).toEqual({});
+    expect(
+      assignVariants(input({ experiences, consentGranted: false, holdoutPercent: 5 })).assignments,
+    ).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    expect(assignVariants(input())).toEqual(assignVariants(input()));
+  });
+});
+
+describe('parseForce', () => {
+  it('parses exp:variant pairs', () => {
+    expect(parseForce('hero:b, promo:on')).toEqual({ hero: 'b', promo: 'on' });
+    expect(parseForce('')).toBeNull();
+    expect(parseForce('broken')).toEqual({});
+  });
+});
+
+describe('eligibility', () => {
+  it('matches pages by include and exclude globs and regexes', () => {
+    const pages = { include: ['/', '/products/*', { regex: '^/p/\\d+$' }], exclude: ['/products/secret*'] };
+    expect(pathMatches(pages, '/')).toBe(true);
+    expect(pathMatches(pages, '/products/shoes/red')).toBe(true);
+    expect(pathMatches(pages, '/p/42')).toBe(true);
+    expect(pathMatches(pages, '/p/x')).toBe(false);
+    expect(pathMatches(pages, '/products/secret-sale')).toBe(false);
+    expect(pathMatches({ exclude: ['/checkout/*'] }, '/cart')).toBe(true);
+    expect(pathMatches(undefined, '/anything')).toBe(true);
+  });
+
+  it('checks start, end, weekdays and hours, wrapping past midnight', () => {
+    const at = (iso: string) => new Date(iso);
+    const s = { start: '2026-11-01T00:00:00Z', end: '2027-01-01T00:00:00Z' };
+    expect(inSchedule(s, at('2026-10-31T23:59:59Z'))).toBe(false);
+    expect(inSchedule(s, at('2026-12-24T12:00:00Z'))).toBe(true);
+    expect(inSchedule(s, at('2027-01-01T00:00:00Z'))).toBe(false);
+    const local = new Date(2026, 10, 24, 23, 30); // a Tuesday, 23:30 local
+    expect(inSchedule({ weekdays: [2] }, local)).toBe(true);
+    expect(inSchedule({ weekdays: [0, 6] }, local)).toBe(false);
+    expect(inSchedule({ hours: [9, 21] }, local)).toBe(false);
+    expect(inSchedule({ hours: [22, 6] }, local)).toBe(true);
+    expect(inSchedule({ hours: [22, 6] }, new Date(2026, 10, 24, 6, 0))).toBe(false);
+  });
+});
+
+describe('sticky holds and the global holdout', () => {
+  it('a former global-holdout visitor gets no sticky hold: the traffic check applies once the holdout is lowered', () => {
+    const e = {
+      id: 'exp',
+      traffic: 10,
+      variants: [
+        { id: 'a', actions: [] },
+        { id: 'b', actions: [] },
+      ],
+    } as never;
+    // find visitors in the 50% global holdout and outside exp's 10% traffic
+    let inBefore = 0,
+      inAfter = 0,
+      n = 0;
+    for (let i = 0; n < 400; i++) {
+      const u = `v${i}`;
+      if (!(bucket(`holdout.${u}`) < 0.5) || bucket(`exp.traffic.${u}`) < 0.1) continue;
+      n++;
+      const first = assignVariants({
+        experiences: [e],
+        holdoutPercent: 50,
+        unitOf: () => u,
+        eligible: () => true,
+        sticky: {},
+        forced: null,
+        consentGranted: true,
+      });
+      inBefore += first.assignments.length && first.assignments[0]!.variant !== 'global-holdout' ? 1 : 0;
+      expect(inBefore).toBe(0); // held out: none was in the experience before
+      const later = assignVariants({
+        experiences: [e],
+        holdoutPercent: 0,
+        unitOf: () => u,
+        eligible: () => true,
+        sticky: first.sticky,
+        forced: null,
+        consentGranted: true,
+      });
+      inAfter += later.assignments.length;
+    }
+    expect(inAfter).toBe(0);
+  });
+});
