@@ -1,4 +1,4 @@
-// Builds every file of SPEC §1:
+// Builds every file the package ships (docs/size.md):
 //   dist/tailor.min.js       IIFE script tag, full device signal (ua-parser-js 1.x)
 //   dist/tailor.lite.min.js  IIFE script tag, src/signals/device.ts swapped for device-lite.ts
 //   dist/tailor.debug.js     IIFE debug view, injected by either tag only with ?tailor_debug=1

@@ -94,7 +94,7 @@ export function validateEvent(e: unknown): StoredEvent | string {
     return `type must be "exposure" or "conversion", got ${show(e.type)}`;
   const extra = Object.keys(e).filter((k) => !KEYS[e.type as 'exposure'].has(k));
   if (extra.length)
-    return `unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')} (only §10 fields are accepted)`;
+    return `unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')} (only the fields of docs/events.md are accepted)`;
   if (typeof e.id !== 'string' || !ID.test(e.id))
     return `id must be 16 to 128 url-safe characters (A-Z a-z 0-9 - _), got ${show(e.id)}`;
   if (typeof e.ts !== 'number' || !Number.isFinite(e.ts) || e.ts <= 0)

@@ -1,5 +1,5 @@
 /**
- * `tailor report` without `--json`: the §12 report as aligned text. The summary lines first, then
+ * `tailor report` without `--json`: the report as aligned text. The summary lines first, then
  * the program view, then each experience's rates and, where conversions carry one, value (revenue)
  * per visitor; what "–" means last.
  */

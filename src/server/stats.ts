@@ -1,5 +1,5 @@
 /**
- * Report statistics (SPEC §12). Pure functions of counts: no database, no clock, no I/O.
+ * Report statistics (docs/report.md). Pure functions of counts: no database, no clock, no I/O.
  *
  * - conversion rate with a Wilson score 95% interval;
  * - relative uplift of a variant over the baseline with a 95% interval from the delta method on
@@ -325,7 +325,7 @@ export function sampleRatioTest(observed: number[], expected: number[]): { chi2:
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* The §12 report from counts                                                                 */
+/* The report from counts                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
 /** Per-visitor value of one goal in one arm: sum and sum of squares over converting visitors. */
@@ -438,7 +438,7 @@ export interface SummaryLine {
   text: string;
 }
 
-/** The JSON of `GET /api/report` and `tailor report --json` (SPEC §12). */
+/** The JSON of `GET /api/report` and `tailor report --json` (docs/report.md). */
 export interface Report {
   site: string;
   generated: number;
@@ -608,7 +608,7 @@ export function summaryLine(e: ExperienceReport): SummaryLine {
   );
 }
 
-/** The whole §12 report. */
+/** The whole report (docs/report.md). */
 export function buildReport(input: ReportInput): Report {
   const goals = input.program.goals;
   const holdout: Arm = { ...input.program.holdout, n: input.program.holdout.visitors };

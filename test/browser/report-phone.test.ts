@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/server/cli';
-import { raw } from '../unit/serve-process';
+import { raw } from '../unit/server/serve-process';
 import { launchChromium, newPage } from './chromium';
 
 const T0 = 1_763_900_000_000;

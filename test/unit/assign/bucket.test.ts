@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucket } from '../../../src/assign/bucket';
 import { randomId } from '../../../src/random-id';
-import { chiSquareP, uniformP } from '../stats-helpers';
+import { chiSquareP, uniformP } from '../server/stats-helpers';
 
 const N = 100_000;
 const sequential = Array.from({ length: N }, (_, i) => `v-${i}`);

@@ -7,9 +7,9 @@
 // per arm an exact binomial draw (seeded PRNG) with the arm's size from the real assignment.
 // 10 populations × 20 draws = 200 A/A repetitions, × 100 draws = 1,000 A/B repetitions.
 import { describe, expect, it } from 'vitest';
-import { assignVariants } from '../../src/assign/assign';
-import type { Experience } from '../../src/manifest/types';
-import { experienceReport, normalCdf, Z95 } from '../../src/server/stats';
+import { assignVariants } from '../../../src/assign/assign';
+import type { Experience } from '../../../src/manifest/types';
+import { experienceReport, normalCdf, Z95 } from '../../../src/server/stats';
 
 const VISITORS = 50_000;
 const POPULATIONS = 10;

@@ -14,7 +14,7 @@ import {
   sampleRatioTest,
   twoProportionP,
   wilson,
-} from '../../src/server/stats';
+} from '../../../src/server/stats';
 
 /** |actual − expected| ≤ rel·|expected| (tails are checked in relative terms). */
 const near = (actual: number, expected: number, rel = 1e-9) =>

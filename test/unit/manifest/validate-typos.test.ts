@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_PATHS, contextPathProblem, editDistance } from '../../src/manifest/context-paths';
-import type { Manifest } from '../../src/manifest/types';
-import { validateManifest } from '../../src/manifest/validate';
-import { buildContext, type PageSignals } from '../../src/signals/context';
-import { pageView } from '../../src/signals/visitor';
+import { CONTEXT_PATHS, contextPathProblem, editDistance } from '../../../src/manifest/context-paths';
+import type { Manifest } from '../../../src/manifest/types';
+import { validateManifest } from '../../../src/manifest/validate';
+import { buildContext, type PageSignals } from '../../../src/signals/context';
+import { pageView } from '../../../src/signals/visitor';
 
 const base = { version: 1, site: 's' };
 const errors = (m: object) =>
@@ -114,7 +114,7 @@ describe('context paths in conditions', () => {
       _behavior: { scrollDepth: 0, secondsOnPage: 0 },
     };
     const touch = { source: 'direct', medium: 'none', campaign: null, term: null, content: null };
-    const profile = pageView(null, { now: 0, path: '/p', touch }).profile;
+    const profile = pageView(null, { now: 0, path: '/p', touch });
     const ctx = buildContext(manifest, page, profile, 'id', 0, {}, 'granted') as unknown as Record<
       string,
       unknown

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/server/cli';
+import { main } from '../../../src/server/cli';
 import {
   meanInterval,
   normalCdf,
@@ -16,7 +16,7 @@ import {
   studentTwoSidedP,
   welch,
   Z95,
-} from '../../src/server/stats';
+} from '../../../src/server/stats';
 import { raw } from './serve-process';
 
 /* ------------------------------------------------------------------------------------------ */

@@ -7,10 +7,10 @@ import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportFor } from '../../src/server/collector';
-import { openStore, type StoredEvent } from '../../src/server/db';
-import { budget } from '../budget';
-import { batchOf, exposure, killAll, raw, type Serve, startServe } from './server/serve-process';
+import { reportFor } from '../../../src/server/collector';
+import { openStore, type StoredEvent } from '../../../src/server/db';
+import { budget } from '../../budget';
+import { batchOf, exposure, killAll, raw, type Serve, startServe } from './serve-process';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-report-worker-'));
 mkdirSync(path.join(dir, 'site'));

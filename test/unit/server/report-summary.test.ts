@@ -6,9 +6,9 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/server/cli';
-import { chart, niceTicks } from '../../src/server/report-html';
-import { buildReport, type ExperienceCounts, sampleSizePerArm } from '../../src/server/stats';
+import { main } from '../../../src/server/cli';
+import { chart, niceTicks } from '../../../src/server/report-html';
+import { buildReport, type ExperienceCounts, sampleSizePerArm } from '../../../src/server/stats';
 import { raw } from './serve-process';
 
 const report = (
