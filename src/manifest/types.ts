@@ -555,7 +555,7 @@ export interface CtaAction {
   add?: string[];
 }
 
-/** A sticky bar at the top or bottom of the viewport. */
+/** A bar of text: at the top of the page when shown before the first paint, else docked at the bottom edge (docs/experiences.md#widgets). */
 export interface BannerAction {
   /** Show a banner. */
   type: 'banner';

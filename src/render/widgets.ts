@@ -1,25 +1,28 @@
 /**
- * Banner and overlay widgets (docs/experiences.md#actions). Both are fixed-position, so they never shift page
- * content (CLS): a banner that arrives after first paint slides in over the page instead of
- * pushing it down. Styles are inline or in one `<style>` (with the page's CSP nonce).
+ * Banner and overlay widgets (docs/experiences.md#actions). A banner never covers the page's
+ * own content: shown before the first paint, a top banner takes its place at the top of the
+ * page (nothing was painted, so nothing shifts); shown later, it is fixed to the bottom edge
+ * and an empty block of its height at the end of the page keeps everything reachable, so the
+ * content on screen never moves (CLS). The styles have zero specificity (`:where()`), so any
+ * rule of the site wins (docs/experiences.md#widgets). One `<style>`, with the page's CSP nonce.
  */
 import type { BannerAction, OverlayAction } from '../manifest/types';
 import { htmlFragment } from './html';
 import { styleElement } from './style';
 
 const CSS =
-  '.tailor-banner{position:fixed;left:0;right:0;z-index:2147483000;display:flex;gap:1em;align-items:center;' +
-  'justify-content:center;padding:.75em 3em .75em 1em;background:#111;color:#fff;font:inherit;' +
-  'animation:tailor-in .25s ease-out}.tailor-banner--top{top:0}.tailor-banner--bottom{bottom:0}' +
-  '.tailor-close{position:absolute;right:.5em;top:50%;transform:translateY(-50%);background:none;border:0;' +
+  ':where(.tailor-dock){position:fixed;left:0;right:0;bottom:0;z-index:2147483000}' +
+  ':where(.tailor-banner){position:relative;text-align:center;padding:.75em 3em;background:#111;color:#fff;font:inherit}' +
+  ':where(.tailor-close){position:absolute;right:.5em;top:50%;transform:translateY(-50%);background:none;border:0;' +
   'color:inherit;font-size:1.5em;line-height:1;cursor:pointer;padding:.25em .5em}' +
-  '.tailor-overlay{position:fixed;inset:0;z-index:2147483001;display:flex;align-items:center;' +
-  'justify-content:center;background:rgba(0,0,0,.5)}.tailor-dialog{position:relative;max-width:min(32em,90vw);' +
-  'max-height:90vh;overflow:auto;background:#fff;color:#111;padding:2em;border-radius:.5em}' +
-  '.tailor-overlay--slide-in{inset:auto 1em 1em auto;background:none}' +
-  '.tailor-overlay--slide-in .tailor-dialog{animation:tailor-in .25s ease-out;box-shadow:0 .5em 2em rgba(0,0,0,.3)}' +
-  '.tailor-dialog .tailor-close{top:.75em;transform:none}' +
-  '@keyframes tailor-in{from{opacity:0}}@media (prefers-reduced-motion:reduce){.tailor-banner,.tailor-dialog{animation:none}}';
+  ':where(.tailor-overlay){position:fixed;inset:0;z-index:2147483001;display:flex;align-items:center;' +
+  'justify-content:center;background:#0008}:where(.tailor-dialog){position:relative;' +
+  'max-width:min(32em,90vw);max-height:90vh;overflow:auto;background:#fff;' +
+  'color:#111;padding:2em;border-radius:.5em}' +
+  ':where(.tailor-overlay--slide-in){inset:auto 1em 1em auto;background:none}' +
+  ':where(.tailor-overlay--slide-in .tailor-dialog){animation:tailor-in .25s ease-out;box-shadow:0 .5em 2em #0005}' +
+  ':where(.tailor-dialog .tailor-close){top:.75em;transform:none}' +
+  '@keyframes tailor-in{from{opacity:0}}@media (prefers-reduced-motion:reduce){:where(.tailor-dialog){animation:none}}';
 
 let styleEl: HTMLStyleElement | null = null;
 
@@ -50,6 +53,17 @@ function closeButton(doc: Document, onClose: () => void): HTMLButtonElement {
   return b;
 }
 
+/**
+ * Banners shown after the first paint: stacked in one block fixed to the bottom edge, and as
+ * much room at the end of the page (one pixel more: `offsetHeight` is rounded), so that
+ * scrolling to the end shows everything.
+ */
+let dock: HTMLElement | null = null;
+let room: HTMLElement | null = null;
+const sizeRoom = () => {
+  room!.style.height = `${dock!.offsetHeight + 1}px`;
+};
+
 /** Shows a banner; `onDismiss` runs when the visitor closes it. Returns its revert. */
 export function showBanner(
   doc: Document,
@@ -66,11 +80,30 @@ export function showBanner(
     html,
   );
   el.setAttribute('aria-label', 'Announcement');
-  const remove = () => removeWidget(el);
+  // Painted already (or may have been: the paint entry comes a frame late, and a page still
+  // loading is the only one not painted yet): in the dock at the bottom edge.
+  const painted = doc.readyState !== 'loading' || performance.getEntriesByType('paint').length > 0;
+  const remove = () => {
+    removeWidget(el);
+    if (dock?.firstChild) sizeRoom();
+    else dock?.remove(), room?.remove();
+  };
   if (action.dismissible !== false) el.appendChild(closeButton(doc, () => (remove(), onDismiss())));
-  doc.body.appendChild(el);
+  if (action.position === 'bottom' || painted) {
+    if (!dock?.isConnected) {
+      dock = doc.createElement('div');
+      dock.className = 'tailor-dock';
+      room = doc.createElement('div');
+      doc.body.append(dock, room);
+    }
+    dock.append(el);
+    sizeRoom();
+  } else doc.body.prepend(el);
   return remove;
 }
+
+/** Ids given to dialog headings that have none. */
+let titles = 0;
 
 const FOCUSABLE = 'a[href],button,input,select,textarea,[tabindex]:not([tabindex="-1"])';
 
@@ -92,7 +125,7 @@ export function showOverlay(
   wrap.className = `tailor-overlay${slideIn ? ' tailor-overlay--slide-in' : ''}`;
   const heading = dialog.querySelector('h1,h2,h3,h4,h5,h6');
   if (heading) {
-    heading.id ||= `tailor-title-${Math.random().toString(36).slice(2, 8)}`;
+    heading.id ||= `tailor-title-${++titles}`;
     dialog.setAttribute('aria-labelledby', heading.id);
   } else dialog.setAttribute('aria-label', 'Message');
   wrap.appendChild(dialog);

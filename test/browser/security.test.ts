@@ -602,7 +602,8 @@ describe.each(FILES)('dist/%s under a strict CSP', (file) => {
       html: document.querySelector('#h .rich')?.textContent,
       insert: document.querySelector('#i + em.ins')?.textContent,
       banner: document.querySelector('.tailor-banner .bn')?.textContent,
-      bannerFixed: getComputedStyle(document.querySelector('.tailor-banner')!).position,
+      // The widget styles applied (their <style> carries the nonce): the dock is fixed.
+      bannerFixed: getComputedStyle(document.querySelector('.tailor-dock')!).position,
       overlay: document.querySelector('[role=dialog] .ov')?.textContent,
     }));
     const payload = '<img src=x onerror=__pwned("csp")>';

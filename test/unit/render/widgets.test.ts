@@ -33,12 +33,44 @@ const key = (k: string, shiftKey = false, target: EventTarget = document.activeE
 };
 
 describe('banner', () => {
-  it('renders at the top by default with the HTML and a labelled close button', () => {
+  it('renders at the top of the page, in the flow, before the first paint', () => {
+    document.body.innerHTML = '<header>Site</header>';
+    Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+    try {
+      expect(performance.getEntriesByType('paint')).toEqual([]);
+      showBanner(document, banner(), 'Hello', () => {});
+    } finally {
+      delete (document as { readyState?: string }).readyState;
+    }
+    expect(document.body.firstElementChild!.className).toBe('tailor-banner tailor-banner--top');
+    expect(document.querySelector('.tailor-dock')).toBeNull();
+  });
+
+  it('after the first paint, stacks banners in a dock at the bottom with as much room at the end of the page', () => {
+    document.body.innerHTML = '<header>Site</header><footer>End</footer>';
+    expect(document.readyState).not.toBe('loading');
+    const first = showBanner(document, banner(), 'One', () => {});
+    const second = showBanner(document, banner({ position: 'bottom' }), 'Two', () => {});
+    const dock = document.querySelector('.tailor-dock')!;
+    expect([...dock.children].map((c) => c.textContent)).toEqual(['One×', 'Two×']);
+    // The dock, then the room it needs, come after the page's own content.
+    expect(
+      [...document.body.children].map((c) => c.tagName + (c.className ? `.${c.className}` : '')),
+    ).toEqual(['HEADER', 'FOOTER', 'DIV.tailor-dock', 'DIV']);
+    expect(document.body.lastElementChild!.getAttribute('style')).toMatch(/height: ?\d+px/);
+    first();
+    expect(dock.children).toHaveLength(1);
+    second();
+    // The last one takes the dock, the room and the shared style with it.
+    expect(document.body.innerHTML).toBe('<header>Site</header><footer>End</footer>');
+    expect(document.head.querySelector('style')).toBeNull();
+  });
+
+  it('renders with the HTML and a labelled close button', () => {
     const onDismiss = vi.fn();
     showBanner(document, banner(), '<strong>Free shipping</strong>', onDismiss);
     const el = document.querySelector('.tailor-banner')!;
     expect(el).not.toBeNull();
-    expect(el.parentElement).toBe(document.body);
     expect(el.classList.contains('tailor-banner--top')).toBe(true);
     expect(el.classList.contains('tailor-banner--bottom')).toBe(false);
     expect(el.querySelector('strong')!.textContent).toBe('Free shipping');
