@@ -555,7 +555,7 @@ export interface CtaAction {
   add?: string[];
 }
 
-/** A bar of text: at the top of the page when shown before the first paint, else docked at the bottom edge (docs/experiences.md#widgets). */
+/** A bar of text: at the top of the page when shown before the page has content, else docked at the bottom edge (docs/experiences.md#widgets). */
 export interface BannerAction {
   /** Show a banner. */
   type: 'banner';

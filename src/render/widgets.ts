@@ -1,7 +1,7 @@
 /**
  * Banner and overlay widgets (docs/experiences.md#actions). A banner never covers the page's
- * own content: shown before the first paint, a top banner takes its place at the top of the
- * page (nothing was painted, so nothing shifts); shown later, it is fixed to the bottom edge
+ * own content: shown before the page has any content (a tag deciding in `<head>`), a top banner
+ * takes its place at the top of the page (there is nothing to shift); otherwise it is fixed to the bottom edge
  * and an empty block of its height at the end of the page keeps everything reachable, so the
  * content on screen never moves (CLS). The styles have zero specificity (`:where()`), so any
  * rule of the site wins (docs/experiences.md#widgets). One `<style>`, with the page's CSP nonce.
@@ -80,16 +80,16 @@ export function showBanner(
     html,
   );
   el.setAttribute('aria-label', 'Announcement');
-  // Painted already (or may have been: the paint entry comes a frame late, and a page still
-  // loading is the only one not painted yet): in the dock at the bottom edge.
-  const painted = doc.readyState !== 'loading' || performance.getEntriesByType('paint').length > 0;
+  // Only into a body with no content yet does a banner go in the flow: nothing on it can move.
+  // Otherwise (painted, or maybe: paint timing comes a frame late) it goes into the dock.
+  const docked = action.position === 'bottom' || doc.body.firstElementChild;
   const remove = () => {
     removeWidget(el);
     if (dock?.firstChild) sizeRoom();
     else dock?.remove(), room?.remove();
   };
   if (action.dismissible !== false) el.appendChild(closeButton(doc, () => (remove(), onDismiss())));
-  if (action.position === 'bottom' || painted) {
+  if (docked) {
     if (!dock?.isConnected) {
       dock = doc.createElement('div');
       dock.className = 'tailor-dock';
