@@ -25,7 +25,7 @@ interface Cx {
   /** Segment names `$segment` may use here. */
   _segments: Set<string>;
   /** Segments dropped for their own errors. */
-  _dropped: Set<string>;
+  _dropped: { has(name: string): boolean };
   /** Drops this part for using the dropped segment `name` (said in the segment's report). */
   _uses(name: string, path: Path): void;
   _goals: Set<string>;
@@ -202,30 +202,38 @@ const contextPath: Check = (v, p, cx) => {
   if (wrong) cx._add(p, wrong);
 };
 
-const condition: Check = (v, p, cx) => {
-  if (!isObj(v)) return cx._add(p, `must be a condition object, got ${kind(v)}`);
-  for (const k of Object.keys(v)) {
-    const x = v[k];
-    const q = at(p, k);
-    if (k === '$and' || k === '$or' || k === '$nor') list(condition)(x, q, cx);
-    else if (k === '$not') condition(x, q, cx);
-    else if (k === '$segment') {
-      // A segment dropped for its own mistake was reported once, where it is: what uses it is
-      // dropped with it and named in that report, not reported again as "not declared".
-      if (typeof x === 'string' && cx._dropped.has(x)) cx._uses(x, p);
-      else if (typeof x !== 'string' || !cx._segments.has(x))
-        cx._add(
-          q,
-          `segment ${kind(x)} is not declared${show(p).startsWith('segments') ? ' before this segment' : ''}`,
-        );
-    } else if (k[0] === '$') cx._add(q, `unknown operator "${k}"`);
-    else {
-      const wrong = contextPathProblem(k);
-      if (wrong) cx._add(q, wrong);
-      operand(x, q, cx);
+/**
+ * A condition on the context (`paths`: its keys are context paths, checked against the list), or
+ * on the elements of a list inside `$elemMatch` (their keys are the elements' own fields).
+ */
+const conditionOn = (paths: boolean): Check => {
+  const self: Check = (v, p, cx) => {
+    if (!isObj(v)) return cx._add(p, `must be a condition object, got ${kind(v)}`);
+    for (const k of Object.keys(v)) {
+      const x = v[k];
+      const q = at(p, k);
+      if (k === '$and' || k === '$or' || k === '$nor') list(self)(x, q, cx);
+      else if (k === '$not') self(x, q, cx);
+      else if (k === '$segment') {
+        // A segment dropped for its own mistake was reported once, where it is: what uses it is
+        // dropped with it and named in that report, not reported again as "not declared".
+        if (typeof x === 'string' && cx._dropped.has(x)) cx._uses(x, p);
+        else if (typeof x !== 'string' || !cx._segments.has(x))
+          cx._add(
+            q,
+            `segment ${kind(x)} is not declared${show(p).startsWith('segments') ? ' before this segment' : ''}`,
+          );
+      } else if (k[0] === '$') cx._add(q, `unknown operator "${k}"`);
+      else {
+        if (paths) contextPath(k, q, cx);
+        operand(x, q, cx);
+      }
     }
-  }
+  };
+  return self;
 };
+const condition = conditionOn(true);
+const elementCondition = conditionOn(false);
 
 function operand(v: unknown, p: Path, cx: Cx): void {
   if (!isObj(v) || !Object.keys(v).length || !Object.keys(v).every((k) => k[0] === '$')) return;
@@ -238,7 +246,7 @@ function operand(v: unknown, p: Path, cx: Cx): void {
     else if (op === '$not' || op === '$size') operand(x, q, cx);
     else if (op === '$elemMatch') {
       if (isObj(x) && Object.keys(x).every((k) => k[0] === '$')) operand(x, q, cx);
-      else condition(x, q, cx);
+      else elementCondition(x, q, cx);
     } else if (op === '$type')
       oneOf('string', 'number', 'boolean', 'array', 'object', 'null', 'undefined')(x, q, cx);
   }
@@ -462,7 +470,7 @@ export function validateManifest(
         },
         _selector: options.isValidSelector || domSelectorCheck,
         _segments: segments,
-        _dropped: new Set(dropped.keys()),
+        _dropped: dropped,
         _uses(name) {
           bad = true;
           usedRoot = rootOf.get(name) ?? name;

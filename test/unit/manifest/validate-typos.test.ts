@@ -68,6 +68,21 @@ describe('context paths in conditions', () => {
       expect(contextPathProblem(path), path).toBeNull();
   });
 
+  it('leaves the fields of list elements inside $elemMatch free, and checks the list’s own path', () => {
+    const e = errors({
+      segments: {
+        cart: { 'data.cart': { $elemMatch: { sku: 'x', qty: { $gt: 1 } } } },
+        langs: { 'geo.langauges': { $elemMatch: { $eq: 'es' } } },
+      },
+    });
+    expect(e.map((p) => [p.path, p.message])).toEqual([
+      [
+        'segments.langs["geo.langauges"]',
+        '"geo.langauges" is not a context path; did you mean "geo.languages"?',
+      ],
+    ]);
+  });
+
   it('guesses inside an open namespace and lists a namespace’s fields when nothing is near', () => {
     expect(contextPathProblem('vistor.traits.tier')).toBe(
       '"vistor.traits.tier" is not a context path; did you mean "visitor.traits.tier"?',

@@ -17,7 +17,7 @@ import {
   welch,
   Z95,
 } from '../../../src/server/stats';
-import { raw } from './serve-process';
+import { raw, serveInProcess } from './serve-process';
 
 /* ------------------------------------------------------------------------------------------ */
 /* The reference                                                                              */
@@ -331,19 +331,7 @@ const post = (body: string) =>
   raw(port, 'POST', '/collect', body, { 'content-type': 'text/plain;charset=UTF-8' });
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => {
-    done = main(['serve', 'site', '--port', '0', '--db', dbFile], {
-      out() {},
-      err: (l) => console.error(l),
-      cwd: dir,
-      onServer(s) {
-        server = s;
-        const a = s.address();
-        port = typeof a === 'object' && a ? a.port : 0;
-        resolve();
-      },
-    });
-  });
+  ({ server, port, done } = await serveInProcess(['site', '--db', dbFile], dir));
   for (let i = 0; i < events.length; i += 150) {
     const res = await post(JSON.stringify({ v: 1, site: SITE, sent: T0, events: events.slice(i, i + 150) }));
     expect(res.status).toBe(204);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/server/cli';
 import { chart, niceTicks } from '../../../src/server/report-html';
 import { buildReport, type ExperienceCounts, sampleSizePerArm } from '../../../src/server/stats';
-import { raw } from './serve-process';
+import { raw, serveInProcess } from './serve-process';
 
 const report = (
   variants: ExperienceCounts['variants'],
@@ -251,19 +251,7 @@ let port = 0;
 const get = async (url: string) => (await raw(port, 'GET', url)).body;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => {
-    done = main(['serve', 'site', '--port', '0', '--db', dbFile, '--manifest', manifestFile], {
-      out() {},
-      err: (l) => console.error(l),
-      cwd: dir,
-      onServer(s) {
-        server = s;
-        const a = s.address();
-        port = typeof a === 'object' && a ? a.port : 0;
-        resolve();
-      },
-    });
-  });
+  ({ server, port, done } = await serveInProcess(['site', '--db', dbFile, '--manifest', manifestFile], dir));
   const res = await raw(
     port,
     'POST',

@@ -110,3 +110,25 @@ export function exposure(visitor: string, extra: Record<string, unknown> = {}) {
 
 export const batchOf = (site: string, events: unknown[]) =>
   JSON.stringify({ v: 1, site, sent: 1_763_900_000_000, events });
+
+/**
+ * `tailor serve` in this process (`main` from src/server/cli.ts) on a free loopback port, for
+ * tests that read the report as served. `done` is the command's exit code once `server` closes.
+ */
+export async function serveInProcess(
+  argv: string[],
+  cwd: string,
+): Promise<{ server: import('node:http').Server; port: number; done: Promise<number> }> {
+  const { main } = await import('../../../src/server/cli');
+  let done!: Promise<number>;
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    done = main(['serve', ...argv, '--port', '0'], {
+      out() {},
+      err: (l) => console.error(l),
+      cwd,
+      onServer: resolve,
+    });
+  });
+  const a = server.address();
+  return { server, port: typeof a === 'object' && a ? a.port : 0, done };
+}
