@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { publishManifest } from '../manifest/publish';
@@ -22,6 +23,7 @@ import { parseJsonPath } from './json-path';
 import { isLoopback, parseRateLimit } from './limits';
 import { formatReport } from './report-text';
 import { createReportSource } from './report-worker';
+import { buildSiteTag, copyChunks, distDir, sri } from './site-tag';
 import { hiddenFiles, serveStatic } from './static';
 
 export interface Io {
@@ -44,9 +46,12 @@ const HELP = `Usage: tailor <command>
 Commands:
   validate <file>                    check a manifest; prints file:line:col  path  message
                                      per problem; exits 1 on any problem (warnings too)
-  build <file> [-o tailor-build]     validate as above and, with no problem, write the
+  build <file> [-o tailor-build] [--manifest-only]
+                                     validate as above and, with no problem, write the
                                      published manifest (normalized, stamped, with the
-                                     context paths and features it uses) into the folder
+                                     context paths and features it uses) and the site
+                                     tag built for it (tailor.js, the manifest inside,
+                                     with the chunks it loads) into the folder
   serve [dir] [--port 8080] [--host 127.0.0.1] [--db .tailor/events.db]
         [--cors <origin,origin>] [--manifest <file>]... [--site <name>]...
         [--report-token <token>] [--rate-limit <n>/<seconds>|off] [--trust-proxy]
@@ -181,28 +186,47 @@ function checkFile<R extends { problems: ManifestProblem[] }>(
  * no problem, writes the published manifest (normalized, with what it uses and a stamp) into
  * `dir` under the same file name. Nothing is written when there is any problem.
  */
-function build(args: string[], io: Io): number {
+async function build(args: string[], io: Io): Promise<number> {
   const out = flag(args, '-o', flag(args, '--out', 'tailor-build'));
+  const noTag = hasFlag(args, '--manifest-only');
   const file = args.find((a) => !a.startsWith('-'));
   const { code, result } = checkFile('build', file, io, publishManifest);
   const published = result?.manifest;
   if (code || !published) return code || 1;
-  const target = path.resolve(io.cwd, out, path.basename(file!));
+  const dir = path.resolve(io.cwd, out);
+  const target = path.join(dir, path.basename(file!));
   if (target === path.resolve(io.cwd, file!)) {
     io.err(`tailor build: ${file} would be overwritten; choose another folder with -o`);
     return 2;
   }
-  try {
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, `${JSON.stringify(published, null, 2)}\n`);
-  } catch (e) {
-    io.err(`tailor build: cannot write ${target}: ${(e as Error).message}`);
+  const dist = noTag ? null : distDir();
+  if (!noTag && !dist) {
+    io.err('tailor build: the prebuilt tag core (dist/site/tailor.site.js) is missing; run npm run build');
     return 1;
   }
-  const { paths, features } = published.published;
-  io.out(
-    `${path.relative(io.cwd, target)}: published (${published.experiences?.length || 0} experiences, ${paths.length} context paths, ${features.length} features)`,
-  );
+  try {
+    const tag = dist && (await buildSiteTag(published, dist));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(target, `${JSON.stringify(published, null, 2)}\n`);
+    const { paths, features } = published.published;
+    io.out(
+      `${path.relative(io.cwd, target)}: published (${published.experiences?.length || 0} experiences, ${paths.length} context paths, ${features.length} features)`,
+    );
+    if (tag && dist) {
+      const tagFile = path.join(dir, 'tailor.js');
+      writeFileSync(tagFile, tag.code);
+      copyChunks(dist, dir, tag.chunks);
+      io.out(
+        `${path.relative(io.cwd, tagFile)}: site tag, ${gzipSync(tag.code, { level: 9 }).length} B gzip (loads the published manifest as the generic tags do)`,
+      );
+      io.out(`  <script src="…/tailor.js" integrity="${sri(tag.code)}" crossorigin="anonymous"></script>`);
+      io.out('  chunks beside it (loaded from its own address when needed):');
+      for (const f of tag.chunks) io.out(`    ${f}  ${sri(readFileSync(path.join(dir, f)))}`);
+    }
+  } catch (e) {
+    io.err(`tailor build: cannot write into ${dir}: ${(e as Error).message}`);
+    return 1;
+  }
   return 0;
 }
 
