@@ -19,6 +19,8 @@ export const F_CONDITIONS = true;
 export const F_TEMPLATES = true;
 /** Page targeting (`pages`) of experiences. */
 export const F_PAGES = true;
+/** Goals of type `pageview`. */
+export const F_PAGEVIEW_GOALS = true;
 /** `schedule` of experiences. */
 export const F_SCHEDULE = true;
 /** `frequency` of experiences. */

@@ -10,12 +10,14 @@ import { stampOf } from '../reads';
 import type { Manifest, ValidationResult } from './types';
 
 export function validateManifest(json: unknown): ValidationResult {
-  const stamp = json && typeof json === 'object' && stampOf(json as Manifest);
-  const missing = stamp && [...stamp.features, ...stamp.paths].filter((x) => !SITE_USES.includes(`\n${x}\n`));
+  const stamp = json && typeof json === 'object' ? stampOf(json as Manifest) : null;
+  const missing = stamp
+    ? [...stamp.features, ...stamp.paths].filter((x) => !SITE_USES.includes(`\n${x}\n`))
+    : [];
   const message = !stamp
     ? 'this site tag runs manifests published by tailor build only; publish it, or use the generic tag'
-    : missing!.length
-      ? `this site tag was built without ${missing!.join(', ')}; run tailor build for this manifest and use the tag it writes`
+    : missing.length
+      ? `this site tag was built without ${missing.join(', ')}; run tailor build for this manifest and use the tag it writes`
       : '';
   return message
     ? { manifest: null, problems: [{ path: 'manifest', message, severity: 'error' }] }

@@ -37,6 +37,7 @@ export function siteFlags(m: Manifest, stamp: PublishStamp): Record<string, bool
       has('segments') || !!Object.keys(m.segments || {}).length || experiences.some((e) => e.audience),
     F_TEMPLATES: has('templates'),
     F_PAGES: experiences.some((e) => e.pages),
+    F_PAGEVIEW_GOALS: has('goal:pageview'),
     F_SCHEDULE: has('schedule'),
     F_FREQUENCY: has('frequency'),
     F_REDIRECT: has('action:redirect'),
