@@ -1,8 +1,9 @@
 // Builds the site tags of four manifests with the real `tailor build` (run by `npm run build`,
 // after dist/cli.js), into dist/site-tags/<name>/, for their size limits (.size-limit.json) and
 // the browser tests: one experience, a typical A/B on device.type, the demo shop, everything.
+// The demo shop's pages load its site tag from examples/shop/site/ (a copy, gitignored).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,3 +29,7 @@ for (const [name, file] of Object.entries(SITE_TAGS)) {
   const line = r.stdout.split('\n').find((l) => l.includes('site tag'));
   process.stdout.write(`${name}: ${line?.replace(/^.*site tag, /, '') || '?'}\n`);
 }
+
+const shop = path.join(root, 'examples/shop/site');
+rmSync(shop, { recursive: true, force: true });
+cpSync(path.join(root, 'dist/site-tags/shop'), shop, { recursive: true });
