@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { publishManifest } from '../../../src/manifest/publish';
 import { main } from '../../../src/server/cli';
 import { buildSiteTag, distDir, siteFlags } from '../../../src/server/site-tag';
+import { budget } from '../../budget';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const read = (f: string) => JSON.parse(readFileSync(path.join(ROOT, f), 'utf8'));
@@ -56,7 +57,8 @@ describe('site tag flags', () => {
 });
 
 const dist = distDir();
-describe.skipIf(!dist)('site tag code', () => {
+// Each site tag is a terser run over the whole core (seconds; more on a busy machine).
+describe.skipIf(!dist)('site tag code', { timeout: budget(120_000) }, () => {
   // Without dist/ (a unit run before any build) there is no prebuilt core to build from;
   // `npm test` builds first, so these run there.
   it('drops the code of features the manifest does not use', async () => {
