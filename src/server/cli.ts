@@ -264,8 +264,11 @@ const DEFAULT_RATE = '600/60';
  * against the working folder; or a one-line problem.
  */
 function storeFlag(args: string[], io: Io): StoreSpec | { error: string } {
+  const given = args.includes('--store');
   const db = flag(args, '--db', '');
   const store = flag(args, '--store', '');
+  if (given && !store)
+    return { error: '--store is empty; give clickhouse://user:pass@host:8123/db or a SQLite file path' };
   if (db && store) return { error: '--db and --store both given; use one (--db <file> is --store <file>)' };
   const spec = store ? parseStoreSpec(store) : { kind: 'sqlite' as const, file: db || DEFAULT_DB };
   if ('error' in spec) return { error: `--store ${spec.error}` };
@@ -585,10 +588,19 @@ async function importEvents(args: string[], io: Io): Promise<number> {
   const { store } = inputs;
   let pending: { site: string; received: number; events: StoredEvent[] } | null = null;
   let stored = 0;
-  const flush = async () => {
-    if (pending?.events.length) await store.insert(pending.site, pending.events, pending.received);
-    stored += pending?.events.length ?? 0;
+  // Several batches in flight: a ClickHouse store groups them into shared INSERTs.
+  const inFlight: Promise<void>[] = [];
+  const flush = async (all = false) => {
+    const p = pending;
     pending = null;
+    if (p?.events.length) {
+      const done = store.insert(p.site, p.events, p.received).then(() => {
+        stored += p.events.length;
+      });
+      done.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+      inFlight.push(done);
+    }
+    while (inFlight.length > (all ? 0 : 16)) await inFlight.shift();
   };
   let line = 0;
   try {
@@ -618,7 +630,7 @@ async function importEvents(args: string[], io: Io): Promise<number> {
       }
       pending!.events.push(checked);
     }
-    await flush();
+    await flush(true);
     io.err(`tailor import: ${stored} events from ${fileArg} stored`);
     return 0;
   } catch (e) {

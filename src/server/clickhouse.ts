@@ -45,6 +45,7 @@ type CreateClient = (options: {
   request_timeout?: number;
   max_open_connections?: number;
   application?: string;
+  log?: { level: number };
 }) => Client;
 
 let create: CreateClient | undefined;
@@ -244,6 +245,8 @@ export async function openClickHouse(
     request_timeout: 60_000,
     max_open_connections: 16,
     application: 'tailor',
+    // Failures reach the caller (a 503, a one-line CLI error); the client's own log stays off.
+    log: { level: 127 },
   });
   const db = `\`${target.database}\``;
   try {
