@@ -5,7 +5,9 @@
  *
  * - One table, `tailor_events`, a `ReplacingMergeTree` ordered by `(site, id)`: a re-sent event
  *   (the SDK retries a batch it got no answer for, a second collector got the same beacon) is one
- *   row once parts merge, and every read uses `FINAL`, so duplicates never count before that.
+ *   row once parts merge. Until then the reads deduplicate: the report's exposure aggregates are
+ *   indifferent to copies, conversions are grouped by id, `count` is `uniqExact(site, id)` and
+ *   the export reads with `FINAL`.
  * - Times are epoch milliseconds in `UInt64` (whole ms): the ClickHouse Debian ships (18.16) has
  *   no `DateTime64`. Assignments are two parallel arrays (experience ids, variant ids).
  * - Group commit: concurrent `insert` calls are gathered into one INSERT; each caller's promise
@@ -242,7 +244,8 @@ export async function openClickHouse(
     url: target.url,
     username: target.username,
     password: target.password,
-    request_timeout: 60_000,
+    // A report over tens of millions of events may take minutes on a small server.
+    request_timeout: 600_000,
     max_open_connections: 16,
     application: 'tailor',
     // Failures reach the caller (a 503, a one-line CLI error); the client's own log stays off.
@@ -343,11 +346,17 @@ function wrap(client: Client, db: string): Store {
   }
 
   /* Report SQL (all inside ClickHouse) ------------------------------------------------------ */
-  const live = (site: string) => `SELECT * FROM ${table} FINAL WHERE site = ${quote(site)}`;
+  // Duplicates (an id inserted more than once, before ReplacingMergeTree merges the copies) are
+  // harmless to every exposure aggregate (distinct visitors, first time, set of variants seen),
+  // so exposures are read as they are, without FINAL's single-stream merge. Conversions carry
+  // values that are summed: they are deduplicated by id first (GROUP BY id).
   const exposures = (site: string, where = '1') =>
-    `SELECT experience, variant, visitor, ts FROM (${live(site)}) WHERE type = 'exposure' AND forced = 0 AND ${where}`;
+    `SELECT experience, variant, visitor, ts FROM ${table}
+     WHERE site = ${quote(site)} AND type = 'exposure' AND forced = 0 AND ${where}`;
   const conversions = (site: string) =>
-    `SELECT goal, visitor, ts, ifNull(value, 0) AS val, assign_x, assign_v FROM (${live(site)}) WHERE type = 'conversion'`;
+    `SELECT any(goal) AS goal, any(visitor) AS visitor, any(ts) AS ts, any(ifNull(value, 0)) AS val,
+            any(assign_x) AS assign_x, any(assign_v) AS assign_v
+     FROM ${table} WHERE site = ${quote(site)} AND type = 'conversion' GROUP BY id`;
 
   // Per (experience, variant, goal): visitors who converted at or after their first exposure to
   // the experience, with a conversion carrying that variant they were exposed to; the visitor's
@@ -436,9 +445,10 @@ function wrap(client: Client, db: string): Store {
     sites: async () =>
       (await rowsOf<{ site: string }>(`SELECT DISTINCT site FROM ${table} ORDER BY site`)).map((r) => r.site),
     count: async () =>
-      Number((await rowsOf<{ n: string }>(`SELECT count() AS n FROM ${table} FINAL`))[0]?.n ?? 0),
+      Number((await rowsOf<{ n: string }>(`SELECT uniqExact(site, id) AS n FROM ${table}`))[0]?.n ?? 0),
     counts,
     async *exportEvents(site) {
+      // FINAL: one whole row per (site, id), however many times it was inserted.
       const result = await client.query({
         query: `SELECT * FROM ${table} FINAL ${site ? `WHERE site = ${quote(site)}` : ''} ORDER BY site, received, id`,
         format: 'JSONEachRow',
