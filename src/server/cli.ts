@@ -549,6 +549,9 @@ async function exportEvents(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** A line of an import file that is not an exported event. */
+class BadLine extends Error {}
+
 /** Events of one import batch: same site and time received, at most this many. */
 const IMPORT_BATCH = 5000;
 
@@ -608,21 +611,21 @@ async function importEvents(args: string[], io: Io): Promise<number> {
     for await (const text of lines) {
       line++;
       if (!text.trim()) continue;
-      const problem = (why: string) => `${fileArg}:${line}: ${why}`;
+      const problem = (why: string) => new BadLine(`${fileArg}:${line}: ${why}`);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
-        throw new Error(problem('invalid JSON'));
+        throw problem('invalid JSON');
       }
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-        throw new Error(problem('a line must be an exported event (a JSON object)'));
+        throw problem('a line must be an exported event (a JSON object)');
       const { site, received, ...event } = parsed as Record<string, unknown>;
-      if (typeof site !== 'string' || !site) throw new Error(problem('site must be a non-empty string'));
+      if (typeof site !== 'string' || !site) throw problem('site must be a non-empty string');
       if (typeof received !== 'number' || !Number.isFinite(received) || received < 0)
-        throw new Error(problem('received must be epoch milliseconds'));
+        throw problem('received must be epoch milliseconds');
       const checked = validateEvent(event);
-      if (typeof checked === 'string') throw new Error(problem(checked));
+      if (typeof checked === 'string') throw problem(checked);
       const p = pending as { site: string; received: number; events: StoredEvent[] } | null;
       if (!p || p.site !== site || p.received !== received || p.events.length >= IMPORT_BATCH) {
         await flush();
@@ -634,6 +637,9 @@ async function importEvents(args: string[], io: Io): Promise<number> {
     io.err(`tailor import: ${stored} events from ${fileArg} stored`);
     return 0;
   } catch (e) {
+    // A bad line: the lines before it are stored. A store failure: what was under way settles.
+    if (e instanceof BadLine) await flush(true).catch(() => {});
+    else await Promise.allSettled(inFlight);
     io.err(
       `tailor import: ${(e as Error).message}${stored ? ` (${stored} events before it were stored)` : ''}`,
     );
