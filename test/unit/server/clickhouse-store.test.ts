@@ -60,7 +60,7 @@ const MANIFEST = {
 type Event = Record<string, unknown>;
 
 /**
- * 1,500 visitors through assignVariants (5% global holdout, hero's own 10% holdout), exposures
+ * 1,000 visitors through assignVariants (5% global holdout, hero's own 10% holdout), exposures
  * (some repeated, 1% forced), purchases (b converts more and spends more; some before the
  * exposure, some without a value, some carrying a variant the visitor never saw) and signups.
  * Values are multiples of 1/4: their sums and sums of squares are exact doubles in any order, so
@@ -72,7 +72,7 @@ function simulate(): Event[] {
   let seq = 0;
   const id = () => `sim-${String(++seq).padStart(16, '0')}`;
   const quarter = (x: number) => Math.round(x * 4) / 4;
-  for (let i = 0; i < 1500; i++) {
+  for (let i = 0; i < 1000; i++) {
     const visitor = `v${Math.floor(rand() * 1e12).toString(36)}-${i}`;
     const { assignments } = assignVariants({
       experiences: EXPERIENCES,
@@ -143,7 +143,7 @@ function simulate(): Event[] {
 }
 
 /**
- * The stream as the collectors receive it: batches of 1 to 25 events, in shuffled order; 10% of
+ * The stream as the collectors receive it: batches of 1 to 40 events, in shuffled order; 10% of
  * batches sent twice (an SDK retry after a lost answer) and 3% of events repeated inside a later
  * batch (the same event in two batches).
  */
@@ -151,7 +151,7 @@ function batches(events: Event[]): string[] {
   const rand = prng(7);
   const out: Event[][] = [];
   for (let i = 0; i < events.length; ) {
-    const n = 1 + Math.floor(rand() * 25);
+    const n = 1 + Math.floor(rand() * 40);
     out.push(events.slice(i, i + n));
     i += n;
   }
@@ -204,7 +204,7 @@ writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(MANIFEST));
 
 // No ClickHouse binary on this machine (`.ci/run` installs Debian's clickhouse-server, so CI
 // runs these): every test here needs a real server, and none is faked.
-describe.skipIf(!hasClickHouse)('ClickHouse store', { timeout: budget(60_000) }, () => {
+describe.skipIf(!hasClickHouse)('ClickHouse store', { timeout: budget(120_000) }, () => {
   let ch: ClickHouse;
   beforeAll(async () => {
     ch = await startClickHouse(budget(60_000));
