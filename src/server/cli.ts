@@ -70,7 +70,7 @@ Commands:
       --store <url>                  where events go: clickhouse://user:pass@host:8123/db
                                      (clickhouses:// for TLS; schema created on start;
                                      many collectors may share it), or a SQLite file
-                                     (the default, --db)
+                                     (the default, --db); default: env TAILOR_STORE
       --report-token <t>             /report and /api/report require this token
                                      (Authorization: Bearer <t>, or ?token=<t> in a
                                      browser); default: env TAILOR_REPORT_TOKEN. Beyond
@@ -266,7 +266,8 @@ const DEFAULT_RATE = '600/60';
 function storeFlag(args: string[], io: Io): StoreSpec | { error: string } {
   const given = args.includes('--store');
   const db = flag(args, '--db', '');
-  const store = flag(args, '--store', '');
+  // TAILOR_STORE keeps a password out of the process list (any local user can read arguments).
+  const store = flag(args, '--store', '') || (given || db ? '' : io.env?.TAILOR_STORE || '');
   if (given && !store)
     return { error: '--store is empty; give clickhouse://user:pass@host:8123/db or a SQLite file path' };
   if (db && store) return { error: '--db and --store both given; use one (--db <file> is --store <file>)' };

@@ -456,6 +456,16 @@ describe('--store on the command line', () => {
       expect(r.err.join('\n'), args.join(' ')).toMatch(message);
       expect(r.err.join('\n')).not.toContain('secret');
     }
+    // TAILOR_STORE stands for --store (a password stays out of the process list); --db wins.
+    const env = { TAILOR_STORE: 'postgres://u:secret@x/db' };
+    const fromEnv: string[] = [];
+    expect(await main(['report'], { out() {}, err: (l) => fromEnv.push(l), cwd: dir, env })).toBe(2);
+    expect(fromEnv).toEqual([expect.stringMatching(/unsupported store "postgres:\/\/"/)]);
+    const withDb: string[] = [];
+    expect(
+      await main(['report', '--db', 'none.db'], { out() {}, err: (l) => withDb.push(l), cwd: dir, env }),
+    ).toBe(1);
+    expect(withDb).toEqual([expect.stringMatching(/no database at .*none\.db/)]);
     // Nothing listening: one line naming the server, the password hidden.
     const closed = await cli(
       ['serve', 'site', '--port', '0', '--store', 'clickhouse://u:secret@127.0.0.1:1/db'],
