@@ -322,6 +322,16 @@ function wrap(client: Client, db: string): Store {
 
   const insertRows = (rows: Row[]) => client.insert({ table, values: rows, format: 'JSONEachRow' });
 
+  // The reason goes to the operator's log, not to the sender (it may name hosts or internals);
+  // the same reason is logged once, not once per beacon, while ClickHouse stays down.
+  let lastLogged = '';
+  const refused = (e: unknown) => {
+    const why = describe(e);
+    if (why !== lastLogged) console.error(`tailor: ClickHouse INSERT failed: ${why}`);
+    lastLogged = why;
+    return new StoreError('the ClickHouse insert failed; retry later');
+  };
+
   async function flush() {
     while (queue.length) {
       const take: Waiter[] = [];
@@ -333,14 +343,13 @@ function wrap(client: Client, db: string): Store {
       }
       try {
         await insertRows(take.length === 1 ? take[0]!.rows : take.flatMap((w) => w.rows));
+        lastLogged = '';
         for (const w of take) w.resolve();
       } catch (e) {
-        if (take.length === 1) take[0]!.reject(new StoreError(describe(e)));
+        if (take.length === 1) take[0]!.reject(refused(e));
         // One batch the server refuses must not fail the others it was grouped with: each
         // goes again on its own, and only the ones refused again fail.
-        else
-          for (const w of take)
-            await insertRows(w.rows).then(w.resolve, (e2) => w.reject(new StoreError(describe(e2))));
+        else for (const w of take) await insertRows(w.rows).then(w.resolve, (e2) => w.reject(refused(e2)));
       }
     }
   }

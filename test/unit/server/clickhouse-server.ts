@@ -31,6 +31,10 @@ export interface ClickHouse {
   /** Runs one statement over HTTP; resolves with the response text. */
   query(sql: string): Promise<string>;
   stop(): Promise<void>;
+  /** Stops the server, keeping its data (a ClickHouse outage). */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data, and waits until it answers. */
+  resume(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -83,35 +87,41 @@ export async function startClickHouse(deadline = 60_000): Promise<ClickHouse> {
   );
   const [bin, lead] = command;
   let output = '';
-  const child: ChildProcess = spawn(bin, [...lead, `--config-file=${dir}/config.xml`], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
+  let child!: ChildProcess;
+  let exited!: Promise<void>;
+  const launch = async () => {
+    child = spawn(bin, [...lead, `--config-file=${dir}/config.xml`], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => {
+      output += d;
+    });
+    child.stderr!.on('data', (d) => {
+      output += d;
+    });
+    const c = child;
+    exited = new Promise<void>((r) => c.once('exit', () => r()));
+    const until = Date.now() + deadline;
+    for (;;) {
+      if ((await http(port, 'GET')).status === 200) return;
+      if (c.exitCode !== null || Date.now() > until) {
+        await halt();
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`clickhouse-server did not start on port ${port}: ${output.slice(-2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
     }
-    rmSync(dir, { recursive: true, force: true });
   };
-  const until = Date.now() + deadline;
-  for (;;) {
-    if ((await http(port, 'GET')).status === 200) break;
-    if (child.exitCode !== null || Date.now() > until) {
-      await stop();
-      throw new Error(`clickhouse-server did not start on port ${port}: ${output.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await launch();
   return {
     port,
     url: (database) => `clickhouse://default@127.0.0.1:${port}/${database}`,
@@ -120,6 +130,11 @@ export async function startClickHouse(deadline = 60_000): Promise<ClickHouse> {
       if (r.status !== 200) throw new Error(`ClickHouse ${r.status}: ${r.body.slice(0, 500)}`);
       return r.body;
     },
-    stop,
+    async stop() {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    halt,
+    resume: launch,
   };
 }

@@ -437,6 +437,58 @@ describe.skipIf(!hasClickHouse)('ClickHouse store', { timeout: budget(120_000) }
   });
 });
 
+describe.skipIf(!hasClickHouse)('ClickHouse outage', { timeout: budget(120_000) }, () => {
+  // Its own server: this test stops it.
+  let ch: ClickHouse;
+  beforeAll(async () => {
+    ch = await startClickHouse(budget(60_000));
+  }, budget(90_000));
+  afterAll(async () => {
+    await ch?.stop();
+  });
+
+  it('answers 503 while ClickHouse is down (the SDK retries), and 204 again once it is back', async () => {
+    const click = await serveInProcess(['site', '--store', ch.url('outage')], dir);
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (...a: unknown[]) => logged.push(a.join(' '));
+    try {
+      const batch = (i: number) =>
+        batchOf('outage', [
+          {
+            id: `out-${String(i).padStart(16, '0')}`,
+            type: 'exposure',
+            ts: T0,
+            visitor: `v${i}`,
+            session: 's',
+            path: '/',
+            experience: 'hero',
+            variant: 'b',
+          },
+        ]);
+      expect((await raw(click.port, 'POST', '/collect', batch(1))).status).toBe(204);
+      await ch.halt();
+      const down = await Promise.all([2, 3, 4].map((i) => raw(click.port, 'POST', '/collect', batch(i))));
+      expect(down.map((r) => r.status)).toEqual([503, 503, 503]);
+      // The sender learns nothing about the store's address; the operator's log has the reason.
+      expect(JSON.parse(down[0]!.body)).toEqual({
+        error: 'storage failed: the ClickHouse insert failed; retry later',
+      });
+      expect(logged.join('\n')).toMatch(/ClickHouse INSERT failed: .*ECONNREFUSED/);
+      await ch.resume();
+      // The SDK's retries of the refused batches, and a new one.
+      const back = await Promise.all([2, 3, 4, 5].map((i) => raw(click.port, 'POST', '/collect', batch(i))));
+      expect(back.map((r) => r.status)).toEqual([204, 204, 204, 204]);
+      const r = JSON.parse((await raw(click.port, 'GET', '/api/report?site=outage')).body);
+      expect(r.experiences[0].variants.find((v: { id: string }) => v.id === 'b').exposed).toBe(5);
+    } finally {
+      console.error = error;
+      click.server.close();
+      await click.done;
+    }
+  });
+});
+
 describe('--store on the command line', () => {
   it('names what is wrong with a bad store URL', async () => {
     const cases: [string[], RegExp][] = [
