@@ -1,5 +1,6 @@
 /**
- * The event store (docs/collector.md): one SQLite file through better-sqlite3, WAL mode with
+ * The SQLite event store (docs/collector.md), the default implementation of the store interface
+ * (src/server/store.ts; the other is ClickHouse): one SQLite file through better-sqlite3, WAL mode with
  * synchronous=NORMAL (a commit survives a crash of the process, which is what the collector's
  * 2xx promises), versioned migrations in `PRAGMA user_version`, event id as the primary key.
  *
