@@ -222,7 +222,7 @@ export function showDebugView(t: Tailor, doc: Document = document): () => void {
     '×',
   );
   close.type = 'button';
-  close.setAttribute('aria-label', 'Close the Tailor debug view');
+  close.setAttribute('aria-label', 'Close');
   const title = el(
     doc,
     'strong',
@@ -234,7 +234,12 @@ export function showDebugView(t: Tailor, doc: Document = document): () => void {
   // problems reported while the view is open.
   const notes = el(doc, 'ul', 'margin:0 0 6px;padding:0 0 0 1.2em;font:inherit;color:#8a1c00');
   const button = (text: string, click: () => void) => {
-    const b = el(doc, 'button', 'margin:0 6px 6px 0;padding:1px 6px;font:inherit;cursor:pointer', text);
+    const b = el(
+      doc,
+      'button',
+      'margin:0 6px 6px 0;padding:1px 6px;border:1px solid #999;background:#eee;color:#111;font:inherit;cursor:pointer',
+      text,
+    );
     b.type = 'button';
     b.addEventListener('click', click);
     return b;
