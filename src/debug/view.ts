@@ -231,7 +231,7 @@ export function showDebugView(t: Tailor, doc: Document = document): () => void {
   );
   const segments = el(doc, 'p', 'margin:0 0 6px;font:inherit');
   // What needs attention: the global holdout, a `?tailor_force` the manifest does not know,
-  // problems reported while the view is open.
+  // the problems reported so far (a manifest that did not load, experiences dropped at load).
   const notes = el(doc, 'ul', 'margin:0 0 6px;padding:0 0 0 1.2em;font:inherit;color:#8a1c00');
   const button = (text: string, click: () => void) => {
     const b = el(
@@ -259,10 +259,6 @@ export function showDebugView(t: Tailor, doc: Document = document): () => void {
 
   let snapshot: DecisionSnapshot | null = null;
   let logged = '';
-  /** Experience id → selector of a change whose element never appeared. */
-  const missing = new Map<string, string>();
-  /** Problems reported through `on('error')` while the view is open. */
-  const problems: string[] = [];
   const warned = new Set<string>();
   const update = () => {
     if (!snapshot) return;
@@ -271,6 +267,19 @@ export function showDebugView(t: Tailor, doc: Document = document): () => void {
       s,
       (win.navigator as { globalPrivacyControl?: unknown }).globalPrivacyControl === true,
     );
+    /** Experience id → selector of a change whose element never appeared. */
+    const missing = new Map<string, string>();
+    /** The other problems reported so far: a manifest that did not load, experiences dropped. */
+    const problems: string[] = [];
+    for (const k of s.problems || []) {
+      const at = k.indexOf('|');
+      const path = k.slice(0, at);
+      const message = k.slice(at + 1);
+      const id = /^experience "(.*)" action/.exec(path);
+      const selector = /^no element matches "(.*)" within/.exec(message);
+      if (id && selector) missing.set(id[1]!, selector[1]!);
+      else problems.push(path === 'undefined' ? message : `${path}: ${message}`);
+    }
     const rows = debugRows(s, missing, consent);
     const segs = s.segments.length ? s.segments.join(', ') : 'none';
     segments.textContent = `Segments: ${segs} · consent: ${consent}`;
@@ -289,7 +298,7 @@ export function showDebugView(t: Tailor, doc: Document = document): () => void {
           ? [`In the global holdout (${s.manifest.holdout?.percent}%): nothing changes for this visitor`]
           : []),
         ...forced,
-        ...problems,
+        ...problems.slice(0, 20),
       ].map((n) => el(doc, 'li', 'font:inherit', n)),
     );
     body.replaceChildren(
@@ -317,13 +326,7 @@ export function showDebugView(t: Tailor, doc: Document = document): () => void {
       update();
     }),
     t.on('exposure', update),
-    t.on('error', (x) => {
-      const id = /^experience "(.*)" action/.exec(x.path || '');
-      const selector = /^no element matches "(.*)" within/.exec(x.message);
-      if (id && selector) missing.set(id[1]!, selector[1]!);
-      else if (problems.length < 20) problems.push(x.path ? `${x.path}: ${x.message}` : x.message);
-      update();
-    }),
+    t.on('error', update),
   ];
   const mount = () => (doc.body || doc.documentElement).appendChild(root);
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', mount, { once: true });

@@ -82,6 +82,39 @@ const visitor = (page: Page) =>
   });
 
 describe.each(FILES)('dist/%s', (file) => {
+  it('a manifest that is not JSON shows its reason in the view, not only "No experiences"', async () => {
+    const p = `/debug-truth-${++seq}.html`;
+    server.page(
+      p,
+      `<!doctype html><html><head>
+<script type="application/json" id="tailor-manifest">{"version": 1, site: "x"}</script>
+<script src="/dist/${file}"></script></head><body><h1 id="hero">Hello</h1></body></html>`,
+    );
+    const page = await open(`${server.url}${p}?tailor_debug=1`);
+    const o = await overlay(page);
+    expect(o.text).toContain(
+      'manifest: the manifest in #tailor-manifest is not valid JSON: Expected double-quoted property name in JSON at position 15 (line 1 column 16)',
+    );
+    await page.close();
+  });
+
+  it('an experience dropped at load (a selector the browser cannot parse) is listed with why', async () => {
+    const manifest = {
+      version: 1,
+      site: 'debug-truth',
+      experiences: [
+        { id: 'bad', variants: [{ id: 'on', actions: [{ type: 'text', selector: 'p:first', value: 'x' }] }] },
+        { id: 'good', variants: [{ id: 'on', actions: [{ type: 'text', selector: '#hero', value: 'y' }] }] },
+      ],
+    };
+    const page = await open(`${server.url}${addPage(file, manifest)}?tailor_debug=1`);
+    const o = await overlay(page);
+    expect(o.text).toContain('"p:first" is not a valid CSS selector; experience "bad" is dropped');
+    expect(o.reasons.good).toBe('shown');
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
   it('a change whose element never appeared says so after the wait, naming the selector', async () => {
     const manifest = {
       version: 1,
