@@ -519,6 +519,7 @@ export function createTailor(options: TailorOptions): Tailor {
       exposed: shown,
       capped: (e) => capped(e, now),
       now,
+      problems: reported,
     };
     const d = decision;
     defer(() => events._emit('debug', d));

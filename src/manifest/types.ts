@@ -896,6 +896,12 @@ export interface DecisionSnapshot {
   capped(experience: Experience): boolean;
   /** Epoch ms of the decision. */
   now: number;
+  /**
+   * Every problem reported so far (live), including those from before a late subscriber came: a
+   * manifest that failed to load or parse, an experience dropped at load. Each is its
+   * `on('error')` path and message joined by `|` (`undefined|…` without a path).
+   */
+  problems?: ReadonlySet<string>;
 }
 
 /** Payloads of the events `on()` subscribes to. */

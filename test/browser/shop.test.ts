@@ -234,9 +234,7 @@ describe.each([
         const banner = page.locator('.tailor-banner', { hasText: 'Thanks for reading our newsletter!' });
         expect(await banner.count()).toBe(1);
         expect(await page.locator('.tailor-banner', { hasText: 'We ship to' }).count()).toBe(0);
-        expect(await text(page, '#welcome')).toBe(
-          'Welcome back! Your favourite categories come first below.',
-        );
+        expect(await text(page, '#welcome')).toBe('Welcome back! Good to see you again.');
         expect(await text(page, '#journey')).toBe(
           'Still looking? Our size guide helps you pick the right fit.',
         );
@@ -298,18 +296,18 @@ describe.each([
         await open(page, '/shop/account.html');
         await page.getByRole('button', { name: 'Sign in as a gold member' }).click();
         // set() re-evaluates at once.
-        await page.waitForFunction(() => document.querySelector('#loyalty')?.textContent?.startsWith('gold'));
+        await page.waitForFunction(() =>
+          document.querySelector('#loyalty')?.textContent?.startsWith('Your gold'),
+        );
         await open(page, '/shop/');
         // The dataLayer on this page carries the tier now.
         expect(await text(page, '#loyalty')).toBe(
-          'gold member: free express shipping and early access to the sale.',
+          'Your gold membership: free express shipping and early access to the sale.',
         );
         expect(await text(page, '#journey')).toBe(
           'You are one of our best customers: new arrivals are yours a day early.',
         );
-        expect(await text(page, '#welcome')).toBe(
-          'Welcome back! Your favourite categories come first below.',
-        );
+        expect(await text(page, '#welcome')).toBe('Welcome back! Good to see you again.');
         // Bags first (affinity), then the rest in their original order.
         expect(
           await page.$$eval('#featured .product', (items) =>
