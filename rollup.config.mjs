@@ -147,16 +147,20 @@ export default [
   // The debug view: its own file so that neither tag carries it (src/debug/view.ts).
   tag('dist/tailor.debug.js', true, 'src/debug/entry.ts'),
   {
-    // `tailorjs` and `tailorjs/debug`; code they share goes to dist/chunks/.
+    // `tailorjs` and `tailorjs/debug`, one file per source module (dist/index.js,
+    // dist/runtime.js, dist/rules/condition.js, ... beside their .d.ts): an app's bundler keeps
+    // only the modules it reaches from what it imports, and splits what the runtime `import()`s
+    // into chunks of the app (docs/size.md#the-npm-package). No module has a top-level side effect.
     input: { index: 'src/index.ts', debug: 'src/debug.ts' },
     output: {
       dir: 'dist',
       format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
       entryFileNames: '[name].js',
-      chunkFileNames: 'chunks/[name].js',
       sourcemap: false,
     },
-    external: ['js-cookie', 'ua-parser-js'],
+    external: ['ua-parser-js'],
     plugins: [
       browserOnly(),
       devFlag(),
