@@ -179,8 +179,16 @@ export default [
     ],
   },
   {
+    // The SPA example bundled as an app bundles tailorjs: what the runtime `import()`s when used
+    // (post-paint part, tables, extras, remote data, device details) becomes chunks of the app.
     input: 'examples/spa/app.ts',
-    output: { file: 'examples/spa/dist/app.min.js', format: 'es', sourcemap: false },
+    output: {
+      dir: 'examples/spa/dist',
+      format: 'es',
+      entryFileNames: 'app.min.js',
+      chunkFileNames: '[name].min.js',
+      sourcemap: false,
+    },
     plugins: [
       browserOnly(),
       devFlag(),

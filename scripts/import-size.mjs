@@ -6,7 +6,7 @@
 //
 //   node scripts/import-size.mjs            prints the table (npm run build first)
 //   importSize(name, { bundler })           the same from code (test/unit/scripts/import-size.test.ts)
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { build } from 'esbuild';
 import { rollup } from 'rollup';
 import { minify } from 'terser';
+import typescript from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,6 +36,18 @@ export const APPS = {
 
 const gz = (code) => gzipSync(code, { level: 9 }).length;
 
+/**
+ * `{ guard: true }` measures as if the runtime checked a published manifest with the tags'
+ * compact guard (src/manifest/guard.ts) instead of the full validator: `dist/manifest/validate.js`
+ * is read as the guard. For the runtime's share of the validator, until the runtime loads it only
+ * for manifests that are not published.
+ */
+const VALIDATE = path.join(root, 'dist/manifest/validate.js');
+const guardCode = () =>
+  typescript.transpileModule(readFileSync(path.join(root, 'src/manifest/guard.ts'), 'utf8'), {
+    compilerOptions: { target: typescript.ScriptTarget.ES2020, module: typescript.ModuleKind.ESNext },
+  }).outputText;
+
 /** An app folder where `tailorjs` is this repository, installed (its package.json applies). */
 async function withApp(source, fn) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-import-'));
@@ -49,10 +62,10 @@ async function withApp(source, fn) {
   }
 }
 
-async function viaEsbuild(source) {
-  return withApp(source, async (entry, dir) => {
+async function viaEsbuild(source, guard) {
+  return withApp(source, async (app, dir) => {
     const out = await build({
-      entryPoints: [entry],
+      entryPoints: [app],
       bundle: true,
       minify: true,
       format: 'esm',
@@ -63,22 +76,40 @@ async function viaEsbuild(source) {
       target: 'es2020',
       logLevel: 'silent',
       metafile: true,
+      plugins: guard
+        ? [
+            {
+              name: 'guard',
+              setup: (b) =>
+                b.onLoad({ filter: /validate\.js$/ }, (a) =>
+                  a.path === VALIDATE ? { contents: guardCode() } : null,
+                ),
+            },
+          ]
+        : [],
     });
-    const files = out.outputFiles.map((f) => ({
-      name: path.basename(f.path),
-      entry: !!out.metafile.outputs[path.relative(process.cwd(), f.path)]?.entryPoint,
-      bytes: gz(f.text),
-    }));
-    return split(files);
+    const rel = (f) => path.relative(process.cwd(), f);
+    const code = new Map(out.outputFiles.map((f) => [rel(f.path), f.text]));
+    const meta = out.metafile.outputs;
+    // Each `import()` target is an entry point too: the app's own is its app.js.
+    const entry = Object.keys(meta).find((k) => meta[k].entryPoint?.endsWith('app.js'));
+    const files = [...code].map(([name, text]) => ({ name, bytes: gz(text) }));
+    return split(files, entry, (name) =>
+      meta[name].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path),
+    );
   });
 }
 
-async function viaRollup(source) {
-  return withApp(source, async (entry) => {
+async function viaRollup(source, guard) {
+  return withApp(source, async (app) => {
     const bundle = await rollup({
-      input: entry,
+      input: app,
       onwarn: () => {},
-      plugins: [nodeResolve({ browser: true }), commonjs()],
+      plugins: [
+        guard && { name: 'guard', load: (id) => (id === VALIDATE ? guardCode() : null) },
+        nodeResolve({ browser: true }),
+        commonjs(),
+      ],
     });
     const { output } = await bundle.generate({ format: 'es', compact: true });
     await bundle.close();
@@ -86,32 +117,52 @@ async function viaRollup(source) {
     for (const chunk of output)
       if (chunk.type === 'chunk') {
         const min = await minify(chunk.code, { ecma: 2020, module: true, format: { comments: false } });
-        files.push({ name: chunk.fileName, entry: chunk.isEntry, bytes: gz(min.code) });
+        files.push({ name: chunk.fileName, bytes: gz(min.code) });
       }
-    return split(files);
+    const byName = new Map(output.map((c) => [c.fileName, c]));
+    const entry = output.find((c) => c.type === 'chunk' && c.isEntry).fileName;
+    return split(files, entry, (name) => byName.get(name).imports);
   });
 }
 
-const split = (files) => ({
-  entry: files.filter((f) => f.entry).reduce((n, f) => n + f.bytes, 0),
-  chunks: files.filter((f) => !f.entry).map((f) => f.bytes),
-});
+/**
+ * What the app loads before it runs (its entry file and the files that imports statically) and
+ * what it loads only when the runtime asks for it (the rest: `import()`ed parts).
+ */
+function split(files, entry, staticImports) {
+  const first = new Set();
+  const visit = (name) => {
+    if (first.has(name)) return;
+    first.add(name);
+    for (const i of staticImports(name)) visit(i);
+  };
+  visit(entry);
+  const sum = (list) => list.reduce((n, f) => n + f.bytes, 0);
+  return {
+    entry: sum(files.filter((f) => first.has(f.name))),
+    lazy: sum(files.filter((f) => !first.has(f.name))),
+  };
+}
 
-/** `{ entry, chunks }`: gzip -9 bytes of the app's entry file and of each lazy chunk. */
-export function importSize(name, { bundler }) {
+/** `{ entry, lazy }`: gzip -9 bytes the app loads at once, and in chunks loaded when used. */
+export function importSize(name, { bundler, guard = false }) {
   const source = APPS[name];
   if (!source) throw new Error(`no app for ${name}`);
-  return bundler === 'esbuild' ? viaEsbuild(source) : viaRollup(source);
+  return bundler === 'esbuild' ? viaEsbuild(source, guard) : viaRollup(source, guard);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] || '').href) {
-  console.log('| import | esbuild | rollup + terser | lazy chunks (esbuild) |\n| --- | --- | --- | --- |');
+  console.log('| import | esbuild | rollup + terser | lazy chunks (rollup) |\n| --- | --- | --- | --- |');
   for (const name of Object.keys(APPS)) {
     const [e, r] = [
       await importSize(name, { bundler: 'esbuild' }),
       await importSize(name, { bundler: 'rollup' }),
     ];
-    const lazy = e.chunks.length ? `${e.chunks.length}: ${e.chunks.reduce((a, b) => a + b, 0)} B` : '';
-    console.log(`| \`{ ${name} }\` | ${e.entry} | ${r.entry} | ${lazy} |`);
+    console.log(`| \`{ ${name} }\` | ${e.entry} | ${r.entry} | ${r.lazy || ''} |`);
   }
+  const [e, r] = [
+    await importSize('createTailor', { bundler: 'esbuild', guard: true }),
+    await importSize('createTailor', { bundler: 'rollup', guard: true }),
+  ];
+  console.log(`| \`{ createTailor }\`, the guard for the validator | ${e.entry} | ${r.entry} | ${r.lazy} |`);
 }

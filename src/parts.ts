@@ -1,28 +1,28 @@
 /**
- * Where the runtime gets the parts a first paint does not need. The npm build has them in the
- * module graph, ready at once; the script tags swap this file for parts-tag.ts, which loads
- * them as chunks from the tag's own address (rollup.config.mjs).
+ * Where the runtime gets the parts a first paint does not need. The npm build `import()`s them
+ * when first needed, so an app's bundler splits them into chunks of the app; the script tags
+ * swap this file for parts-tag.ts, which loads them as chunks from the tag's own address
+ * (rollup.config.mjs). Either way the runtime is the same core.
  */
-import * as extras from './extras';
-import * as post from './post';
-import * as remote from './signals/remote';
-import * as tables from './signals/tables';
+import type { Extras, Post, Remote, Tables } from './when';
 
 export type { Extras, Post, Remote, Tables } from './when';
 
-/** Whether parts load as chunks (the tags) or are here at once (npm). */
-export const chunked = false;
+/** Parts load when first needed (npm: `import()`; the tags: chunks). */
+export const chunked = true;
 
-/** The post-paint part: the module itself here; a promise of it in the tags. */
-export const loadPost = (): typeof post | Promise<typeof post> => post;
+/** The post-paint part: beacons, widgets, delayed triggers, click and submit goals, navigation. */
+export const loadPost = (): Promise<Post> => import('./post');
 
-/** The lookup tables (time zones, referrers), or null while their chunk has not arrived. */
-export const tablesNow = (): typeof tables | null => tables;
-export const loadTables = (): typeof tables | Promise<typeof tables> => tables;
+let tables: Tables | null = null;
+/** The lookup tables (time zones, referrers), or null while they have not arrived. */
+export const tablesNow = (): Tables | null => tables;
+export const loadTables = (): Promise<Tables> => import('./signals/tables').then((t) => (tables = t));
 
-/** `fetchRemote` for `manifest.remote` sources (a chunk in the tags, loaded only for them). */
-export const loadRemote = (): typeof remote | Promise<typeof remote> => remote;
+/** `fetchRemote` for `manifest.remote` sources (loaded only for them). */
+export const loadRemote = (): Promise<Remote> => import('./signals/remote');
 
-/** Categories, affinity, journey and scores (src/extras.ts), or null while their chunk has not arrived. */
-export const extrasNow = (): typeof extras | null => extras;
-export const loadExtras = (): typeof extras | Promise<typeof extras> => extras;
+let extras: Extras | null = null;
+/** Categories, affinity, journey and scores (src/extras.ts), or null while they have not arrived. */
+export const extrasNow = (): Extras | null => extras;
+export const loadExtras = (): Promise<Extras> => import('./extras').then((m) => (extras = m));

@@ -261,7 +261,7 @@ export function createTailor(options: TailorOptions): Tailor {
   // The tags load some signals' code as chunks (the npm build has it all at once): what the
   // first decision reads is waited for; the rest follows after it.
   const reads = readsOf(manifest);
-  /** Device details from the full tag's `ua` chunk, read once (a user agent does not change). */
+  /** Device details from the `ua` module or chunk, read once (a user agent does not change). */
   let uaDevice: DeviceSignals | null = null;
   /** What the decision of this page view must wait for; null when nothing. */
   function waitFor(): Promise<unknown> | null {
@@ -274,7 +274,7 @@ export function createTailor(options: TailorOptions): Tailor {
         (reads(/\btraffic\./) && touchNow().medium === 'referral'))
     )
       waits.push(Promise.resolve(loadTables()).catch(chunkFailed));
-    if (loadUa && !uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
+    if (!uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
       // The answer for this user agent is kept (with consent to store) for the next page views.
       const input = deviceInput(manifest);
       const kept = store.get(UA_KEY);
