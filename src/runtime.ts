@@ -19,7 +19,7 @@ import type {
   TrafficTouch,
 } from './manifest/types';
 import { validateManifest } from './manifest/validate';
-import { chunked, extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
+import { extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
 import { randomId } from './random-id';
 import { readsOf } from './reads';
 import type { Renderer, RenderItem } from './render/render';
@@ -329,7 +329,7 @@ export function createTailor(options: TailorOptions): Tailor {
       // Another site named before the referrer table has loaded is a provisional referral: the
       // touch is put right when the table arrives (a task after the decision).
       const touch = touchNow();
-      if (chunked && touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
+      if (touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
       profile = countPageView(profile, now, touch);
       const x = extrasNow();
       if (x)
@@ -357,7 +357,7 @@ export function createTailor(options: TailorOptions): Tailor {
       if (held) for (const fn of held) fn();
       fire();
     };
-    const wait = chunked && waitFor();
+    const wait = waitFor();
     if (wait) {
       loading = wait;
       await wait;
@@ -647,6 +647,8 @@ export function createTailor(options: TailorOptions): Tailor {
   function listen(w: Window): void {
     const layer = () => JSON.stringify(readDataLayer(manifest.dataLayer));
     const pushed = layer();
+    /** Whether the part came later (a chunk, an `import()`): what happened meanwhile is caught up with. */
+    let late = false;
     withPart(
       loadPost(),
       (p) => {
@@ -666,7 +668,7 @@ export function createTailor(options: TailorOptions): Tailor {
           }),
           p.watchGoals(w.document, manifest.goals, convert),
         );
-        if (chunked) {
+        if (late) {
           nav();
           // Pushes of the listed keys made while the chunk loaded: re-decided as a push would be.
           if (layer() !== pushed) api.set({});
@@ -674,6 +676,7 @@ export function createTailor(options: TailorOptions): Tailor {
       },
       chunkFailed,
     );
+    late = true;
   }
 
   /**
