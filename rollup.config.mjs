@@ -140,12 +140,55 @@ const tag = (file, lite, input = 'src/tag.ts') => ({
   ],
 });
 
+/** The parts src/parts.ts and src/ua.ts `import()` in the npm build, built apart (below). */
+const NPM_PARTS = {
+  post: 'post.ts',
+  tables: 'signals/tables.ts',
+  remote: 'signals/remote.ts',
+  extras: 'extras.ts',
+  ua: 'ua-chunk.ts',
+};
+
+/** The npm build's `import()` of a part names its self-contained file, dist/parts/<name>.js. */
+const npmParts = () => ({
+  name: 'tailor-npm-parts',
+  async resolveId(source, importer, options) {
+    if (
+      !options.isEntry &&
+      importer &&
+      /^\.\/(post|signals\/tables|signals\/remote|extras|ua-chunk)$/.test(source)
+    ) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const name = Object.keys(NPM_PARTS).find((n) => resolved && resolved.id === src(NPM_PARTS[n]));
+      if (name && (importer === src('parts.ts') || importer === src('ua.ts')))
+        return { id: `./parts/${name}.js`, external: true };
+    }
+    return null;
+  },
+});
+
 export default [
   ...Object.entries(CHUNKS).map(([name, file]) => chunk(name, file)),
   tag('dist/tailor.min.js', false),
   tag('dist/tailor.lite.min.js', true),
   // The debug view: its own file so that neither tag carries it (src/debug/view.ts).
   tag('dist/tailor.debug.js', true, 'src/debug/entry.ts'),
+  // The npm build's parts, each one self-contained file (dist/parts/<name>.js), as the tags'
+  // chunks are: an app's bundler makes each a chunk of its own and the app's first chunk shares
+  // no module with them (esbuild would split every shared module into a file of its own).
+  ...Object.entries(NPM_PARTS).map(([name, file]) => ({
+    input: src(file),
+    output: { file: `dist/parts/${name}.js`, format: 'es', sourcemap: false },
+    // ua-parser-js (CommonJS) comes inside the `ua` part as ESM: an app's bundler then needs no
+    // CommonJS helpers, which esbuild would load with the app's first chunk.
+    plugins: [
+      browserOnly(),
+      devFlag(),
+      nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
+      commonjs(),
+      ts(),
+    ],
+  })),
   {
     // `tailorjs` and `tailorjs/debug`, one file per source module (dist/index.js,
     // dist/runtime.js, dist/rules/condition.js, ... beside their .d.ts): an app's bundler keeps
@@ -164,6 +207,7 @@ export default [
     plugins: [
       browserOnly(),
       devFlag(),
+      npmParts(),
       resolveTs(),
       ts(),
       {
