@@ -208,6 +208,8 @@ export default [
       browserOnly(),
       devFlag(),
       npmParts(),
+      // Conditions compiled at once, as in the tags (src/rules/tiered-tag.ts).
+      swap('rules/tiered.ts', 'rules/tiered-tag.ts'),
       resolveTs(),
       ts(),
       {
