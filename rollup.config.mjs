@@ -149,6 +149,24 @@ const NPM_PARTS = {
   ua: 'ua-chunk.ts',
 };
 
+// The npm files rename `_`-prefixed (private) properties as the tags do, with a name cache of
+// their own shared by the npm entry and its parts, and nothing else: the code stays readable,
+// an app's bundler minifies it.
+const npmNames = {};
+const npmMangle = () => ({
+  name: 'tailor-npm-mangle',
+  renderChunk(code) {
+    const out = minify_sync(code, {
+      module: true,
+      compress: false,
+      mangle: { toplevel: false, keep_fnames: true, properties: { regex: /^_/ } },
+      format: { beautify: true, comments: 'all' },
+      nameCache: npmNames,
+    });
+    return { code: out.code, map: null };
+  },
+});
+
 /** The npm build's `import()` of a part names its self-contained file, dist/parts/<name>.js. */
 const npmParts = () => ({
   name: 'tailor-npm-parts',
@@ -187,6 +205,7 @@ export default [
       nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
       commonjs(),
       ts(),
+      npmMangle(),
     ],
   })),
   {
@@ -212,6 +231,7 @@ export default [
       swap('rules/tiered.ts', 'rules/tiered-tag.ts'),
       resolveTs(),
       ts(),
+      npmMangle(),
       {
         name: 'tailor-schema',
         generateBundle() {
