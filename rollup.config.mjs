@@ -245,8 +245,10 @@ export default [
     ],
   },
   {
-    // The SPA example bundled as an app bundles tailorjs: what the runtime `import()`s when used
-    // (post-paint part, tables, extras, remote data, device details) becomes chunks of the app.
+    // The SPA example, bundled as an app bundles tailorjs: its import of the source entry is
+    // read from the npm files just built (dist/index.js), and what the runtime `import()`s when
+    // used (post-paint part, tables, extras, remote data, device details) becomes chunks beside
+    // examples/spa/dist/app.min.js. Minified as an app's build does (terser, defaults).
     input: 'examples/spa/app.ts',
     output: {
       dir: 'examples/spa/dist',
@@ -257,11 +259,24 @@ export default [
     },
     plugins: [
       browserOnly(),
-      devFlag(),
+      {
+        name: 'tailor-as-package',
+        resolveId: (source, importer) =>
+          importer === path.join(root, 'examples/spa/app.ts') && source === '../../src/index'
+            ? path.join(root, 'dist/index.js')
+            : null,
+      },
       nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
-      commonjs(),
       ts(),
-      tagTerser(),
+      // The published manifest, imported as an app imports JSON.
+      {
+        name: 'tailor-json',
+        transform: (code, id) => (id.endsWith('.json') ? `export default ${code};` : null),
+      },
+      {
+        name: 'tailor-app-terser',
+        renderChunk: (code) => ({ code: minify_sync(code, { module: true, ecma: 2020 }).code, map: null }),
+      },
     ],
   },
   {
