@@ -1,6 +1,7 @@
 // The SPA example imports the manifest `tailor build` published from examples/spa/tailor.json:
 // the copy in examples/spa/published/ must be what building the source gives today. After
-// changing the source: npx tailor build examples/spa/tailor.json -o examples/spa/published
+// changing the source: npx tailor build examples/spa/tailor.json -o examples/spa/published, then
+// npx biome format --write examples/spa/published
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
