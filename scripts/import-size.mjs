@@ -1,8 +1,10 @@
 // What an app pays for one import from the npm package (docs/size.md#the-npm-package): a
 // one-line app importing it from the built `dist/index.js` (as `tailorjs`), bundled and minified
-// by esbuild and by rollup (node-resolve, commonjs, terser), gzip -9. Only the entry chunk is
-// counted: what the app loads before it runs; code behind a dynamic `import()` becomes chunks
-// the app loads when used (listed apart).
+// by esbuild (`--bundle --minify --splitting --format=esm`) and by rollup (node-resolve,
+// commonjs, terser), gzip -9. Counted: what the app loads before it runs (its entry chunk and
+// the chunks that imports); code behind a dynamic `import()` becomes chunks the app loads when
+// used (listed apart). The `tailorjs` of the app is this repository, installed by a symlink, so
+// its package.json (`exports`, `"sideEffects": false`) applies as for an installed package.
 //
 //   node scripts/import-size.mjs            prints the table (npm run build first)
 //   importSize(name, { bundler })           the same from code (test/unit/scripts/import-size.test.ts)
