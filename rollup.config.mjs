@@ -117,11 +117,15 @@ const chunk = (name, file) => ({
   plugins: [chunkEntry(name, file), ...browserPlugins()],
 });
 
-const tag = (file, lite, input = 'src/tag.ts') => ({
+const tag = (file, lite, input = 'src/tag.ts', site = false) => ({
   input,
   output: { file, format: 'iife', strict: true, sourcemap: false },
   treeshake: { moduleSideEffects: (id) => id === src(input.slice(4)) },
   plugins: [
+    // The prebuilt site-tag core: feature flags stay names for `tailor build` to set.
+    // The prebuilt site-tag core: feature flags stay names for `tailor build` to set, and a
+    // manifest is checked against the features the tag was built with (manifest/site-check.ts).
+    ...(site ? [swap('features.ts', 'features-site.ts')] : []),
     // Both tags: the device class in the core (device-core.ts); the OS, browser, vendor and
     // model from a chunk when a manifest reads them (src/ua-tag.ts): ua-parser-js (`ua`) for
     // the full tag, the small classifier of device-lite.ts (`device`) for the lite one.
@@ -133,10 +137,10 @@ const tag = (file, lite, input = 'src/tag.ts') => ({
       values: { __DEVICE_CHUNK__: JSON.stringify(lite ? 'device' : 'ua') },
     }),
     // Both tags: the compact manifest guard instead of the full validator (see guard.ts).
-    swap('manifest/validate.ts', 'manifest/guard.ts'),
+    swap('manifest/validate.ts', site ? 'manifest/site-check.ts' : 'manifest/guard.ts'),
     // Both tags: what a first paint does not need comes as chunks (src/parts-tag.ts).
     swap('parts.ts', 'parts-tag.ts'),
-    ...browserPlugins(),
+    ...(site ? browserPlugins().slice(0, -1).concat(siteNames()) : browserPlugins()),
   ],
 });
 
@@ -185,12 +189,30 @@ const npmParts = () => ({
   },
 });
 
+/**
+ * The site-tag core is left unminified: `tailor build` minifies it with the flags of one
+ * manifest (src/server/site-tag.ts) and with the property names every chunk was built with,
+ * written here as dist/site/names.json (this build runs after the chunks and the tags).
+ */
+const siteNames = () => ({
+  name: 'tailor-site-names',
+  generateBundle() {
+    this.emitFile({
+      type: 'asset',
+      fileName: 'names.json',
+      source: JSON.stringify({ props: nameCache.props }),
+    });
+  },
+});
+
 export default [
   ...Object.entries(CHUNKS).map(([name, file]) => chunk(name, file)),
   tag('dist/tailor.min.js', false),
   tag('dist/tailor.lite.min.js', true),
   // The debug view: its own file so that neither tag carries it (src/debug/view.ts).
   tag('dist/tailor.debug.js', true, 'src/debug/entry.ts'),
+  // The core `tailor build` makes site tags from (docs/site-tags.md).
+  tag('dist/site/tailor.site.js', false, 'src/tag.ts', true),
   // The npm build's parts, each one self-contained file (dist/parts/<name>.js), as the tags'
   // chunks are: an app's bundler makes each a chunk of its own and the app's first chunk shares
   // no module with them (esbuild would split every shared module into a file of its own).
@@ -282,7 +304,7 @@ export default [
   {
     input: 'src/server/bin.ts',
     output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', sourcemap: false },
-    external: (id) => id.startsWith('node:') || id === 'better-sqlite3',
+    external: (id) => id.startsWith('node:') || id === 'better-sqlite3' || id === 'terser',
     plugins: [
       devFlag(),
       replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(pkg.version) } }),

@@ -4,9 +4,11 @@
  * instance (priority order, page patterns, unit paths); conditions are tiered (rules/tiered.ts).
  * Pure: no DOM, storage or clock.
  */
+
 import type { Assignment } from './assign/assign';
 import { anonymous, assignVariants, byPriority } from './assign/assign';
 import { compilePages, inSchedule } from './assign/eligibility';
+import { F_CONDITIONS, F_PAGES, F_SCHEDULE, F_SEGMENTS } from './features';
 import type { Context, Experience, Manifest } from './manifest/types';
 import { cached } from './rules/cached';
 import type { Predicate } from './rules/condition';
@@ -38,17 +40,18 @@ export interface Engine {
 /** Problems found in conditions are reported once, now, through `report`. */
 export function createEngine(manifest: Manifest, report: (message: string, path: string) => void): Engine {
   const experiences = manifest.experiences || [];
-  const segmentsOf = compileSegments(manifest.segments, (m) => report(m, 'segments'));
+  const segmentsOf = F_SEGMENTS ? compileSegments(manifest.segments, (m) => report(m, 'segments')) : () => [];
   const audiences = new Map<string, Predicate>();
   for (const e of experiences)
-    if (e.audience)
+    if (F_CONDITIONS && e.audience)
       audiences.set(
         e.id,
         tieredCondition(e.audience, (m) => report(m, `experience ${e.id}`)),
       );
   const ordered = byPriority(experiences);
   const pages = new Map<Experience, (path: string) => boolean>();
-  const onPage = (e: Experience, path: string) => cached(pages, e, () => compilePages(e.pages))(path);
+  const onPage = (e: Experience, path: string) =>
+    !F_PAGES || cached(pages, e, () => compilePages(e.pages))(path);
   const units = new Map<string, (c: unknown) => unknown>();
   const unitPath = (path: string) => cached(units, path, () => compilePath(path));
   return {
@@ -71,7 +74,9 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
           return u === null || u === undefined || u === '' ? null : String(u);
         },
         eligible: (e) =>
-          live(e) && inSchedule(e.schedule, date) && (audiences.get(e.id)?.(c, segSet) ?? true),
+          live(e) &&
+          (!F_SCHEDULE || inSchedule(e.schedule, date)) &&
+          (audiences.get(e.id)?.(c, segSet) ?? true),
         _live: live,
         sticky: o._sticky,
         forced: o._forced,

@@ -3,6 +3,16 @@ import { parseForce } from './assign/assign';
 import { createLogger } from './debug/log';
 import { createEmitter } from './emitter';
 import { createEngine } from './engine';
+import {
+  F_DATALAYER,
+  F_DEVICE_DETAILS,
+  F_EXTRAS,
+  F_FREQUENCY,
+  F_GEO,
+  F_PAGEVIEW_GOALS,
+  F_REDIRECT,
+  F_REMOTE,
+} from './features';
 import { isSafeUrl } from './manifest/safe-url';
 import type {
   ConsentState,
@@ -108,11 +118,11 @@ export function createTailor(options: TailorOptions): Tailor {
 
   // Conditions checked (problems reported now), page patterns and priority order prepared, once per manifest.
   const engine = createEngine(manifest, report);
-  const remotes = referencedRemotes(manifest);
+  const remotes = F_REMOTE ? referencedRemotes(manifest) : new Set<string>();
   /** A goal detected without code (page view, click, submit) converts as `track()` does. */
   const convert = (goal: string, value: number | undefined) =>
     api.track(goal, value === undefined ? undefined : { value });
-  const pageviews = pageviewGoals(manifest.goals, convert);
+  const pageviews = F_PAGEVIEW_GOALS ? pageviewGoals(manifest.goals, convert) : () => {};
 
   const consentMode = manifest.consent?.mode || 'opt-out';
   let given = options.consent;
@@ -266,15 +276,19 @@ export function createTailor(options: TailorOptions): Tailor {
   /** What the decision of this page view must wait for; null when nothing. */
   function waitFor(): Promise<unknown> | null {
     const waits: Promise<unknown>[] = [];
-    if (!extrasNow() && reads(/\b(page\.category|affinity\.|journey\.|score\.)|reorder|categories/))
+    if (
+      F_EXTRAS &&
+      !extrasNow() &&
+      reads(/\b(page\.category|affinity\.|journey\.|score\.)|reorder|categories/)
+    )
       waits.push(Promise.resolve(loadExtras()).catch(chunkFailed));
     if (
       !tablesNow() &&
-      ((reads(/\bgeo\.country/) && !options.country) ||
+      ((F_GEO && reads(/\bgeo\.country/) && !options.country) ||
         (reads(/\btraffic\./) && touchNow().medium === 'referral'))
     )
       waits.push(Promise.resolve(loadTables()).catch(chunkFailed));
-    if (!uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
+    if (F_DEVICE_DETAILS && !uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
       // The answer for this user agent is kept (with consent to store) for the next page views.
       const input = deviceInput(manifest);
       const kept = store.get(UA_KEY);
@@ -331,7 +345,7 @@ export function createTailor(options: TailorOptions): Tailor {
       const touch = touchNow();
       if (touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
       profile = countPageView(profile, now, touch);
-      const x = extrasNow();
+      const x = F_EXTRAS && extrasNow();
       if (x)
         profile.affinity = x.addAffinity(
           profile.affinity,
@@ -368,7 +382,7 @@ export function createTailor(options: TailorOptions): Tailor {
     if (wait || uaDevice) read();
     count();
     remoteValues = {};
-    if (remotes.size) {
+    if (F_REMOTE && remotes.size) {
       const load = loadRemotes(now);
       loading = load;
       remoteValues = await load;
@@ -446,12 +460,12 @@ export function createTailor(options: TailorOptions): Tailor {
       profile!,
       '',
       now,
-      { ...readDataLayer(manifest.dataLayer), ...siteData },
+      F_DATALAYER ? { ...readDataLayer(manifest.dataLayer), ...siteData } : siteData,
       consent,
     );
     // `visitor.id` reads the cookie when a condition, template or bucketing asks for it.
     Object.defineProperty(c.visitor, 'id', { get: idOf, enumerable: true, configurable: true });
-    const x = extrasNow();
+    const x = F_EXTRAS && extrasNow();
     if (x) c.journey.stage = x.journeyStage(manifest.journey, c.visitor);
     c.remote = remoteValues;
     if (x) c.score = x.computeScores(manifest.scores, c);
@@ -530,7 +544,7 @@ export function createTailor(options: TailorOptions): Tailor {
 
   /** Frequency caps and dismissal memory (docs/experiences.md) for an experience not shown on this page view. */
   function capped(e: Experience, now: number): boolean {
-    const f = e.frequency;
+    const f = F_FREQUENCY && e.frequency;
     const seen = profile!.seen?.[e.id];
     if (!f || !seen) return false;
     const k = seen.s === profile!.session.start ? seen.k : 0;
@@ -585,7 +599,7 @@ export function createTailor(options: TailorOptions): Tailor {
    * the current query string kept; the exposure is recorded before leaving. True when leaving.
    */
   function redirect(item: RenderItem, where: string): boolean {
-    const action = item._actions.find((a) => a?.type === 'redirect');
+    const action = F_REDIRECT && item._actions.find((a) => a?.type === 'redirect');
     if (!action || !win || !ctx) return false;
     const raw = fillTemplate(String(action.url), ctx, 'url');
     const here = win.location;
@@ -645,7 +659,7 @@ export function createTailor(options: TailorOptions): Tailor {
    * click and submit goals. What happened before it arrived is caught up with at once.
    */
   function listen(w: Window): void {
-    const layer = () => JSON.stringify(readDataLayer(manifest.dataLayer));
+    const layer = () => (F_DATALAYER ? JSON.stringify(readDataLayer(manifest.dataLayer)) : '');
     const pushed = layer();
     /** Whether the part came later (a chunk, an `import()`): what happened meanwhile is caught up with. */
     let late = false;

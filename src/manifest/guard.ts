@@ -12,6 +12,7 @@
  * each reported through `on('error')`. Authors get every check, with line numbers, from
  * `tailor validate`, `validateManifest()` and the JSON Schema in their editor.
  */
+import { stampOf } from '../reads';
 import type { Manifest, ManifestProblem, ValidationResult } from './types';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -33,8 +34,11 @@ export function validateManifest(json: unknown): ValidationResult {
   if (json.version !== 1) return fail('version', `version ${JSON.stringify(json.version)} is not supported`);
   if (typeof json.site !== 'string' || !json.site) return fail('site', '"site" is required');
   const ids = new Set<unknown>();
-  /** Selectors the browser parsed: a manifest repeats them, and each parse costs ~10 µs. */
+  // A published manifest's selectors were checked when it was published (tailor build): it gets
+  // the structural checks only. Selectors the browser parsed: a manifest repeats them, and each
+  // parse costs ~10 µs.
   const parsed = new Set<unknown>();
+  const published = !!stampOf(json as unknown as Manifest);
   const experiences = (Array.isArray(json.experiences) ? json.experiences : []).filter((e: unknown, i) => {
     let why = 'is not an object';
     if (isObj(e)) {
@@ -54,7 +58,7 @@ export function validateManifest(json: unknown): ValidationResult {
       (e as { variants: { actions?: Record<string, unknown>[] }[] }).variants.forEach((v, j) => {
         v.actions?.forEach((a, k) => {
           const s = a.selector;
-          if (why || s === undefined || parsed.has(s)) return;
+          if (why || s === undefined || parsed.has(s) || (published && typeof s === 'string')) return;
           try {
             globalThis.document?.createDocumentFragment().querySelector(s as string);
             if (typeof s !== 'string') throw 0;

@@ -88,6 +88,12 @@ export function manifestUses(m: Manifest): { paths: string[]; features: string[]
   for (const s of Object.values(m.scores || {})) for (const p of Object.keys(s.weights)) paths.add(p);
   for (const r of Object.values(m.remote || {})) templatePaths(r.url, paths);
   if (segments.size) features.add('segments');
+  // Paths read only by `{{ templates }}` are still paths: a template in an action or a remote URL
+  // is its own feature (a site tag carries the template code only then).
+  const templated = new Set<string>();
+  for (const e of m.experiences || []) for (const v of e.variants) templatePaths(v.actions, templated);
+  for (const r of Object.values(m.remote || {})) templatePaths(r.url, templated);
+  if (templated.size) features.add('templates');
   for (const block of [
     'holdout',
     'categories',

@@ -1,3 +1,4 @@
+import { A_ATTR, A_CLASS, A_CTA, A_HIDE, A_HTML, A_INSERT, A_REORDER, A_STYLE, A_TEXT } from '../features';
 import { isSafeUrl, URL_ATTR } from '../manifest/safe-url';
 import type { Action, InsertAction } from '../manifest/types';
 import { htmlFragment, setHtml } from './html';
@@ -170,8 +171,10 @@ export function applyToElement(
   switch (action.type) {
     case 'text':
     case 'html':
+      if (!(action.type === 'text' ? A_TEXT : A_HTML)) break;
       return setContent(el, fillTemplate(action.value, context, action.type, bad), action.type === 'html');
     case 'attr': {
+      if (!A_ATTR) break;
       const name = String(action.name);
       if (/^on/i.test(name))
         refuse(`the attribute "${name}" is refused: event handler attributes are not allowed`);
@@ -186,22 +189,27 @@ export function applyToElement(
       return setAttr(el, name, value);
     }
     case 'class':
+      if (!A_CLASS) break;
       return addClasses(el, action.add, action.remove);
     case 'style':
+      if (!A_STYLE) break;
       return setStyles(el, action.value);
     case 'hide':
+      if (!A_HIDE) break;
       return setStyles(el, { display: 'none' }, 'important');
     case 'insert':
+      if (!A_INSERT) break;
       return insertHtml(el, action.position, fillTemplate(action.value, context, 'html', bad));
     case 'cta':
+      if (!A_CTA) break;
       return combine([
         action.href !== undefined && setAttr(el, 'href', safeUrl(action.href, context)),
         action.text !== undefined && setContent(el, fillTemplate(action.text, context, 'text')),
         action.add && addClasses(el, action.add),
       ]);
     case 'reorder':
+      if (!A_REORDER) break;
       return reorder(el, action.items, action.key, (context.affinity || {}) as Record<string, unknown>);
-    default:
-      return refuse(`unknown action type "${(action as { type: unknown }).type}"`);
   }
+  return refuse(`unknown action type "${(action as { type: unknown }).type}"`);
 }

@@ -4,6 +4,7 @@
  * exposure per page view). Returns the revert of everything it did. Reports refused or failed
  * actions through `report`; never throws.
  */
+import { A_CSS, A_WIDGETS } from '../features';
 import type { Action, Experience } from '../manifest/types';
 import { loadPost } from '../parts';
 import type { Post } from '../when';
@@ -100,24 +101,26 @@ export function renderExperience(
         if (!action || typeof action !== 'object') throw new Error('is not an action');
         if (action.type === 'css') {
           // Through the watcher, like widgets: it reports what is still shown on a new page view.
-          watch(':root', () => fixed(addStyle(doc, action.value)), report);
+          // (A site tag built without `css` actions never gets one: its manifest is checked.)
+          if (A_CSS) watch(':root', () => fixed(addStyle(doc, action.value)), report);
         } else if (action.type === 'banner' || action.type === 'overlay') {
           // Widgets go into <body>: from a tag in <head>, they wait for it (before first paint).
           // Closed, the watch ends: a widget no longer shown exposes nothing on a later page view.
-          later((p) => {
-            const show = action.type === 'banner' ? p.showBanner : p.showOverlay;
-            const stop = watch(
-              'body',
-              () =>
-                fixed(
-                  show(doc, action as never, fillTemplate(action.value, context, 'html', report), () => {
-                    stop();
-                    onDismiss();
-                  }),
-                ),
-              report,
-            );
-          }, report);
+          if (A_WIDGETS)
+            later((p) => {
+              const show = action.type === 'banner' ? p.showBanner : p.showOverlay;
+              const stop = watch(
+                'body',
+                () =>
+                  fixed(
+                    show(doc, action as never, fillTemplate(action.value, context, 'html', report), () => {
+                      stop();
+                      onDismiss();
+                    }),
+                  ),
+                report,
+              );
+            }, report);
         } else if (action.type !== 'redirect') {
           // An element action (`redirect` is carried out by the runtime before anything renders).
           // Refused at once, not after the 10 s element wait: the tags' manifest guard lets

@@ -1,3 +1,4 @@
+import { F_TEMPLATES } from '../features';
 import { URL_ATTR } from '../manifest/safe-url';
 import { getPath } from '../rules/path';
 import { toTrusted } from './html';
@@ -90,7 +91,7 @@ export function fillTemplate(
   mode: TemplateMode,
   bad?: (message: string) => void,
 ): string {
-  if (template.indexOf('{{') < 0) return template;
+  if (!F_TEMPLATES || template.indexOf('{{') < 0) return template;
   if (mode === 'html') {
     const values: [string, string?][] = [];
     return fillHtml(

@@ -3,26 +3,39 @@
  * it takes the arguments and an output sink and returns the exit code.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 import { findNodeAtLocation, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { publishManifest } from '../manifest/publish';
 import { selectorProblem } from '../manifest/selector-check';
 import type { Manifest, ManifestProblem } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
-import { createCollector, failed, loadManifest, pickSite, reportFor } from './collector';
-import { openStore, type Store } from './db';
+import { createCollector, failed, loadManifest, pickSite, reportFor, validateEvent } from './collector';
 import { demoRoute, spaFallback } from './demo';
 import { parseJsonPath } from './json-path';
 import { isLoopback, parseRateLimit } from './limits';
+import { openStoreSpec } from './open-store';
 import { formatReport } from './report-text';
 import { createReportSource } from './report-worker';
+import { buildSiteTag, copyChunks, distDir, sri } from './site-tag';
 import { hiddenFiles, serveStatic } from './static';
+import { parseStoreSpec, type Store, type StoredEvent, type StoreSpec } from './store';
 
 export interface Io {
   out(line: string): void;
@@ -44,10 +57,14 @@ const HELP = `Usage: tailor <command>
 Commands:
   validate <file>                    check a manifest; prints file:line:col  path  message
                                      per problem; exits 1 on any problem (warnings too)
-  build <file> [-o tailor-build]     validate as above and, with no problem, write the
+  build <file> [-o tailor-build] [--manifest-only]
+                                     validate as above and, with no problem, write the
                                      published manifest (normalized, stamped, with the
-                                     context paths and features it uses) into the folder
-  serve [dir] [--port 8080] [--host 127.0.0.1] [--db .tailor/events.db]
+                                     context paths and features it uses) and the site
+                                     tag built for it (tailor.js, with the chunks it
+                                     loads) into the folder; --manifest-only: no tag
+  serve [dir] [--port 8080] [--host 127.0.0.1]
+        [--db .tailor/events.db | --store clickhouse://user:pass@host:8123/db]
         [--cors <origin,origin>] [--manifest <file>]... [--site <name>]...
         [--report-token <token>] [--rate-limit <n>/<seconds>|off] [--trust-proxy]
         [--demo]
@@ -55,6 +72,10 @@ Commands:
                                      POST /collect, GET /report, GET /api/report
                                      Dotfiles, dot-folders and the database are never
                                      served.
+      --store <url>                  where events go: clickhouse://user:pass@host:8123/db
+                                     (clickhouses:// for TLS; schema created on start;
+                                     many collectors may share it), or a SQLite file
+                                     (the default, --db); default: env TAILOR_STORE
       --report-token <t>             /report and /api/report require this token
                                      (Authorization: Bearer <t>, or ?token=<t> in a
                                      browser); default: env TAILOR_REPORT_TOKEN. Beyond
@@ -74,8 +95,16 @@ Commands:
                                      origin always may
       --demo                         also GET /api/weather and SPA routes, for the
                                      examples; not for production
-  report [--db .tailor/events.db] [--json] [--site <site>] [--manifest <file>]
+  report [--db <file> | --store <url>] [--json] [--site <site>] [--manifest <file>]
                                      print the report of the collected events
+  export [--db <file> | --store <url>] [--site <site>] [-o events.ndjson]
+                                     write the stored events as NDJSON (one event a
+                                     line, with its site and time received); stdout
+                                     without -o
+  import <file.ndjson> [--db <file> | --store <url>]
+                                     store the events of an export (ids already stored
+                                     are kept once); moves a site's history between
+                                     stores
   help                               this text
 
 Options: --help, --version`;
@@ -181,28 +210,47 @@ function checkFile<R extends { problems: ManifestProblem[] }>(
  * no problem, writes the published manifest (normalized, with what it uses and a stamp) into
  * `dir` under the same file name. Nothing is written when there is any problem.
  */
-function build(args: string[], io: Io): number {
+async function build(args: string[], io: Io): Promise<number> {
   const out = flag(args, '-o', flag(args, '--out', 'tailor-build'));
+  const noTag = hasFlag(args, '--manifest-only');
   const file = args.find((a) => !a.startsWith('-'));
   const { code, result } = checkFile('build', file, io, publishManifest);
   const published = result?.manifest;
   if (code || !published) return code || 1;
-  const target = path.resolve(io.cwd, out, path.basename(file!));
+  const dir = path.resolve(io.cwd, out);
+  const target = path.join(dir, path.basename(file!));
   if (target === path.resolve(io.cwd, file!)) {
     io.err(`tailor build: ${file} would be overwritten; choose another folder with -o`);
     return 2;
   }
-  try {
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, `${JSON.stringify(published, null, 2)}\n`);
-  } catch (e) {
-    io.err(`tailor build: cannot write ${target}: ${(e as Error).message}`);
+  const dist = noTag ? null : distDir();
+  if (!noTag && !dist) {
+    io.err('tailor build: the prebuilt tag core (dist/site/tailor.site.js) is missing; run npm run build');
     return 1;
   }
-  const { paths, features } = published.published;
-  io.out(
-    `${path.relative(io.cwd, target)}: published (${published.experiences?.length || 0} experiences, ${paths.length} context paths, ${features.length} features)`,
-  );
+  try {
+    const tag = dist && (await buildSiteTag(published, dist));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(target, `${JSON.stringify(published, null, 2)}\n`);
+    const { paths, features } = published.published;
+    io.out(
+      `${path.relative(io.cwd, target)}: published (${published.experiences?.length || 0} experiences, ${paths.length} context paths, ${features.length} features)`,
+    );
+    if (tag && dist) {
+      const tagFile = path.join(dir, 'tailor.js');
+      writeFileSync(tagFile, tag.code);
+      copyChunks(dist, dir, tag.chunks);
+      io.out(
+        `${path.relative(io.cwd, tagFile)}: site tag, ${gzipSync(tag.code, { level: 9 }).length} B gzip (loads the published manifest as the generic tags do)`,
+      );
+      io.out(`  <script src="…/tailor.js" integrity="${sri(tag.code)}" crossorigin="anonymous"></script>`);
+      io.out('  chunks beside it (loaded from its own address when needed):');
+      for (const f of tag.chunks) io.out(`    ${f}  ${sri(readFileSync(path.join(dir, f)))}`);
+    }
+  } catch (e) {
+    io.err(`tailor build: cannot write into ${dir}: ${(e as Error).message}`);
+    return 1;
+  }
   return 0;
 }
 
@@ -235,17 +283,33 @@ const DEFAULT_DB = '.tailor/events.db';
  */
 const DEFAULT_RATE = '600/60';
 
+/**
+ * The store `--db <file>` or `--store <url>` names (removed from `args`), SQLite paths resolved
+ * against the working folder; or a one-line problem.
+ */
+function storeFlag(args: string[], io: Io): StoreSpec | { error: string } {
+  const given = args.includes('--store');
+  const db = flag(args, '--db', '');
+  // TAILOR_STORE keeps a password out of the process list (any local user can read arguments).
+  const store = flag(args, '--store', '') || (given || db ? '' : io.env?.TAILOR_STORE || '');
+  if (given && !store)
+    return { error: '--store is empty; give clickhouse://user:pass@host:8123/db or a SQLite file path' };
+  if (db && store) return { error: '--db and --store both given; use one (--db <file> is --store <file>)' };
+  const spec = store ? parseStoreSpec(store) : { kind: 'sqlite' as const, file: db || DEFAULT_DB };
+  if ('error' in spec) return { error: `--store ${spec.error}` };
+  return spec.kind === 'sqlite' ? { kind: 'sqlite', file: path.resolve(io.cwd, spec.file) } : spec;
+}
+
 /** Opens the store and reads the manifests of `serve`/`report`; prints one line on failure. */
-function openInputs(
-  files: { db: string; manifests: string[] },
+async function openInputs(
+  files: { store: StoreSpec; manifests: string[] },
   io: Io,
   command: string,
   mustExist: boolean,
-): { store: Store; manifests: Manifest[] } | null {
-  const db = path.resolve(io.cwd, files.db);
+): Promise<{ store: Store; manifests: Manifest[] } | null> {
   try {
     const manifests = files.manifests.map((f) => loadManifest(path.resolve(io.cwd, f)));
-    return { store: openStore(db, { mustExist }), manifests };
+    return { store: await openStoreSpec(files.store, { mustExist }), manifests };
   } catch (e) {
     io.err(`tailor ${command}: ${(e as Error).message}`);
     return null;
@@ -270,11 +334,16 @@ function ownOrigins(host: string, port: number): Set<string> {
   return out;
 }
 
-function serve(args: string[], io: Io): Promise<number> | number {
+async function serve(args: string[], io: Io): Promise<number> {
   const portText = flag(args, '--port', '8080');
   const port = Number(portText);
   const host = flag(args, '--host', '127.0.0.1');
-  const files = { db: flag(args, '--db', DEFAULT_DB), manifests: flags(args, '--manifest') };
+  const storeSpec = storeFlag(args, io);
+  if ('error' in storeSpec) {
+    io.err(`tailor serve: ${storeSpec.error}`);
+    return 2;
+  }
+  const files = { store: storeSpec, manifests: flags(args, '--manifest') };
   const cors = flag(args, '--cors', '')
     .split(',')
     .map((o) => o.trim().replace(/\/$/, ''))
@@ -315,16 +384,23 @@ function serve(args: string[], io: Io): Promise<number> | number {
     io.err(`tailor serve: ${root}: ${why}`);
     return 1;
   }
-  const inputs = openInputs(files, io, 'serve', false);
+  const inputs = await openInputs(files, io, 'serve', false);
   if (!inputs) return 1;
   const { store, manifests } = inputs;
-  const dbFile = path.resolve(io.cwd, files.db);
+  const dbFile = storeSpec.kind === 'sqlite' ? storeSpec.file : '';
   const allowlist = [...manifests.map((m) => m.site), ...siteFlags];
   const sites = allowlist.length ? new Set(allowlist) : null;
   let reportToken = tokenFlag || io.env?.TAILOR_REPORT_TOKEN || '';
   const generated = !reportToken && exposed;
   if (generated) reportToken = randomBytes(24).toString('base64url');
-  const reports = createReportSource({ store, db: dbFile, manifests, workerEntry: io.workerEntry });
+  // SQLite reports run in a worker thread with their own connection; ClickHouse computes them
+  // itself, so the main thread only waits for the answer.
+  const reports = createReportSource({
+    store,
+    db: dbFile,
+    manifests,
+    workerEntry: store.kind === 'sqlite' ? io.workerEntry : undefined,
+  });
   let origins = new Set<string>();
   const collector = createCollector({
     store,
@@ -337,7 +413,7 @@ function serve(args: string[], io: Io): Promise<number> | number {
     trustProxy,
     reports,
   });
-  const isHidden = hiddenFiles(['', '-wal', '-shm', '-journal'].map((x) => dbFile + x));
+  const isHidden = hiddenFiles(dbFile ? ['', '-wal', '-shm', '-journal'].map((x) => dbFile + x) : []);
   // The script tags and their chunks (`tailor.<name>.js`) are served from the package's own
   // dist/ when the folder has no copy.
   const dist = path.dirname(fileURLToPath(import.meta.url));
@@ -372,8 +448,7 @@ function serve(args: string[], io: Io): Promise<number> | number {
             : `tailor serve: ${(e as Error).message}`,
       );
       reports.close();
-      store.close();
-      resolve(1);
+      void store.close().finally(() => resolve(1));
     });
     server.listen(port, host, () => {
       const addr = server.address();
@@ -395,27 +470,40 @@ function serve(args: string[], io: Io): Promise<number> | number {
       io.onServer?.(server);
       server.once('close', () => {
         reports.close();
-        store.close();
-        resolve(0);
+        void store.close().finally(() => resolve(0));
       });
     });
   });
 }
 
-function report(args: string[], io: Io): number {
+async function report(args: string[], io: Io): Promise<number> {
   const json = hasFlag(args, '--json');
   const asked = flag(args, '--site', '');
-  const files = { db: flag(args, '--db', DEFAULT_DB), manifests: flags(args, '--manifest') };
-  const inputs = openInputs(files, io, 'report', true);
+  const storeSpec = storeFlag(args, io);
+  if ('error' in storeSpec) {
+    io.err(`tailor report: ${storeSpec.error}`);
+    return 2;
+  }
+  const inputs = await openInputs(
+    { store: storeSpec, manifests: flags(args, '--manifest') },
+    io,
+    'report',
+    true,
+  );
   if (!inputs) return 1;
   const { store, manifests } = inputs;
   try {
-    const pick = pickSite(store, asked);
+    const pick = await pickSite(store, asked);
     if ('error' in pick) {
       io.err(`tailor report: ${pick.error}${pick.sites.length ? ` (${pick.sites.join(', ')})` : ''}`);
       return 1;
     }
-    const r = reportFor(store, pick.site, manifests.find((m) => m.site === pick.site) || null, Date.now());
+    const r = await reportFor(
+      store,
+      pick.site,
+      manifests.find((m) => m.site === pick.site) || null,
+      Date.now(),
+    );
     if (json) io.out(JSON.stringify(r, null, 2));
     else for (const line of formatReport(r)) io.out(line);
     return 0;
@@ -423,7 +511,166 @@ function report(args: string[], io: Io): number {
     io.err(`tailor report: ${(e as Error).message}`);
     return 1;
   } finally {
-    store.close();
+    await store.close();
+  }
+}
+
+/** `tailor export`: every stored event (of one site) as NDJSON, to a file or stdout. */
+async function exportEvents(args: string[], io: Io): Promise<number> {
+  const site = flag(args, '--site', '');
+  const out = flag(args, '-o', flag(args, '--out', ''));
+  const storeSpec = storeFlag(args, io);
+  if ('error' in storeSpec) {
+    io.err(`tailor export: ${storeSpec.error}`);
+    return 2;
+  }
+  const unknown = args.find((a) => a.startsWith('-'));
+  if (unknown) {
+    io.err(`tailor export: unknown option ${unknown}. Run "tailor help" for the list.`);
+    return 2;
+  }
+  const inputs = await openInputs({ store: storeSpec, manifests: [] }, io, 'export', true);
+  if (!inputs) return 1;
+  const { store } = inputs;
+  let file: import('node:fs').WriteStream | null = null;
+  let n = 0;
+  try {
+    if (out) {
+      const target = path.resolve(io.cwd, out);
+      mkdirSync(path.dirname(target), { recursive: true });
+      file = createWriteStream(target);
+      await new Promise<void>((resolve, reject) => {
+        file!.once('open', () => resolve());
+        file!.once('error', reject);
+      });
+    }
+    let chunk = '';
+    for await (const e of store.exportEvents(site || null)) {
+      n++;
+      if (!file) io.out(JSON.stringify(e));
+      else {
+        chunk += `${JSON.stringify(e)}\n`;
+        if (chunk.length > 1 << 16) {
+          if (!file.write(chunk)) await new Promise<void>((r) => file!.once('drain', () => r()));
+          chunk = '';
+        }
+      }
+    }
+    if (file) {
+      const f = file;
+      await new Promise<void>((resolve, reject) => {
+        f.once('error', reject);
+        f.end(chunk, () => resolve());
+      });
+      io.err(`tailor export: ${n} events written to ${out}`);
+    }
+    return 0;
+  } catch (e) {
+    io.err(`tailor export: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    file?.destroy();
+    await store.close();
+  }
+}
+
+/** A line of an import file that is not an exported event. */
+class BadLine extends Error {}
+
+/** Events of one import batch: same site and time received, at most this many. */
+const IMPORT_BATCH = 5000;
+
+/**
+ * `tailor import <file>`: stores the events of a `tailor export` file. Each line is checked as
+ * the collector checks a beacon's event; a bad line is reported with its number and nothing
+ * after it is stored (what came before is, and importing again is harmless: ids are kept once).
+ */
+async function importEvents(args: string[], io: Io): Promise<number> {
+  const storeSpec = storeFlag(args, io);
+  if ('error' in storeSpec) {
+    io.err(`tailor import: ${storeSpec.error}`);
+    return 2;
+  }
+  const unknown = args.find((a) => a.startsWith('-') && a !== '-');
+  if (unknown) {
+    io.err(`tailor import: unknown option ${unknown}. Run "tailor help" for the list.`);
+    return 2;
+  }
+  const fileArg = args[0];
+  if (!fileArg) {
+    io.err('tailor import: which file? Usage: tailor import <events.ndjson> [--store <url> | --db <file>]');
+    return 2;
+  }
+  const source = path.resolve(io.cwd, fileArg);
+  try {
+    if (statSync(source).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.err(
+      `tailor import: ${fileArg}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`}`,
+    );
+    return 1;
+  }
+  const inputs = await openInputs({ store: storeSpec, manifests: [] }, io, 'import', false);
+  if (!inputs) return 1;
+  const { store } = inputs;
+  let pending: { site: string; received: number; events: StoredEvent[] } | null = null;
+  let stored = 0;
+  // Several batches in flight: a ClickHouse store groups them into shared INSERTs.
+  const inFlight: Promise<void>[] = [];
+  const flush = async (all = false) => {
+    const p = pending;
+    pending = null;
+    if (p?.events.length) {
+      const done = store.insert(p.site, p.events, p.received).then(() => {
+        stored += p.events.length;
+      });
+      done.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+      inFlight.push(done);
+    }
+    while (inFlight.length > (all ? 0 : 16)) await inFlight.shift();
+  };
+  let line = 0;
+  try {
+    const lines = createInterface({ input: createReadStream(source), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const text of lines) {
+      line++;
+      if (!text.trim()) continue;
+      const problem = (why: string) => new BadLine(`${fileArg}:${line}: ${why}`);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw problem('invalid JSON');
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw problem('a line must be an exported event (a JSON object)');
+      const { site, received, ...event } = parsed as Record<string, unknown>;
+      if (typeof site !== 'string' || !site) throw problem('site must be a non-empty string');
+      if (typeof received !== 'number' || !Number.isFinite(received) || received < 0)
+        throw problem('received must be epoch milliseconds');
+      const checked = validateEvent(event);
+      if (typeof checked === 'string') throw problem(checked);
+      const p = pending as { site: string; received: number; events: StoredEvent[] } | null;
+      if (!p || p.site !== site || p.received !== received || p.events.length >= IMPORT_BATCH) {
+        await flush();
+        pending = { site, received, events: [] };
+      }
+      pending!.events.push(checked);
+    }
+    await flush(true);
+    io.err(`tailor import: ${stored} events from ${fileArg} stored`);
+    return 0;
+  } catch (e) {
+    // A bad line: the lines before it are stored. A store failure: what was under way settles.
+    if (e instanceof BadLine) await flush(true).catch(() => {});
+    else await Promise.allSettled(inFlight);
+    io.err(
+      `tailor import: ${(e as Error).message}${stored ? ` (${stored} events before it were stored)` : ''}`,
+    );
+    return 1;
+  } finally {
+    await store.close();
   }
 }
 
@@ -438,6 +685,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return serve(rest, io);
     case 'report':
       return report(rest, io);
+    case 'export':
+      return exportEvents(rest, io);
+    case 'import':
+      return importEvents(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -14,7 +14,6 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Experience, Manifest } from '../manifest/types';
 import { validateManifest } from '../manifest/validate';
-import type { Store, StoredEvent } from './db';
 import {
   clientOf,
   createRateLimiter,
@@ -27,6 +26,7 @@ import { renderReport, renderSiteList } from './report-html';
 import { createReportSource, manifestFor, type ReportSource } from './report-worker';
 import type { ExperienceCounts, Report } from './stats';
 import { buildReport, HOLDOUTS } from './stats';
+import type { Store, StoredEvent } from './store';
 
 /** Largest accepted body (bytes). */
 export const MAX_BODY = 64 * 1024;
@@ -219,13 +219,13 @@ const orderIds = (ids: Iterable<string>, first: readonly string[] = []) => {
 };
 
 /** The report (docs/collector.md) of one site from the store. */
-export function reportFor(
+export async function reportFor(
   store: Store,
   site: string,
   manifest: Manifest | null | undefined,
   now: number,
-): Report {
-  const counts = store.counts(site);
+): Promise<Report> {
+  const counts = await store.counts(site);
   const m = manifest && manifest.site === site ? manifest : null;
   const configured = new Map((m?.experiences || []).map((e) => [e.id, e]));
   const goalsAll = orderIds(counts.goals, Object.keys(m?.goals || {})).filter(
@@ -264,12 +264,12 @@ export function reportFor(
 }
 
 /** The site a report is for: the one asked, else the only one stored; else an explanation. */
-export function pickSite(
+export async function pickSite(
   store: Store,
   asked: string | null | undefined,
-): { site: string } | { error: string; sites: string[] } {
+): Promise<{ site: string } | { error: string; sites: string[] }> {
   if (asked) return { site: asked };
-  const sites = store.sites();
+  const sites = await store.sites();
   if (sites.length === 1) return { site: sites[0]! };
   return {
     error: sites.length
@@ -422,24 +422,29 @@ export function createCollector(
         },
         headers,
       );
-    try {
-      if (batch.events.length) store.insert(batch.site, batch.events, now());
-    } catch (e) {
-      // Retryable for the SDK (5xx), and the dedupe makes the retry harmless.
-      return send(res, 503, { error: `storage failed: ${(e as Error).message}` }, headers);
-    }
-    if (!batch.problems.length) return send(res, 204, null, headers);
-    send(
-      res,
-      400,
-      {
-        error: `${batch.problems.length} of ${batch.problems.length + batch.events.length} events rejected`,
-        accepted: batch.events.length,
-        rejected: batch.problems.length,
-        problems: batch.problems.slice(0, 20),
-      },
-      headers,
-    );
+    // The answer waits for the store: a 2xx means the batch is durable (with ClickHouse, once the
+    // shared INSERT that carried it has been answered).
+    const stored = batch.events.length ? store.insert(batch.site, batch.events, now()) : Promise.resolve();
+    stored
+      .then(
+        () => {
+          if (!batch.problems.length) return send(res, 204, null, headers);
+          send(
+            res,
+            400,
+            {
+              error: `${batch.problems.length} of ${batch.problems.length + batch.events.length} events rejected`,
+              accepted: batch.events.length,
+              rejected: batch.problems.length,
+              problems: batch.problems.slice(0, 20),
+            },
+            headers,
+          );
+        },
+        // Retryable for the SDK (5xx), and the dedupe makes the retry harmless.
+        (e) => send(res, 503, { error: `storage failed: ${(e as Error).message}` }, headers),
+      )
+      .catch((e) => failed(res, e));
   }
 
   async function report(req: IncomingMessage, res: ServerResponse, html: boolean, url: URL) {

@@ -1,5 +1,6 @@
 /**
- * The event store (docs/collector.md): one SQLite file through better-sqlite3, WAL mode with
+ * The SQLite event store (docs/collector.md), the default implementation of the store interface
+ * (src/server/store.ts; the other is ClickHouse): one SQLite file through better-sqlite3, WAL mode with
  * synchronous=NORMAL (a commit survives a crash of the process, which is what the collector's
  * 2xx promises), versioned migrations in `PRAGMA user_version`, event id as the primary key.
  *
@@ -13,12 +14,16 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { GroupCounts, ValueSums } from './stats';
+import { type ExportedEvent, type SiteCounts, type Store, type StoredEvent, StoreError } from './store';
+
+export { type ExportedEvent, type SiteCounts, type Store, type StoredEvent, StoreError };
 
 /** The subset of the better-sqlite3 API used here. */
 interface Statement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): Record<string, unknown> | undefined;
   all(...params: unknown[]): Record<string, unknown>[];
+  iterate(...params: unknown[]): IterableIterator<Record<string, unknown>>;
 }
 interface Sqlite {
   prepare(sql: string): Statement;
@@ -31,9 +36,6 @@ type SqliteCtor = new (
   file: string,
   options?: { fileMustExist?: boolean; timeout?: number; readonly?: boolean },
 ) => Sqlite;
-
-/** A failure with a message fit for one line of CLI output. */
-export class StoreError extends Error {}
 
 let ctor: SqliteCtor | undefined;
 function loadSqlite(): SqliteCtor {
@@ -76,59 +78,6 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (event, experience)
    ) WITHOUT ROWID;`,
 ];
-
-/** One validated event (docs/events.md), as stored. */
-export type StoredEvent =
-  | {
-      type: 'exposure';
-      id: string;
-      ts: number;
-      visitor: string;
-      session: string;
-      path: string;
-      experience: string;
-      variant: string;
-      forced?: boolean;
-    }
-  | {
-      type: 'conversion';
-      id: string;
-      ts: number;
-      visitor: string;
-      session: string;
-      path: string;
-      goal: string;
-      value?: number;
-      assignments: Record<string, string>;
-      segments: string[];
-    };
-
-export interface Store {
-  /** Stores a batch in one transaction (durable on return); returns how many ids were new. */
-  insert(site: string, events: StoredEvent[], received: number): number;
-  /** Sites with stored events, sorted. */
-  sites(): string[];
-  /** Rows in the events table (all sites). */
-  count(): number;
-  /** The counts the report needs for one site. */
-  counts(site: string): SiteCounts;
-  close(): void;
-}
-
-export interface SiteCounts {
-  /**
-   * Experience → variant → exposed visitors, converting visitors per goal, and per goal the sum
-   * and sum of squares of the converting visitors' values.
-   */
-  experiences: Map<
-    string,
-    Map<string, { exposed: number; converted: Record<string, number>; value: Record<string, ValueSums> }>
-  >;
-  /** Goals seen in conversions, sorted. */
-  goals: string[];
-  personalized: GroupCounts;
-  holdout: GroupCounts;
-}
 
 function describe(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -292,37 +241,91 @@ function wrap(db: Sqlite): Store {
     return { visitors: (s.visitors.get({ site })?.n as number) ?? 0, converted, value };
   };
 
+  // Assignments as a JSON object (sorted by experience: the primary key's order).
+  const exported = (where: string) =>
+    db.prepare(
+      `SELECT e.*, (SELECT json_group_object(a.experience, a.variant) FROM assignments a WHERE a.event = e.id) AS assigned
+       FROM events e ${where} ORDER BY e.site, e.received, e.id`,
+    );
+  const exportAll = exported('');
+  const exportSite = exported('WHERE e.site = ?');
+
+  // better-sqlite3 is synchronous: each method runs to completion in the call and hands back a
+  // settled promise, so the SQLite path behaves exactly as before the interface became async.
+  const settled = <T>(f: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(f());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+
   return {
-    insert: (site, events, received) => insertBatch(site, events, received),
-    sites: () => sites.all().map((r) => r.site as string),
-    count: () => count.get()!.n as number,
-    counts(site) {
-      // One read transaction, so the numbers agree with each other while beacons keep arriving.
-      return db.transaction(() => {
-        const experiences: SiteCounts['experiences'] = new Map();
-        const variantOf = (x: string, v: string) => {
-          const vs = experiences.get(x) ?? new Map();
-          experiences.set(x, vs);
-          const c = vs.get(v) ?? { exposed: 0, converted: {}, value: {} };
-          vs.set(v, c);
-          return c;
-        };
-        for (const r of exposed.all({ site }))
-          variantOf(r.experience as string, r.variant as string).exposed = r.n as number;
-        for (const r of converted.all({ site })) {
-          const vs = experiences.get(r.experience as string)?.get(r.variant as string);
-          if (!vs) continue;
-          vs.converted[r.goal as string] = r.n as number;
-          vs.value[r.goal as string] = { sum: r.sum as number, sumSq: r.sumSq as number };
-        }
-        return {
-          experiences,
-          goals: goals.all({ site }).map((r) => r.goal as string),
-          personalized: group(program.personalized, site),
-          holdout: group(program.holdout, site),
-        };
-      })();
+    kind: 'sqlite',
+    insert: (site, events, received) => settled(() => void insertBatch(site, events, received)),
+    sites: () => settled(() => sites.all().map((r) => r.site as string)),
+    count: () => settled(() => count.get()!.n as number),
+    async *exportEvents(site) {
+      for (const r of site ? exportSite.iterate(site) : exportAll.iterate()) yield exportedRow(r);
     },
-    close: () => db.close(),
+    counts: (site) => settled(() => countsOf(site)),
+    close: () => settled(() => db.close()),
+  };
+
+  function countsOf(site: string): SiteCounts {
+    // One read transaction, so the numbers agree with each other while beacons keep arriving.
+    return db.transaction(() => {
+      const experiences: SiteCounts['experiences'] = new Map();
+      const variantOf = (x: string, v: string) => {
+        const vs = experiences.get(x) ?? new Map();
+        experiences.set(x, vs);
+        const c = vs.get(v) ?? { exposed: 0, converted: {}, value: {} };
+        vs.set(v, c);
+        return c;
+      };
+      for (const r of exposed.all({ site }))
+        variantOf(r.experience as string, r.variant as string).exposed = r.n as number;
+      for (const r of converted.all({ site })) {
+        const vs = experiences.get(r.experience as string)?.get(r.variant as string);
+        if (!vs) continue;
+        vs.converted[r.goal as string] = r.n as number;
+        vs.value[r.goal as string] = { sum: r.sum as number, sumSq: r.sumSq as number };
+      }
+      return {
+        experiences,
+        goals: goals.all({ site }).map((r) => r.goal as string),
+        personalized: group(program.personalized, site),
+        holdout: group(program.holdout, site),
+      };
+    })();
+  }
+}
+
+/** A row of the events table as a line of `tailor export`. */
+function exportedRow(r: Record<string, unknown>): ExportedEvent {
+  const base = {
+    site: r.site as string,
+    received: r.received as number,
+    id: r.id as string,
+    ts: r.ts as number,
+    visitor: r.visitor as string,
+    session: r.session as string,
+    path: r.path as string,
+  };
+  if (r.type === 'exposure')
+    return {
+      ...base,
+      type: 'exposure',
+      experience: r.experience as string,
+      variant: r.variant as string,
+      ...(r.forced ? { forced: true } : {}),
+    };
+  return {
+    ...base,
+    type: 'conversion',
+    goal: r.goal as string,
+    ...(r.value !== null && r.value !== undefined ? { value: r.value as number } : {}),
+    assignments: JSON.parse((r.assigned as string | null) || '{}'),
+    segments: JSON.parse((r.segments as string | null) || '[]'),
   };
 }

@@ -10,8 +10,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Manifest } from '../manifest/types';
 import { pickSite, reportFor } from './collector';
-import { openStore, type Store } from './db';
+import { openStore } from './db';
 import type { Report } from './stats';
+import type { Store } from './store';
 
 /** A report, or why there is none (no events, or several sites and none chosen). */
 export type ReportAnswer = { report: Report } | { error: string; sites: string[] };
@@ -25,10 +26,14 @@ export interface ReportSource {
 export const manifestFor = (manifests: readonly Manifest[], site: string): Manifest | null =>
   manifests.find((m) => m.site === site) || null;
 
-function compute(store: Store, manifests: readonly Manifest[], site: string | null): ReportAnswer {
-  const pick = pickSite(store, site);
+async function compute(
+  store: Store,
+  manifests: readonly Manifest[],
+  site: string | null,
+): Promise<ReportAnswer> {
+  const pick = await pickSite(store, site);
   if ('error' in pick) return pick;
-  return { report: reportFor(store, pick.site, manifestFor(manifests, pick.site), Date.now()) };
+  return { report: await reportFor(store, pick.site, manifestFor(manifests, pick.site), Date.now()) };
 }
 
 /** What the worker is started with. */
@@ -49,11 +54,10 @@ export function runReportWorker(
   const store = openStore(data.db, { readonly: true });
   port.on('message', (m) => {
     const { id, site } = m as { id: number; site: string | null };
-    try {
-      port.postMessage({ id, answer: compute(store, data.manifests, site) });
-    } catch (e) {
-      port.postMessage({ id, error: (e as Error)?.message || String(e) });
-    }
+    compute(store, data.manifests, site).then(
+      (answer) => port.postMessage({ id, answer }),
+      (e) => port.postMessage({ id, error: (e as Error)?.message || String(e) }),
+    );
   });
 }
 
@@ -114,9 +118,7 @@ export function createReportSource(options: {
       const key = site ?? '';
       let p = inFlight.get(key);
       if (!p) {
-        p = workerEntry
-          ? inWorker(workerEntry, site)
-          : new Promise<ReportAnswer>((resolve) => resolve(compute(store, manifests, site)));
+        p = workerEntry ? inWorker(workerEntry, site) : compute(store, manifests, site);
         const settled = () => inFlight.delete(key);
         p.then(settled, settled);
         inFlight.set(key, p);

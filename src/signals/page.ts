@@ -1,3 +1,4 @@
+import { F_GEO } from '../features';
 import type { Context, Manifest } from '../manifest/types';
 import { extrasNow } from '../parts';
 import type { PageSignals } from './context';
@@ -47,7 +48,7 @@ export function readPage(
     },
     _bot: isCrawler(input),
     _screen: { width: scr?.width ?? null, height: scr?.height ?? null },
-    _geo: geoSignals(Object.assign(browserGeoInput(), { country })),
+    _geo: F_GEO ? geoSignals(Object.assign(browserGeoInput(), { country })) : ({} as PageSignals['_geo']),
     _time: timeSignals(new Date(now)),
     _behavior: behavior,
   };

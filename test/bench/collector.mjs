@@ -9,6 +9,9 @@
 //
 // Options (environment): REQUESTS (default 20000 batches), CONNECTIONS (default 10),
 // POLL_REQUESTS (default 4000 batches per report-polling phase).
+//
+// Then the scale-out table (test/bench/collector-scale.mjs): SQLite and ClickHouse, one and two
+// collectors, DURATION seconds each (default 20), events/s and p99 side by side.
 // `run({ requests, connections })` is what `npm run bench` (test/bench/run.mjs) calls.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -181,4 +184,8 @@ export async function run({
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await run();
   if (r.rowCheck !== 'OK' || r.non2xx || r.errors) process.exitCode = 1;
+  // SQLite and ClickHouse, one and two collectors, side by side (test/bench/collector-scale.mjs).
+  const { scaleOut } = await import('./collector-scale.mjs');
+  const runs = await scaleOut();
+  if (runs.some((x) => !x.ok)) process.exitCode = 1;
 }

@@ -75,6 +75,14 @@ export function rows(r) {
         mm(t.growthbook[view][k], 1),
         ratio(t.tailor[view][k].median, t.growthbook[view][k].median),
       ]);
+  // The demo shop's site tag (`tailor build`), first view.
+  if (t['tailor-site'])
+    out.push([
+      "Tag cost, first view, the shop's site tag: tag start → change in DOM (ms, median / max)",
+      mm(t['tailor-site'].firstView.toDomMs, 1),
+      mm(t.growthbook.firstView.toDomMs, 1),
+      ratio(t['tailor-site'].firstView.toDomMs.median, t.growthbook.firstView.toDomMs.median),
+    ]);
   for (const [scenario, s] of Object.entries(r.flicker.scenarios)) {
     for (const gb of ['growthbook', 'growthbook-anti-flicker']) {
       const vs = gb === 'growthbook' ? 'GrowthBook' : 'GrowthBook + `data-anti-flicker`';

@@ -15,7 +15,9 @@
 // - `reorder` (affinity sort) has no GrowthBook DOM mutation: that experiment has none.
 // The probe records when `#journey` first changes (both sides change it, the same text, for
 // every visitor), and samples it every animation frame.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './lib.mjs';
 
@@ -29,6 +31,19 @@ const shopManifest = JSON.parse(readFileSync(path.join(ROOT, 'examples/shop/tail
 delete shopManifest.$schema;
 delete shopManifest.remote;
 export const SHOP_MANIFEST = shopManifest;
+
+/** SHOP_MANIFEST published by the real `tailor build` (the site tag runs published manifests only). */
+export function publishedShop() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-bench-'));
+  writeFileSync(path.join(dir, 'shop.json'), JSON.stringify(SHOP_MANIFEST));
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'bin/tailor.mjs'), 'build', 'shop.json', '-o', 'out', '--manifest-only'],
+    { cwd: dir, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`tailor build failed: ${r.stdout}${r.stderr}`);
+  return JSON.parse(readFileSync(path.join(dir, 'out/shop.json'), 'utf8'));
+}
 
 /** The shop's home page body (its markup as shipped, without the stylesheet). */
 const html = readFileSync(path.join(ROOT, 'examples/shop/index.html'), 'utf8');

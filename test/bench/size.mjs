@@ -1,4 +1,5 @@
-// Size: gzip -9 and brotli (quality 11) bytes of Tailor's two script tags against GrowthBook's
+// Size: gzip -9 and brotli (quality 11) bytes of Tailor's two script tags, its chunks and the
+// site tags of four manifests against GrowthBook's
 // script-tag build (dist/bundles/auto.min.js) and a rollup + node-resolve + terser bundle of
 // `import { GrowthBook } from '@growthbook/growthbook'` (ESM, what an npm user ships).
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,18 @@ export async function run() {
   const files = {
     'tailor.min.js': path.join(ROOT, 'dist/tailor.min.js'),
     'tailor.lite.min.js': path.join(ROOT, 'dist/tailor.lite.min.js'),
+    // Site tags (`tailor build`, written by `npm run build`): the core with one manifest's features.
+    'site tag: one experience': path.join(ROOT, 'dist/site-tags/one-experience/tailor.js'),
+    'site tag: A/B on device.type': path.join(ROOT, 'dist/site-tags/ab-device-type/tailor.js'),
+    'site tag: the demo shop': path.join(ROOT, 'dist/site-tags/shop/tailor.js'),
+    'site tag: every feature': path.join(ROOT, 'dist/site-tags/everything/tailor.js'),
+    // The chunks beside the tags.
+    ...Object.fromEntries(
+      ['post', 'ua', 'device', 'tables', 'extras', 'remote', 'debug'].map((c) => [
+        `tailor.${c}.js`,
+        path.join(ROOT, `dist/tailor.${c}.js`),
+      ]),
+    ),
     'growthbook auto.min.js': GB_AUTO,
     'growthbook core bundle': core.file,
   };

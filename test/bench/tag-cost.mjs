@@ -9,12 +9,14 @@
 //
 // `node test/bench/tag-cost.mjs` (after `npm run build`) runs this module alone and prints the
 // medians; TAILOR_BENCH_BASELINE=<a dist directory> adds that build's tailor.min.js as a side
-// ("tailor-baseline"), measured in the same run.
+// ("tailor-baseline"), measured in the same run. "tailor-site" is the shop's site tag
+// (dist/site-tags/shop/tailor.js, built by `tailor build`) with the same manifest published.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GB_AUTO, inlineScript, launchChromium, max, median, ROOT, round, startServer } from './lib.mjs';
 import {
+  publishedShop,
   readShopProbe,
   SHOP_BODY,
   SHOP_GROWTHBOOK_PAYLOAD,
@@ -32,13 +34,15 @@ export const RUNS = Number(process.env.TAILOR_BENCH_RUNS) || 12;
 function pages() {
   const tag = (code) =>
     `<script>window.tagAt = performance.now();</script><script>${inlineScript(code)}</script>`;
-  const tailor = (file) =>
+  const tailor = (file, manifest = SHOP_MANIFEST) =>
     `<!doctype html><html><head><title>tag cost</title>${SHOP_PROBE}
-<script type="application/json" id="tailor-manifest">${JSON.stringify(SHOP_MANIFEST)}</script>
+<script type="application/json" id="tailor-manifest">${JSON.stringify(manifest)}</script>
 </head><body>${SHOP_BODY}${tag(readFileSync(file, 'utf8'))}</body></html>`;
   const sides = {
     tailor: tailor(path.join(ROOT, 'dist/tailor.min.js')),
     'tailor-lite': tailor(path.join(ROOT, 'dist/tailor.lite.min.js')),
+    // The shop's site tag (`tailor build`), with the same manifest published.
+    'tailor-site': tailor(path.join(ROOT, 'dist/site-tags/shop/tailor.js'), publishedShop()),
     growthbook: `<!doctype html><html><head><title>tag cost</title>${SHOP_PROBE}
 <script>window.growthbook_config = { payload: ${JSON.stringify(SHOP_GROWTHBOOK_PAYLOAD)}, noStreaming: true };</script>
 </head><body>${SHOP_BODY}${tag(readFileSync(GB_AUTO, 'utf8'))}</body></html>`,

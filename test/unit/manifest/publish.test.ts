@@ -190,7 +190,7 @@ describe('tailor build', () => {
 
   it('writes the published manifest into the output folder', async () => {
     writeFileSync(path.join(dir, 'site.json'), JSON.stringify(read('examples/shop/tailor.json')));
-    const r = await run('build', 'site.json', '-o', 'out');
+    const r = await run('build', 'site.json', '-o', 'out', '--manifest-only');
     expect(r.code).toBe(0);
     expect(r.out.join('\n')).toMatch(/out\/site\.json: published \(20 experiences/);
     const written = JSON.parse(readFileSync(path.join(dir, 'out/site.json'), 'utf8'));

@@ -103,7 +103,7 @@ describe('reports off the event loop', { timeout: 120_000 }, () => {
     const got = JSON.parse(r.body);
     const store = openStore(dbFile, { readonly: true });
     try {
-      expect(got).toEqual(reportFor(store, SITE, null, got.generated));
+      expect(got).toEqual(await reportFor(store, SITE, null, got.generated));
     } finally {
       store.close();
     }

@@ -691,7 +691,7 @@ describe('schema migrations', () => {
     expect(() => openStore(file)).toThrow(/schema version \d+, newer than this tailor understands/);
   });
 
-  it('reopens an up-to-date database without migrating again', () => {
+  it('reopens an up-to-date database without migrating again', async () => {
     const file = path.join(dir, 'mig2', 'events.db');
     const a = openStore(file);
     a.insert(
@@ -712,7 +712,7 @@ describe('schema migrations', () => {
     );
     a.close();
     const b = openStore(file);
-    expect(b.count()).toBe(1);
+    expect(await b.count()).toBe(1);
     b.close();
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * `tailor build`'s site tags: each flag of src/features.ts is set from what the published
+ * manifest uses, the code of unused features is gone from the tag, and the build prints the
+ * hashes of what it wrote. Needs dist/ (`npm test` builds it first).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { publishManifest } from '../../../src/manifest/publish';
+import { main } from '../../../src/server/cli';
+import { buildSiteTag, distDir, siteFlags } from '../../../src/server/site-tag';
+import { budget } from '../../budget';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const read = (f: string) => JSON.parse(readFileSync(path.join(ROOT, f), 'utf8'));
+const published = (f: string) => publishManifest(read(f)).manifest!;
+const FLAGS = [
+  ...readFileSync(path.join(ROOT, 'src/features.ts'), 'utf8').matchAll(/export const (\w+) = true;/g),
+]
+  .map((m) => m[1])
+  .sort();
+
+describe('site tag flags', () => {
+  it('has one value for every flag of src/features.ts', () => {
+    const m = published('test/fixtures/site/one-experience.json');
+    expect(Object.keys(siteFlags(m, m.published)).sort()).toEqual(FLAGS);
+  });
+
+  it('turns on only what a manifest uses', () => {
+    const one = published('test/fixtures/site/one-experience.json');
+    const on = Object.entries(siteFlags(one, one.published)).filter(([, v]) => v);
+    expect(on.map(([k]) => k)).toEqual(['A_TEXT']);
+    const ab = published('test/fixtures/site/ab-device-type.json');
+    const abOn = Object.entries(siteFlags(ab, ab.published)).filter(([, v]) => v);
+    expect(abOn.map(([k]) => k).sort()).toEqual(['A_CLASS', 'A_TEXT', 'F_CONDITIONS']);
+  });
+
+  it('turns every flag on for a manifest that uses every feature', () => {
+    const all = published('test/fixtures/site/everything.json');
+    const off = Object.entries(siteFlags(all, all.published)).filter(([, v]) => !v);
+    expect(off).toEqual([]);
+  });
+
+  it('keeps segments declared but never referenced (their names are reported and sent)', () => {
+    const m = publishManifest({
+      version: 1,
+      site: 's',
+      segments: { mobile: { 'device.type': 'mobile' } },
+      experiences: read('test/fixtures/site/one-experience.json').experiences,
+    }).manifest!;
+    const flags = siteFlags(m, m.published);
+    expect([flags.F_SEGMENTS, flags.F_CONDITIONS]).toEqual([true, true]);
+  });
+});
+
+const dist = distDir();
+// Each site tag is a terser run over the whole core (seconds; more on a busy machine).
+describe.skipIf(!dist)('site tag code', { timeout: budget(120_000) }, () => {
+  // Without dist/ (a unit run before any build) there is no prebuilt core to build from;
+  // `npm test` builds first, so these run there.
+  it('drops the code of features the manifest does not use', async () => {
+    const one = await buildSiteTag(published('test/fixtures/site/one-experience.json'), dist!);
+    const all = await buildSiteTag(published('test/fixtures/site/everything.json'), dist!);
+    for (const text of [
+      'is not in redirectHosts', // redirects
+      'gave no data', // remote data
+      'needs "variants"', // the generic tags' manifest guard
+      'event handler attributes are not allowed', // attr actions
+    ]) {
+      expect(one.code.includes(text), text).toBe(false);
+      if (!text.startsWith('needs')) expect(all.code.includes(text), text).toBe(true);
+    }
+    expect(gzipSync(one.code, { level: 9 }).length).toBeLessThan(
+      gzipSync(all.code, { level: 9 }).length - 4000,
+    );
+    expect(one.code).not.toMatch(/__[A-Z_]+__/);
+  });
+
+  it('tailor build writes the manifest, the tag and its chunks, and prints their hashes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-site-'));
+    writeFileSync(
+      path.join(dir, 'm.json'),
+      readFileSync(path.join(ROOT, 'test/fixtures/site/one-experience.json')),
+    );
+    const out: string[] = [];
+    const code = await main(['build', 'm.json', '-o', 'site'], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    const tag = readFileSync(path.join(dir, 'site/tailor.js'));
+    const sri = (b: Buffer) => `sha384-${createHash('sha384').update(b).digest('base64')}`;
+    const text = out.join('\n');
+    expect(text).toContain(`site tag, ${gzipSync(tag, { level: 9 }).length} B gzip`);
+    expect(text).toContain(`integrity="${sri(tag)}"`);
+    for (const chunk of ['post', 'tables', 'extras', 'remote', 'ua', 'device', 'debug']) {
+      const f = `tailor.${chunk}.js`;
+      const bytes = readFileSync(path.join(dir, 'site', f));
+      expect(bytes.equals(readFileSync(path.join(dist!, f)))).toBe(true);
+      expect(text).toContain(`${f}  ${sri(bytes)}`);
+    }
+    expect(read(path.relative(ROOT, path.join(dir, 'site/m.json'))).published.features).toEqual([
+      'action:text',
+      'trigger:load',
+    ]);
+  });
+
+  it('--manifest-only writes the published manifest alone', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-site-'));
+    writeFileSync(
+      path.join(dir, 'm.json'),
+      readFileSync(path.join(ROOT, 'test/fixtures/site/one-experience.json')),
+    );
+    const code = await main(['build', 'm.json', '-o', 'site', '--manifest-only'], {
+      out: () => {},
+      err: () => {},
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    expect(existsSync(path.join(dir, 'site/m.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'site/tailor.js'))).toBe(false);
+  });
+});
