@@ -144,6 +144,51 @@ const tag = (file, lite, input = 'src/tag.ts', site = false) => ({
   ],
 });
 
+/** The parts src/parts.ts and src/ua.ts `import()` in the npm build, built apart (below). */
+const NPM_PARTS = {
+  post: 'post.ts',
+  tables: 'signals/tables.ts',
+  remote: 'signals/remote.ts',
+  extras: 'extras.ts',
+  ua: 'ua-chunk.ts',
+};
+
+// The npm files rename `_`-prefixed (private) properties as the tags do, with a name cache of
+// their own shared by the npm entry and its parts, and nothing else: the code stays readable,
+// an app's bundler minifies it.
+const npmNames = {};
+const npmMangle = () => ({
+  name: 'tailor-npm-mangle',
+  renderChunk(code) {
+    const out = minify_sync(code, {
+      module: true,
+      compress: false,
+      mangle: { toplevel: false, keep_fnames: true, properties: { regex: /^_/ } },
+      format: { beautify: true, comments: 'all' },
+      nameCache: npmNames,
+    });
+    return { code: out.code, map: null };
+  },
+});
+
+/** The npm build's `import()` of a part names its self-contained file, dist/parts/<name>.js. */
+const npmParts = () => ({
+  name: 'tailor-npm-parts',
+  async resolveId(source, importer, options) {
+    if (
+      !options.isEntry &&
+      importer &&
+      /^\.\/(post|signals\/tables|signals\/remote|extras|ua-chunk)$/.test(source)
+    ) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const name = Object.keys(NPM_PARTS).find((n) => resolved && resolved.id === src(NPM_PARTS[n]));
+      if (name && (importer === src('parts.ts') || importer === src('ua.ts')))
+        return { id: `./parts/${name}.js`, external: true };
+    }
+    return null;
+  },
+});
+
 /**
  * The site-tag core is left unminified: `tailor build` minifies it with the flags of one
  * manifest (src/server/site-tag.ts) and with the property names every chunk was built with,
@@ -168,22 +213,47 @@ export default [
   tag('dist/tailor.debug.js', true, 'src/debug/entry.ts'),
   // The core `tailor build` makes site tags from (docs/site-tags.md).
   tag('dist/site/tailor.site.js', false, 'src/tag.ts', true),
+  // The npm build's parts, each one self-contained file (dist/parts/<name>.js), as the tags'
+  // chunks are: an app's bundler makes each a chunk of its own and the app's first chunk shares
+  // no module with them (esbuild would split every shared module into a file of its own).
+  ...Object.entries(NPM_PARTS).map(([name, file]) => ({
+    input: src(file),
+    output: { file: `dist/parts/${name}.js`, format: 'es', sourcemap: false },
+    // ua-parser-js (CommonJS) comes inside the `ua` part as ESM: an app's bundler then needs no
+    // CommonJS helpers, which esbuild would load with the app's first chunk.
+    plugins: [
+      browserOnly(),
+      devFlag(),
+      nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
+      commonjs(),
+      ts(),
+      npmMangle(),
+    ],
+  })),
   {
-    // `tailorjs` and `tailorjs/debug`; code they share goes to dist/chunks/.
+    // `tailorjs` and `tailorjs/debug`, one file per source module (dist/index.js,
+    // dist/runtime.js, dist/rules/condition.js, ... beside their .d.ts): an app's bundler keeps
+    // only the modules it reaches from what it imports, and splits what the runtime `import()`s
+    // into chunks of the app (docs/size.md#the-npm-package). No module has a top-level side effect.
     input: { index: 'src/index.ts', debug: 'src/debug.ts' },
     output: {
       dir: 'dist',
       format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
       entryFileNames: '[name].js',
-      chunkFileNames: 'chunks/[name].js',
       sourcemap: false,
     },
-    external: ['js-cookie', 'ua-parser-js'],
+    external: ['ua-parser-js'],
     plugins: [
       browserOnly(),
       devFlag(),
+      npmParts(),
+      // Conditions compiled at once, as in the tags (src/rules/tiered-tag.ts).
+      swap('rules/tiered.ts', 'rules/tiered-tag.ts'),
       resolveTs(),
       ts(),
+      npmMangle(),
       {
         name: 'tailor-schema',
         generateBundle() {
@@ -197,15 +267,38 @@ export default [
     ],
   },
   {
+    // The SPA example, bundled as an app bundles tailorjs: its import of the source entry is
+    // read from the npm files just built (dist/index.js), and what the runtime `import()`s when
+    // used (post-paint part, tables, extras, remote data, device details) becomes chunks beside
+    // examples/spa/dist/app.min.js. Minified as an app's build does (terser, defaults).
     input: 'examples/spa/app.ts',
-    output: { file: 'examples/spa/dist/app.min.js', format: 'es', sourcemap: false },
+    output: {
+      dir: 'examples/spa/dist',
+      format: 'es',
+      entryFileNames: 'app.min.js',
+      chunkFileNames: '[name].min.js',
+      sourcemap: false,
+    },
     plugins: [
       browserOnly(),
-      devFlag(),
+      {
+        name: 'tailor-as-package',
+        resolveId: (source, importer) =>
+          importer === path.join(root, 'examples/spa/app.ts') && source === '../../src/index'
+            ? path.join(root, 'dist/index.js')
+            : null,
+      },
       nodeResolve({ browser: true, extensions: ['.ts', '.mjs', '.js', '.json'] }),
-      commonjs(),
       ts(),
-      tagTerser(),
+      // The published manifest, imported as an app imports JSON.
+      {
+        name: 'tailor-json',
+        transform: (code, id) => (id.endsWith('.json') ? `export default ${code};` : null),
+      },
+      {
+        name: 'tailor-app-terser',
+        renderChunk: (code) => ({ code: minify_sync(code, { module: true, ecma: 2020 }).code, map: null }),
+      },
     ],
   },
   {

@@ -1,28 +1,37 @@
 /**
- * Where the runtime gets the parts a first paint does not need. The npm build has them in the
- * module graph, ready at once; the script tags swap this file for parts-tag.ts, which loads
- * them as chunks from the tag's own address (rollup.config.mjs).
+ * Where the runtime gets the parts a first paint does not need. The npm build `import()`s each
+ * when first needed, so an app's bundler splits them into chunks of the app (docs/size.md); once
+ * loaded they are at hand at once. The script tags swap this file for parts-tag.ts, which loads
+ * them as chunks from the tag's own address (rollup.config.mjs). Either way the runtime is the
+ * same core.
  */
-import * as extras from './extras';
-import * as post from './post';
-import * as remote from './signals/remote';
-import * as tables from './signals/tables';
+import type { Extras, Post, Remote, Tables } from './when';
 
 export type { Extras, Post, Remote, Tables } from './when';
 
-/** Whether parts load as chunks (the tags) or are here at once (npm). */
+/**
+ * Whether parts come as chunks from the tag's address (the tags), asked for only after the first
+ * paint; the npm build `import()`s them from the app's own bundle when needed.
+ */
 export const chunked = false;
 
-/** The post-paint part: the module itself here; a promise of it in the tags. */
-export const loadPost = (): typeof post | Promise<typeof post> => post;
+let post: Post | null = null;
+/** The post-paint part: beacons, widgets, delayed triggers, click and submit goals, navigation. */
+export const loadPost = (): Post | Promise<Post> => post || import('./post').then((m) => (post = m));
 
-/** The lookup tables (time zones, referrers), or null while their chunk has not arrived. */
-export const tablesNow = (): typeof tables | null => tables;
-export const loadTables = (): typeof tables | Promise<typeof tables> => tables;
+let tables: Tables | null = null;
+/** The lookup tables (time zones, referrers), or null while they have not arrived. */
+export const tablesNow = (): Tables | null => tables;
+export const loadTables = (): Tables | Promise<Tables> =>
+  tables || import('./signals/tables').then((m) => (tables = m));
 
-/** `fetchRemote` for `manifest.remote` sources (a chunk in the tags, loaded only for them). */
-export const loadRemote = (): typeof remote | Promise<typeof remote> => remote;
+let remote: Remote | null = null;
+/** `fetchRemote` for `manifest.remote` sources (loaded only for them). */
+export const loadRemote = (): Remote | Promise<Remote> =>
+  remote || import('./signals/remote').then((m) => (remote = m));
 
-/** Categories, affinity, journey and scores (src/extras.ts), or null while their chunk has not arrived. */
-export const extrasNow = (): typeof extras | null => extras;
-export const loadExtras = (): typeof extras | Promise<typeof extras> => extras;
+let extras: Extras | null = null;
+/** Categories, affinity, journey and scores (src/extras.ts), or null while they have not arrived. */
+export const extrasNow = (): Extras | null => extras;
+export const loadExtras = (): Extras | Promise<Extras> =>
+  extras || import('./extras').then((m) => (extras = m));

@@ -29,7 +29,7 @@ import type {
   TrafficTouch,
 } from './manifest/types';
 import { validateManifest } from './manifest/validate';
-import { chunked, extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
+import { extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
 import { randomId } from './random-id';
 import { readsOf } from './reads';
 import type { Renderer, RenderItem } from './render/render';
@@ -271,7 +271,7 @@ export function createTailor(options: TailorOptions): Tailor {
   // The tags load some signals' code as chunks (the npm build has it all at once): what the
   // first decision reads is waited for; the rest follows after it.
   const reads = readsOf(manifest);
-  /** Device details from the full tag's `ua` chunk, read once (a user agent does not change). */
+  /** Device details from the `ua` module or chunk, read once (a user agent does not change). */
   let uaDevice: DeviceSignals | null = null;
   /** What the decision of this page view must wait for; null when nothing. */
   function waitFor(): Promise<unknown> | null {
@@ -288,7 +288,7 @@ export function createTailor(options: TailorOptions): Tailor {
         (reads(/\btraffic\./) && touchNow().medium === 'referral'))
     )
       waits.push(Promise.resolve(loadTables()).catch(chunkFailed));
-    if (F_DEVICE_DETAILS && loadUa && !uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
+    if (F_DEVICE_DETAILS && !uaDevice && reads(/\b(os|browser)\.|device\.(vendor|model)/)) {
       // The answer for this user agent is kept (with consent to store) for the next page views.
       const input = deviceInput(manifest);
       const kept = store.get(UA_KEY);
@@ -343,7 +343,7 @@ export function createTailor(options: TailorOptions): Tailor {
       // Another site named before the referrer table has loaded is a provisional referral: the
       // touch is put right when the table arrives (a task after the decision).
       const touch = touchNow();
-      if (chunked && touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
+      if (touch.medium === 'referral' && !tablesNow()) fixTouch(touch);
       profile = countPageView(profile, now, touch);
       const x = F_EXTRAS && extrasNow();
       if (x)
@@ -371,7 +371,7 @@ export function createTailor(options: TailorOptions): Tailor {
       if (held) for (const fn of held) fn();
       fire();
     };
-    const wait = chunked && waitFor();
+    const wait = waitFor();
     if (wait) {
       loading = wait;
       await wait;
@@ -662,6 +662,8 @@ export function createTailor(options: TailorOptions): Tailor {
   function listen(w: Window): void {
     const layer = () => (F_DATALAYER ? JSON.stringify(readDataLayer(manifest.dataLayer)) : '');
     const pushed = layer();
+    /** Whether the part came later (a chunk, an `import()`): what happened meanwhile is caught up with. */
+    let late = false;
     withPart(
       loadPost(),
       (p) => {
@@ -681,7 +683,7 @@ export function createTailor(options: TailorOptions): Tailor {
           }),
           p.watchGoals(w.document, manifest.goals, convert),
         );
-        if (chunked) {
+        if (late) {
           nav();
           // Pushes of the listed keys made while the chunk loaded: re-decided as a push would be.
           if (layer() !== pushed) api.set({});
@@ -689,6 +691,7 @@ export function createTailor(options: TailorOptions): Tailor {
       },
       chunkFailed,
     );
+    late = true;
   }
 
   /**

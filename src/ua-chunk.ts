@@ -1,2 +1,5 @@
-/** The `ua` chunk of the full tag: ua-parser-js behind the device signal (src/ua-tag.ts). */
+/**
+ * ua-parser-js behind the device signal: the full tag's `ua` chunk (src/ua-tag.ts), and what the
+ * npm build `import()`s when a manifest reads device details (src/ua.ts).
+ */
 export { readDevice } from './signals/device';

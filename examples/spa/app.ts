@@ -1,68 +1,20 @@
 /**
  * Tailor in a single-page app: the npm package (`import { createTailor } from 'tailorjs'`;
- * here the repository's source, bundled by rollup.config.mjs into examples/spa/dist/app.min.js).
+ * here the repository's source, bundled by rollup.config.mjs into examples/spa/dist/app.min.js,
+ * with Tailor's parts as chunks beside it, loaded when used).
+ *
+ * The manifest is the one `tailor build` published (examples/spa/tailor.json →
+ * examples/spa/published/tailor.json): stamped with what it reads, so the runtime loads only the
+ * parts it needs (here the categories and affinity; never ua-parser-js).
  *
  * The router below is the whole app: links call `history.pushState` and the view re-renders.
  * Tailor notices every URL change by itself (docs/api.md `page()`): experiences of the new route
  * render, and those that no longer apply are reverted.
  */
 import { createTailor, type Manifest } from '../../src/index';
+import published from './published/tailor.json';
 
-const manifest: Manifest = {
-  $schema: '../../dist/manifest.schema.json',
-  version: 1,
-  site: 'demo-spa',
-  endpoint: '/collect',
-  categories: { shoes: '/spa/shoes', bags: '/spa/bags' },
-  segments: {
-    'shoe-fan': { 'affinity.top': 'shoes' },
-  },
-  goals: {
-    signup: { type: 'click', selector: '#signup' },
-  },
-  experiences: [
-    {
-      id: 'shoe-week',
-      name: 'Shoe week announcement, only on the shoes route (reverts when you leave it)',
-      pages: { include: ['/spa/shoes'] },
-      variants: [
-        {
-          id: 'announce',
-          actions: [
-            { type: 'text', selector: '#announce', value: 'Shoe week: 20% off every pair' },
-            {
-              type: 'insert',
-              selector: '#view h1',
-              position: 'after',
-              value: '<p class="promo">Use code SHOEWEEK at checkout.</p>',
-            },
-          ],
-        },
-      ],
-      goals: ['signup'],
-    },
-    {
-      id: 'bags-cta',
-      name: 'A/B test of the call to action on the bags route',
-      pages: { include: ['/spa/bags'] },
-      variants: [
-        { id: 'control', actions: [] },
-        { id: 'totes', actions: [{ type: 'cta', selector: '#view .cta', text: 'See the new totes' }] },
-      ],
-      goals: ['signup'],
-    },
-    {
-      id: 'shoe-fan-home',
-      name: 'Home headline for visitors most interested in shoes',
-      audience: { $segment: 'shoe-fan' },
-      pages: { include: ['/spa/'] },
-      variants: [
-        { id: 'headline', actions: [{ type: 'text', selector: '#view h1', value: 'Back for more shoes?' }] },
-      ],
-      goals: ['signup'],
-    },
-  ],
-};
+const manifest = published as Manifest;
 
 type Route = { title: string; body: string };
 const ROUTES: Record<string, Route> = {

@@ -2,9 +2,9 @@ import { F_GEO } from '../features';
 import type { Context, Manifest } from '../manifest/types';
 import { extrasNow } from '../parts';
 import type { PageSignals } from './context';
-import { readDevice } from './device';
 import type { DeviceInput, DeviceSignals } from './device-common';
 import { isCrawler } from './device-common';
+import { readDevice } from './device-core';
 import { browserGeoInput, geoSignals } from './geo';
 import { timeSignals } from './time';
 
@@ -25,7 +25,7 @@ export function readPage(
   now: number,
   country: string | null | undefined,
   behavior: Context['behavior'],
-  /** Device details already read (the full tag's `ua` chunk); else read here when first needed. */
+  /** Device details already read (the `ua` module or chunk); else the device class, read when first needed. */
   device?: DeviceSignals | null,
 ): PageSignals {
   const g = globalThis as unknown as Partial<Window & typeof globalThis>;
@@ -40,8 +40,8 @@ export function readPage(
     _title: doc?.title || '',
     // The meta tag, else the manifest's categories (the tags: once the `extras` chunk is there).
     _category: meta || extrasNow()?.pageCategory(manifest.categories, url.pathname, null) || null,
-    // Parsing the user agent (ua-parser-js compiles its regex table on first use, ~17 ms in a
-    // fresh tab) waits until a condition or template reads device, os or browser.
+    // Read when a condition or template reads device, os or browser. Without details from
+    // ua-parser-js (loaded only when the manifest reads them), the device class alone.
     get _device() {
       device ||= readDevice(input);
       return device;

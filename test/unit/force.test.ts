@@ -2,10 +2,14 @@
 // `?tailor_force` / `?tailor_preview` (QA): a forced variant overrides audience, traffic,
 // holdouts and schedule, never consent, `status: "paused"` or `pages`; `"qa": false` turns both
 // parameters off. See docs/security.md.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Experience, ExposureEvent, Manifest, Tailor } from '../../src/manifest/types';
 import { validateManifest } from '../../src/manifest/validate';
 import { createTailor } from '../../src/runtime';
+import { partsNow } from '../parts-now';
+
+// What the parts do, not when they arrive (test/unit/parts.test.ts).
+beforeAll(partsNow);
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const made: Tailor[] = [];

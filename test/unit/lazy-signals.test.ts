@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
 import { createTailor } from '../../src/runtime';
-import * as device from '../../src/signals/device';
+import * as device from '../../src/signals/device-core';
 
-// The user agent is parsed (ua-parser-js compiles a large regex table on first use) only when
-// a condition, template or context() reads device, os or browser.
-vi.mock('../../src/signals/device', async (original) => {
+// The user agent is read only when a condition, template or context() reads device, os or
+// browser (ua-parser-js, for os, browser, vendor and model, only when the manifest reads them:
+// test/unit/parts.test.ts).
+vi.mock('../../src/signals/device-core', async (original) => {
   const real = (await original()) as typeof device;
   return { readDevice: vi.fn(real.readDevice) };
 });

@@ -2,9 +2,13 @@
 // The two phases of a page view: up to the first DOM change only the reads that deciding and
 // rendering need; storage writes, exposures and other events follow one task later, in order.
 import Cookies from 'js-cookie';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest, Tailor } from '../../src/manifest/types';
 import { createTailor } from '../../src/runtime';
+import { partsNow } from '../parts-now';
+
+// What the parts do, not when they arrive (test/unit/parts.test.ts).
+beforeAll(partsNow);
 
 /** What touched storage, the cookie and the event stream, in order. */
 let log: string[] = [];

@@ -1,11 +1,15 @@
 // @vitest-environment happy-dom
 // docs/events.md: an exposure is sent once per experience per page view, when the variant rendered (for
 // control and holdouts: when it would have). Each test below failed before its fix.
-import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import type { Action, Experience, Manifest, Tailor, Trigger } from '../../../src/manifest/types';
 import type { Renderer, RenderItem } from '../../../src/render/render';
 import { createRenderer } from '../../../src/render/render';
 import { createTailor } from '../../../src/runtime';
+import { partsNow } from '../../parts-now';
+
+// What the parts do, not when they arrive (test/unit/parts.test.ts).
+beforeAll(partsNow);
 
 const item = (
   id: string,

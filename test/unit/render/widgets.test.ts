@@ -1,11 +1,15 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Action, BannerAction, Experience, OverlayAction } from '../../../src/manifest/types';
 import type { RenderItem } from '../../../src/render/render';
 import { createRenderer } from '../../../src/render/render';
 import { addStyle, pageNonce } from '../../../src/render/style';
 import * as widgets from '../../../src/render/widgets';
 import { showBanner } from '../../../src/render/widgets';
+import { partsNow } from '../../parts-now';
+
+// What the parts do, not when they arrive (test/unit/parts.test.ts).
+beforeAll(partsNow);
 
 // Overlays listen on the document: close each one after its test.
 const closers: (() => void)[] = [];

@@ -1,5 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { browserGeoInput, geoSignals, zoneCountries, zoneCountry } from '../../../src/signals/geo';
+import { partsNow } from '../../parts-now';
+
+// What the parts do, not when they arrive (test/unit/parts.test.ts).
+beforeAll(partsNow);
 
 describe('geoSignals: country precedence (docs/context.md)', () => {
   it('an explicit country wins over the language region and the time zone', () => {

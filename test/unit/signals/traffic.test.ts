@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrafficTouch } from '../../../src/manifest/types';
 import { sessionTouch, trafficTouch } from '../../../src/signals/traffic';
 import { pageView, SESSION_MS } from '../../../src/signals/visitor';
+import { partsNow } from '../../parts-now';
+
+// What the parts do, not when they arrive (test/unit/parts.test.ts).
+beforeAll(partsNow);
 
 const OWN = 'www.shop.example';
 const PAGE = `https://${OWN}/products/shoes`;
