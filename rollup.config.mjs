@@ -125,7 +125,9 @@ const tag = (file, lite, input = 'src/tag.ts', site = false) => ({
     // The prebuilt site-tag core: feature flags stay names for `tailor build` to set.
     // The prebuilt site-tag core: feature flags stay names for `tailor build` to set, and a
     // manifest is checked against the features the tag was built with (manifest/site-check.ts).
-    ...(site ? [swap('features.ts', 'features-site.ts')] : []),
+    ...(site
+      ? [swap('features.ts', 'features-site.ts'), swap('manifest/guard.ts', 'manifest/site-check.ts')]
+      : []),
     // Both tags: the device class in the core (device-core.ts); the OS, browser, vendor and
     // model from a chunk when a manifest reads them (src/ua-tag.ts): ua-parser-js (`ua`) for
     // the full tag, the small classifier of device-lite.ts (`device`) for the lite one.

@@ -28,7 +28,7 @@ import type {
   TailorOptions,
   TrafficTouch,
 } from './manifest/types';
-import { validateManifest } from './manifest/validate';
+import { validateManifest } from './manifest/guard';
 import { extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
 import { randomId } from './random-id';
 import { readsOf } from './reads';
