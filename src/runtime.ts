@@ -13,6 +13,7 @@ import {
   F_REDIRECT,
   F_REMOTE,
 } from './features';
+import { validateManifest } from './manifest/guard';
 import { isSafeUrl } from './manifest/safe-url';
 import type {
   ConsentState,
@@ -28,7 +29,6 @@ import type {
   TailorOptions,
   TrafficTouch,
 } from './manifest/types';
-import { validateManifest } from './manifest/guard';
 import { extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
 import { randomId } from './random-id';
 import { readsOf } from './reads';
