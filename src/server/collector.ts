@@ -30,6 +30,8 @@ import type { Store, StoredEvent } from './store';
 
 /** Largest accepted body (bytes). */
 export const MAX_BODY = 64 * 1024;
+/** Bodies over MAX_BODY up to this size are read to their end before the 413 (see tooLarge). */
+const DRAIN_MAX = 1024 * 1024;
 /**
  * Deepest accepted nesting of a body. A valid batch nests 4 deep (body, events, event,
  * assignments); anything much deeper is hostile and is refused before it is parsed.
@@ -369,21 +371,33 @@ export function createCollector(
         },
       );
     }
-    const tooLarge = () => {
-      req.resume(); // drain what is still coming, answer now
-      send(res, 413, { error: `body over ${MAX_BODY} bytes` }, { ...headers, connection: 'close' });
+    const refuse = () => {
+      if (!res.headersSent)
+        send(res, 413, { error: `body over ${MAX_BODY} bytes` }, { ...headers, connection: 'close' });
     };
-    if (Number(req.headers['content-length']) > MAX_BODY) return tooLarge();
+    // A body over the limit is read to its end (up to DRAIN_MAX) before the 413: answered and
+    // closed while the client still sends, the client sees a reset connection instead of the
+    // answer. Anything larger is answered at once.
+    const tooLarge = (now: boolean) => {
+      req.resume();
+      if (now) refuse();
+      else req.once('end', refuse);
+    };
+    const length = Number(req.headers['content-length']);
+    if (length > MAX_BODY) return tooLarge(length > DRAIN_MAX);
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
       size += chunk.length;
+      if (over) {
+        if (size > DRAIN_MAX) refuse();
+        return;
+      }
       if (size > MAX_BODY) {
         over = true;
         chunks.length = 0;
-        tooLarge();
+        tooLarge(false);
       } else chunks.push(chunk);
     });
     req.on('error', () => {});
