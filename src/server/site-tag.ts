@@ -31,10 +31,11 @@ export function siteFlags(m: Manifest, stamp: PublishStamp): Record<string, bool
   const paths = stamp.paths;
   const reads = (re: RegExp) => paths.some((p) => re.test(p));
   const experiences = m.experiences || [];
+  // Declared segments are computed (and sent with conversions) even when no condition names them.
+  const segments = has('segments') || !!Object.keys(m.segments || {}).length;
   return {
-    F_SEGMENTS: has('segments') || !!Object.keys(m.segments || {}).length,
-    F_CONDITIONS:
-      has('segments') || !!Object.keys(m.segments || {}).length || experiences.some((e) => e.audience),
+    F_SEGMENTS: segments,
+    F_CONDITIONS: segments || experiences.some((e) => e.audience),
     F_TEMPLATES: has('templates'),
     F_PAGES: experiences.some((e) => e.pages),
     F_PAGEVIEW_GOALS: has('goal:pageview'),
