@@ -3,9 +3,10 @@
  * - an action whose element is not in the DOM yet applies the moment it appears, up to 10 s
  *   after the page view (a MutationObserver callback runs at the end of the parser's task,
  *   before the next paint, so the original content is never painted);
- * - a change that the site overwrites (hydration, framework updates) is re-applied, at most
- *   once per animation frame and `MAX_REAPPLY` times per page view, so a script fighting
- *   Tailor in a loop cannot hang the page; an element the site replaces with a new one gets
+ * - a change that the site overwrites (hydration, framework updates, the parser appending an
+ *   element's text after the change) is re-applied: during the wait in the same observer
+ *   callback, after it at most once per animation frame; `MAX_REAPPLY` times per page view in
+ *   all, so a script fighting Tailor in a loop cannot hang the page; an element the site replaces with a new one gets
  *   the change at once (before paint), also after the wait, counted the same way;
  * - `priority` (docs/experiences.md#rendering): an element is changed by one experience (`Watch._owner`) at a time.
  */
@@ -197,13 +198,16 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     }
   };
 
-  // The observer only schedules; the work runs once per frame at most for repairs, but
-  // immediately (same microtask) for first application so nothing original is painted.
+  // First application (and, during the wait, repairs) run in the observer's callback, before
+  // any frame, so nothing original is painted; after the wait, repairs run once per frame at most.
   const onMutations = (records: MutationRecord[]) => {
     // After the wait only a batch that added nodes can hold a replacement: attribute and text
     // changes (animations, tickers) cost no query.
     batch(() => {
-      if (waiting) for (const l of live) scan(l);
+      // While the page view waits, a change overwritten is repaired here, not at the next frame:
+      // the parser may append an element's own text after the change (an `<a>` inserted while
+      // its text was still on the wire), and the frame's other callbacks must not see that.
+      if (waiting) for (const l of live) scan(l), repair(l);
       else if (records.some((r) => r.addedNodes.length)) for (const l of live) rescan(l);
     });
     if (!scheduled) {

@@ -216,6 +216,37 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     await page.close();
   });
 
+  it('the CTA element arrives before its own text: the text from the later chunk is never shown', async () => {
+    // The parser inserts `<a id="cta">` while its text is still on the wire, Tailor changes the
+    // empty element, then the text arrives and the parser appends it inside. The second chunk is
+    // sent only once the change is in (a condition, not a delay), so this ordering is certain.
+    const path = `/flicker-split-${file}.html`;
+    let rest: (() => void) | undefined;
+    server.route(path, (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.write(
+        `<!doctype html><html><head><title>split</title>${PROBE}
+        <script type="application/json" id="tailor-manifest">${JSON.stringify(MANIFEST)}</script>
+        ${tag()}</head><body><h1 elementtiming="h1">${OLD_H1}</h1><p><a id="cta" href="/signup">${' '.repeat(2048)}`,
+      );
+      rest = () => res.end(`${OLD_CTA}</a></p>${'<p>Filler.</p>'.repeat(20)}</body></html>`);
+    });
+    const page = await newPage(browser);
+    await page.goto(`${server.url}${path}`, { waitUntil: 'commit' });
+    await page.waitForFunction((t) => document.getElementById('cta')?.textContent === t, NEW_CTA, {
+      timeout: budget(5000),
+    });
+    rest!();
+    await page.waitForFunction(() => document.readyState === 'complete', undefined, {
+      timeout: budget(5000),
+    });
+    const p = await settle(page, 5, true);
+    expectNoOriginal(p);
+    expect(await page.textContent('#cta')).toBe(NEW_CTA);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
   it('remote manifest, second page view (cached): the original is never painted', async () => {
     const json = `/flicker-remote-${file}.json`;
     server.route(json, (_, res) => {

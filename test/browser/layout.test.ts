@@ -146,9 +146,10 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
   describe('framework re-renders', () => {
     it('re-applies the change each time hydration overwrites it', async () => {
       const path = `/hydrate-${file}.html`;
-      // A "framework" overwrites the h1 three times, 50 ms after the change is back each time
-      // (Tailor repairs once per frame: two overwrites within one frame only need the last
-      // one repaired), then replaces the element outright. It starts once Tailor's change
+      // A "framework" overwrites the h1 three times, 50 ms after the change is back each time,
+      // then replaces the element outright. Within the page view's wait Tailor repairs in its
+      // own MutationObserver callback, which runs before this page's (created earlier), so the
+      // sequence is read from the mutation records, not from textContent at callback time. It starts once Tailor's change
       // shows, not at a fixed time: a clock start raced the tag on a slow machine, and the
       // sequence began one entry early. The 50 ms are the framework's pace, not a wait.
       const script = `<script>
@@ -167,12 +168,16 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
           } else window.done = true;
         };
         var watch = function (el) {
-          new MutationObserver(function () {
-            var t = el.textContent;
-            if (seq[seq.length - 1] === t) return;
-            seq.push(t);
-            if (t === ${JSON.stringify(NEW_H1)}) setTimeout(next, 50);
-          }).observe(el, { childList: true, characterData: true, subtree: true });
+          new MutationObserver(function (records) {
+            records.forEach(function (r) {
+              r.addedNodes.forEach(function (n) {
+                var t = n.textContent;
+                if (seq[seq.length - 1] === t) return;
+                seq.push(t);
+                if (t === ${JSON.stringify(NEW_H1)}) setTimeout(next, 50);
+              });
+            });
+          }).observe(el, { childList: true, subtree: true });
         };
         var start = function () {
           watch(h1);

@@ -94,6 +94,22 @@ describe('watcher', () => {
     expect(fail).not.toHaveBeenCalled();
   });
 
+  it('during the wait, repairs in the observer callback (text appended after the change); after it, at the next frame', async () => {
+    // The parser inserted `<a>` before its text arrived: the change went in, then the text.
+    document.body.innerHTML = '<p><a id="cta"></a></p>';
+    watcher._add(textWatch('#cta', 'New'));
+    const a = document.querySelector('#cta')!;
+    a.append('Original');
+    for (let i = 0; i < 5; i++) await micro();
+    expect(a.textContent).toBe('New');
+    watcher._settle();
+    a.append('Later');
+    for (let i = 0; i < 5; i++) await micro();
+    expect(a.textContent).toBe('NewLater');
+    await frame();
+    expect(a.textContent).toBe('New');
+  });
+
   it('stops re-applying after the limit with one failure message', async () => {
     document.body.innerHTML = '<h1>Old</h1>';
     const fail = vi.fn();
@@ -304,6 +320,8 @@ describe('watcher', () => {
       const w = createWatcher(document, timer);
       document.body.innerHTML = '<h1>Old</h1>';
       w._add(textWatch('h1', 'New'));
+      // After the wait: during it, a repair runs in the observer's callback, with no timer.
+      w._settle();
       document.querySelector('h1')!.textContent = 'page';
       await frame();
       expect(timer).toHaveBeenCalledWith(expect.any(Function), 16);
