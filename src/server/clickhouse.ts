@@ -19,8 +19,9 @@
  * - The report's counts are computed by ClickHouse (GROUP BY, uniqExact, JOIN on per-visitor
  *   aggregates); only per-variant rows come back.
  *
- * SQL is plain enough for 18.16 (no CTEs, no query parameters, JOIN … USING): string values are
- * inlined as escaped literals, identifiers are checked against a strict pattern.
+ * SQL is plain enough for 18.16 (no CTEs, no query parameters, JOIN … USING) and valid on current
+ * releases (every joined subquery has an alias, which they require): string values are inlined
+ * as escaped literals, identifiers are checked against a strict pattern.
  *
  * @clickhouse/client is an optional dependency loaded when a ClickHouse store is opened, so a
  * SQLite user never loads it and the CLI bundle does not contain it.
@@ -29,18 +30,18 @@ import { createRequire } from 'node:module';
 import type { GroupCounts, ValueSums } from './stats';
 import { type ExportedEvent, type SiteCounts, type Store, type StoredEvent, StoreError } from './store';
 
-/** The subset of @clickhouse/client used here. */
-interface ResultSet {
+/** The subset of @clickhouse/client used here (tests also drive the store through another engine). */
+export interface ResultSet {
   json<T>(): Promise<T>;
   stream(): AsyncIterable<{ json<T>(): T }[]>;
 }
-interface Client {
+export interface Client {
   query(params: { query: string; format: 'JSONEachRow' }): Promise<ResultSet>;
   command(params: { query: string }): Promise<unknown>;
   insert(params: { table: string; values: unknown[]; format: 'JSONEachRow' }): Promise<unknown>;
   close(): Promise<void>;
 }
-type CreateClient = (options: {
+export type CreateClient = (options: {
   url: string;
   username: string;
   password: string;
@@ -237,10 +238,10 @@ function describe(e: unknown): string {
  */
 export async function openClickHouse(
   url: string,
-  options: { mustExist?: boolean; readonly?: boolean } = {},
+  options: { mustExist?: boolean; readonly?: boolean; createClient?: CreateClient } = {},
 ): Promise<Store> {
   const target = parseClickHouseUrl(url);
-  const client = loadClient()({
+  const client = (options.createClient ?? loadClient())({
     url: target.url,
     username: target.username,
     password: target.password,
@@ -374,10 +375,10 @@ function wrap(client: Client, db: string): Store {
     SELECT ax AS experience, av AS variant, goal, count() AS n, sum(v) AS sum, sum(v * v) AS sumSq FROM (
       SELECT ax, av, goal, visitor, sum(val) AS v FROM (
         SELECT ax, av, goal, visitor, ts, val FROM (${conversions(site)}) ARRAY JOIN assign_x AS ax, assign_v AS av
-      ) ALL INNER JOIN (
+      ) AS c ALL INNER JOIN (
         SELECT experience AS ax, visitor, min(ts) AS fts, groupUniqArray(variant) AS seen
         FROM (${exposures(site)}) GROUP BY ax, visitor
-      ) USING (ax, visitor)
+      ) AS f USING (ax, visitor)
       WHERE ts >= fts AND has(seen, av)
       GROUP BY ax, av, goal, visitor
     ) GROUP BY experience, variant, goal ORDER BY experience, variant, goal`;
@@ -396,7 +397,7 @@ function wrap(client: Client, db: string): Store {
         SELECT goal, count() AS n, sum(v) AS sum, sum(v * v) AS sumSq FROM (
           SELECT goal, visitor, sum(val) AS v FROM (
             SELECT goal, visitor, ts, val FROM (${conversions(site)})
-          ) ALL INNER JOIN (${first}) USING (visitor)
+          ) AS c ALL INNER JOIN (${first}) AS f USING (visitor)
           WHERE ts >= fts GROUP BY goal, visitor
         ) GROUP BY goal ORDER BY goal`),
     ]);
