@@ -195,13 +195,13 @@ export function compileCondition(condition: unknown, onError?: (message: string)
       (what, at, detail) => {
         broken = true;
         onError?.(
-          what < 1
-            ? `a condition must be an object at ${at}`
-            : what < 2
-              ? `${at} must be an array of conditions`
-              : what < 3
-                ? `unknown operator "${detail}" at ${at}`
-                : `${what < 4 ? 'invalid' : 'unsafe'} regular expression ${JSON.stringify(detail)} at ${at}`,
+          what > 2
+            ? `${what < 4 ? 'invalid' : 'unsafe'} regular expression ${JSON.stringify(detail)} at ${at}`
+            : what > 1
+              ? `unknown operator "${detail}" at ${at}`
+              : what
+                ? `${at} must be an array of conditions`
+                : `a condition must be an object at ${at}`,
         );
         return FALSE;
       },
