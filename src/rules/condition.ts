@@ -20,8 +20,8 @@ type Test = (value: unknown) => boolean;
 /**
  * Hears a problem found while compiling: what is wrong (0: not an object, 1: not an array of
  * conditions, 2: unknown operator, 3: invalid regex, 4: unsafe regex), where, and the operator or
- * regex at fault. compileCondition words it for `onError`; `matches`, which reports nothing,
- * bundles no message.
+ * regex at fault; it returns FALSE, what the faulty part compiles to. compileCondition words the
+ * problem for `onError`; compileQuietly (`matches`) words nothing, so its bundle has no message.
  */
 type Report = (what: number, at: string, detail?: unknown) => typeof FALSE;
 
