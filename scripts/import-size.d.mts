@@ -5,3 +5,7 @@ export function importSize(
   name: keyof typeof APPS,
   options: { bundler: 'esbuild' | 'rollup'; guard?: boolean },
 ): Promise<{ entry: number; lazy: number }>;
+/** Gzip -9 bytes of `code`. */
+export function gz(code: string | Uint8Array): number;
+/** Runs `fn` on an app folder holding `source` as app.js, where `tailorjs` is this repository. */
+export function withApp<T>(source: string, fn: (entry: string, dir: string) => Promise<T> | T): Promise<T>;

@@ -36,7 +36,7 @@ export const APPS = {
   ].join('\n'),
 };
 
-const gz = (code) => gzipSync(code, { level: 9 }).length;
+export const gz = (code) => gzipSync(code, { level: 9 }).length;
 
 /**
  * `{ guard: true }` measures as if the runtime checked a published manifest with the tags'
@@ -51,7 +51,7 @@ const guardCode = () =>
   }).outputText;
 
 /** An app folder where `tailorjs` is this repository, installed (its package.json applies). */
-async function withApp(source, fn) {
+export async function withApp(source, fn) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tailor-import-'));
   try {
     mkdirSync(path.join(dir, 'node_modules'));

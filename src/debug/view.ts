@@ -16,7 +16,7 @@ import { explainDecisions } from '../assign/explain';
 import type { DecisionSnapshot, Experience, Tailor } from '../manifest/types';
 import { WAIT_MS } from '../render/watch';
 import type { Predicate } from '../rules/condition';
-import { compileCondition } from '../rules/condition';
+import { compileQuietly } from '../rules/condition';
 import { getPath } from '../rules/path';
 import { SESSION_MS } from '../signals/visitor';
 import { PREFIX } from '../storage/store';
@@ -29,7 +29,7 @@ export function explainSnapshot(s: DecisionSnapshot): Decision[] {
   const segments = new Set(s.segments);
   const audiences = new Map<Experience, Predicate>();
   const experiences = s.manifest.experiences || [];
-  for (const e of experiences) if (e.audience) audiences.set(e, compileCondition(e.audience));
+  for (const e of experiences) if (e.audience) audiences.set(e, compileQuietly(e.audience));
   return explainDecisions({
     experiences,
     assignments: s.assignments,

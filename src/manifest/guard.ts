@@ -13,9 +13,9 @@
  * `tailor validate`, `validateManifest()` and the JSON Schema in their editor.
  */
 import { stampOf } from '../reads';
+import { isObject as isObj } from '../rules/condition';
 import type { Manifest, ManifestProblem, ValidationResult } from './types';
 
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 /** A variant the runtime can use: an object with a string `id` and, if any, a list of action objects. */
 const isVariant = (x: unknown) =>
   isObj(x) &&

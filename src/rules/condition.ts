@@ -17,8 +17,13 @@ import { paddedVersion } from './version';
 /** A compiled condition. `segments` are the names the visitor is in (for `$segment`). */
 export type Predicate = (context: unknown, segments?: ReadonlySet<string> | readonly string[]) => boolean;
 type Test = (value: unknown) => boolean;
-/** Reports a problem found while compiling (the message names what is wrong and where). */
-type Report = (message: string) => void;
+/**
+ * Hears a problem found while compiling: what is wrong (0: not an object, 1: not an array of
+ * conditions, 2: unknown operator, 3: invalid regex, 4: unsafe regex), where, and the operator or
+ * regex at fault; it returns FALSE, what the faulty part compiles to. compileCondition words the
+ * problem for `onError`; compileQuietly (`matches`) words nothing, so its bundle has no message.
+ */
+type Report = (what: number, at: string, detail?: unknown) => typeof FALSE;
 
 const FALSE = () => false;
 export const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -69,33 +74,6 @@ export const COMPARISONS: Record<string, <T>(actual: T, expected: T) => boolean>
   $lte: (a, e) => a <= e,
 };
 
-/**
- * `actual` (scalar or array) intersects `expected` (array), optionally case-insensitive;
- * `negate` for `$nin`. Never true when `expected` is not an array.
- */
-function inTest(expected: unknown, ci: boolean, negate: boolean): Test {
-  if (!Array.isArray(expected)) return FALSE;
-  const set = new Set(ci ? expected.map(lower) : expected);
-  const has = (v: unknown) => set.has(ci ? lower(v) : v);
-  return (v) => (Array.isArray(v) ? v.some(has) : has(v)) !== negate;
-}
-
-function regexTest(expected: unknown, flags: string, report: Report, at: string): Test {
-  try {
-    const test = compileRegex(String(expected), flags);
-    return (v) => (typeof v === 'string' || typeof v === 'number') && test(`${v}`);
-  } catch (e) {
-    // Refused (nested or too many repetitions: a visitor's long URL could freeze the page) or invalid.
-    report(`${e ? 'invalid' : 'unsafe'} regular expression ${JSON.stringify(expected)} at ${at}`);
-    return FALSE;
-  }
-}
-
-const unknownOperator = (op: string, at: string, report: Report) => {
-  report(`unknown operator "${op}" at ${at}`);
-  return FALSE;
-};
-
 function compileOperator(op: string, expected: unknown, report: Report, at: string): Test {
   const compare = COMPARISONS[op];
   if (compare) return (v) => compare(v, expected);
@@ -112,15 +90,28 @@ function compileOperator(op: string, expected: unknown, report: Report, at: stri
     case '$in':
     case '$ini':
     case '$nin':
-    case '$nini':
-      return inTest(expected, ci, op[1] === 'n');
+    case '$nini': {
+      // The value (scalar or array) intersects `expected` (array); never true when `expected`
+      // is not an array.
+      if (!Array.isArray(expected)) return FALSE;
+      const set = new Set(ci ? expected.map(lower) : expected);
+      const negate = op[1] === 'n';
+      const has = (v: unknown) => set.has(ci ? lower(v) : v);
+      return (v) => (Array.isArray(v) ? v.some(has) : has(v)) !== negate;
+    }
     case '$exists':
       return (v) => (v != null) === !!expected;
     case '$type':
       return (v) => typeOf(v) === expected;
     case '$regex':
     case '$regexi':
-      return regexTest(expected, ci ? 'i' : '', report, at);
+      try {
+        const test = compileRegex(String(expected), ci ? 'i' : '');
+        return (v) => (typeof v === 'string' || typeof v === 'number') && test(`${v}`);
+      } catch (e) {
+        // Refused (nested or too many repetitions: a visitor's long URL could freeze the page) or invalid.
+        return report(e ? 3 : 4, at, expected);
+      }
     case '$not': {
       const t = compileValue(expected, report, at);
       return (v) => !t(v);
@@ -144,7 +135,7 @@ function compileOperator(op: string, expected: unknown, report: Report, at: stri
       return (v) => Array.isArray(v) && tests.every((t) => v.some(t));
     }
   }
-  return unknownOperator(op, at, report);
+  return report(2, at, op);
 }
 
 /** A condition value: an operator object, or a bare value compared by deep equality. */
@@ -160,8 +151,7 @@ export const inSegments = (segments: ReadonlySet<string> | readonly string[] | u
 
 function compileNode(condition: unknown, report: Report, at: string): Predicate {
   if (!isObject(condition)) {
-    report(`a condition must be an object at ${at}`);
-    return FALSE;
+    return report(0, at);
   }
   const parts: Predicate[] = [];
   for (const key of Object.keys(condition)) {
@@ -169,8 +159,7 @@ function compileNode(condition: unknown, report: Report, at: string): Predicate 
     const where = at ? `${at}.${key}` : key;
     if (key === '$and' || key === '$or' || key === '$nor') {
       if (!Array.isArray(v)) {
-        report(`${where} must be an array of conditions`);
-        return FALSE;
+        return report(1, where);
       }
       const list = v.map((x, i) => compileNode(x, report, `${where}[${i}]`));
       // As in GrowthBook, an empty `$or` is true (and so an empty `$nor` false).
@@ -182,7 +171,7 @@ function compileNode(condition: unknown, report: Report, at: string): Predicate 
     } else if (key === '$segment') {
       parts.push((_, s) => inSegments(s, v));
     } else if (key[0] === '$') {
-      return unknownOperator(key, where, report);
+      return report(2, where, key);
     } else {
       const get = compilePath(key);
       const test = compileValue(v, report, where);
@@ -203,9 +192,18 @@ export function compileCondition(condition: unknown, onError?: (message: string)
   try {
     const p = compileNode(
       condition,
-      (m) => {
+      (what, at, detail) => {
         broken = true;
-        onError?.(m);
+        onError?.(
+          what > 2
+            ? `${what < 4 ? 'invalid' : 'unsafe'} regular expression ${JSON.stringify(detail)} at ${at}`
+            : what > 1
+              ? `unknown operator "${detail}" at ${at}`
+              : what
+                ? `${at} must be an array of conditions`
+                : `a condition must be an object at ${at}`,
+        );
+        return FALSE;
       },
       '',
     );
@@ -224,6 +222,35 @@ export function compileCondition(condition: unknown, onError?: (message: string)
   }
 }
 
+/**
+ * compileCondition without `onError` (`matches`, the debug view): the same predicate, and no
+ * problem is worded, so a bundle that compiles conditions only this way carries no message.
+ */
+export function compileQuietly(condition: unknown): Predicate {
+  let broken = false;
+  try {
+    const p = compileNode(
+      condition,
+      () => {
+        broken = true;
+        return FALSE;
+      },
+      '',
+    );
+    return broken
+      ? FALSE
+      : (x, s) => {
+          try {
+            return p(x, s);
+          } catch {
+            return false;
+          }
+        };
+  } catch {
+    return FALSE;
+  }
+}
+
 const cache = new WeakMap<object, Predicate>();
 
 /** Evaluates a condition against a context (docs/api.md `matches`); compiled conditions are cached. */
@@ -232,10 +259,10 @@ export function matches(
   context: unknown,
   segments?: ReadonlySet<string> | readonly string[],
 ): boolean {
-  if (!condition || typeof condition !== 'object') return compileCondition(condition)(context, segments);
+  if (!condition || typeof condition !== 'object') return compileQuietly(condition)(context, segments);
   let p = cache.get(condition);
   if (!p) {
-    p = compileCondition(condition);
+    p = compileQuietly(condition);
     cache.set(condition, p);
   }
   return p(context, segments);

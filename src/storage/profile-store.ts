@@ -1,8 +1,8 @@
+import { isObject as obj } from '../rules/condition';
 import type { Profile } from './profile';
 import type { Store } from './store';
 
 const KEY = 'tlr_profile';
-const obj = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The stored profile, or null when absent, corrupted or of another shape (then discarded). */
 export function readProfile(store: Store): Profile | null {

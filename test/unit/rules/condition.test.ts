@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileCondition, deepEqual, matches } from '../../../src/rules/condition';
+import { compileCondition, compileQuietly, deepEqual, matches } from '../../../src/rules/condition';
 import { journeyStage } from '../../../src/rules/journey';
 import { computeScores } from '../../../src/rules/scores';
 import { compileSegments } from '../../../src/rules/segments';
@@ -85,6 +85,43 @@ describe('compileCondition', () => {
     const errors: string[] = [];
     expect(compileCondition('mobile', (m) => errors.push(m))({})).toBe(false);
     expect(errors[0]).toMatch(/must be an object/);
+  });
+
+  it('words every problem with what is wrong and where', () => {
+    const errors: string[] = [];
+    const p = compileCondition(
+      {
+        $or: [
+          'mobile',
+          { $and: { a: 1 } },
+          { $foo: 1 },
+          { 'page.path': { $bar: 1 } },
+          { 'page.path': { $regex: '(' } },
+          { 'page.path': { $regexi: '(a+)+$' } },
+          { $nor: [{ x: { $elemMatch: { $in: [1], $baz: 2 } } }] },
+        ],
+      },
+      (m) => errors.push(m),
+    );
+    expect(p({ page: { path: '/' } })).toBe(false);
+    expect(errors).toEqual([
+      'a condition must be an object at $or[0]',
+      '$or[1].$and must be an array of conditions',
+      'unknown operator "$foo" at $or[2].$foo',
+      'unknown operator "$bar" at $or[3].page.path',
+      'invalid regular expression "(" at $or[4].page.path',
+      'unsafe regular expression "(a+)+$" at $or[5].page.path',
+      'unknown operator "$baz" at $or[6].$nor[0].x',
+    ]);
+    const thrown: string[] = [];
+    const throwing = {
+      get a(): unknown {
+        throw new Error('boom');
+      },
+    };
+    expect(compileCondition(throwing, (m) => thrown.push(m))({ a: 1 })).toBe(false);
+    expect(thrown).toEqual(['invalid condition: boom']);
+    expect(compileQuietly(throwing)({ a: 1 })).toBe(false);
   });
 
   it('compiles once: evaluating does not re-parse the regex', () => {
@@ -199,6 +236,34 @@ describe('property: random conditions against random contexts', () => {
       );
       expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+    budget(60_000),
+  );
+
+  it(
+    'compileQuietly (matches, the debug view) answers as compileCondition does, false where it reports (5,000 runs)',
+    () => {
+      let reported = 0;
+      fc.assert(
+        fc.property(
+          condition,
+          context,
+          fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }),
+          (c, x, segs) => {
+            const errors: string[] = [];
+            const loud = compileCondition(c, (m) => errors.push(m))(x, segs);
+            expect(compileQuietly(c)(x, segs)).toBe(loud);
+            expect(matches(c, x, segs)).toBe(loud);
+            if (errors.length) {
+              reported++;
+              expect(loud).toBe(false);
+            }
+          },
+        ),
+        { numRuns: 5000 },
+      );
+      // Problems (unknown operators, bad regexes, non-objects) are drawn often enough to count.
+      expect(reported).toBeGreaterThan(500);
     },
     budget(60_000),
   );
