@@ -2,7 +2,7 @@
 // terser, `sideEffects`, used exports, module concatenation), as scripts/import-size.mjs
 // measures it for esbuild and rollup: the same one-line apps, gzip -9, counting the chunks of
 // the app's entry point; `import()`ed parts are webpack's async chunks (listed apart).
-// webpack is not a dependency of the repository: the script says so and exits 0 without it.
+// webpack 5 is a devDependency; where it is missing the script says so and exits 0.
 //
 //   npm install --no-save webpack@5                     then
 //   node scripts/import-size-webpack.mjs                prints the table (npm run build first)
