@@ -84,6 +84,7 @@ const tagTerser = () => ({
 /** The chunks of the script tags (src/chunk.ts loads them). */
 const CHUNKS = {
   post: 'post.ts',
+  check: 'check.ts',
   tables: 'signals/tables.ts',
   remote: 'signals/remote.ts',
   extras: 'extras.ts',
@@ -149,6 +150,7 @@ const tag = (file, lite, input = 'src/tag.ts', site = false) => ({
 /** The parts src/parts.ts and src/ua.ts `import()` in the npm build, built apart (below). */
 const NPM_PARTS = {
   post: 'post.ts',
+  check: 'check.ts',
   tables: 'signals/tables.ts',
   remote: 'signals/remote.ts',
   extras: 'extras.ts',
@@ -180,7 +182,7 @@ const npmParts = () => ({
     if (
       !options.isEntry &&
       importer &&
-      /^\.\/(post|signals\/tables|signals\/remote|extras|ua-chunk)$/.test(source)
+      /^\.\/(post|check|signals\/tables|signals\/remote|extras|ua-chunk)$/.test(source)
     ) {
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       const name = Object.keys(NPM_PARTS).find((n) => resolved && resolved.id === src(NPM_PARTS[n]));

@@ -3,9 +3,9 @@
  * from the tag's own address when first needed.
  */
 import { loadChunk } from './chunk';
-import type { Extras, Post, Remote, Tables } from './when';
+import type { Check, Extras, Post, Remote, Tables } from './when';
 
-export type { Extras, Post, Remote, Tables } from './when';
+export type { Check, Extras, Post, Remote, Tables } from './when';
 
 export const chunked = true;
 
@@ -20,3 +20,5 @@ export const loadRemote = (): Promise<Remote> => loadChunk<Remote>('remote');
 let extras: Extras | null = null;
 export const extrasNow = (): Extras | null => extras;
 export const loadExtras = (): Promise<Extras> => loadChunk<Extras>('extras').then((m) => (extras = m));
+
+export const loadCheck = (): Promise<Check> => loadChunk<Check>('check');

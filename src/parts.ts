@@ -5,9 +5,9 @@
  * them as chunks from the tag's own address (rollup.config.mjs). Either way the runtime is the
  * same core.
  */
-import type { Extras, Post, Remote, Tables } from './when';
+import type { Check, Extras, Post, Remote, Tables } from './when';
 
-export type { Extras, Post, Remote, Tables } from './when';
+export type { Check, Extras, Post, Remote, Tables } from './when';
 
 /**
  * Whether parts come as chunks from the tag's address (the tags), asked for only after the first
@@ -35,3 +35,6 @@ let extras: Extras | null = null;
 export const extrasNow = (): Extras | null => extras;
 export const loadExtras = (): Extras | Promise<Extras> =>
   extras || import('./extras').then((m) => (extras = m));
+
+/** The full validator, for a manifest `tailor build` did not publish (src/check.ts). */
+export const loadCheck = (): Promise<Check> => import('./check');

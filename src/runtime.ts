@@ -12,6 +12,7 @@ import {
   F_PAGEVIEW_GOALS,
   F_REDIRECT,
   F_REMOTE,
+  SITE_USES,
 } from './features';
 import { validateManifest } from './manifest/guard';
 import { isSafeUrl } from './manifest/safe-url';
@@ -29,9 +30,9 @@ import type {
   TailorOptions,
   TrafficTouch,
 } from './manifest/types';
-import { extrasNow, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
+import { extrasNow, loadCheck, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
 import { randomId } from './random-id';
-import { readsOf } from './reads';
+import { readsOf, stampOf } from './reads';
 import type { Renderer, RenderItem } from './render/render';
 import { createRenderer } from './render/render';
 import { fillTemplate } from './render/template';
@@ -692,6 +693,8 @@ export function createTailor(options: TailorOptions): Tailor {
       chunkFailed,
     );
     late = true;
+    if (!SITE_USES && !stampOf(manifest))
+      withPart(loadCheck(), (c) => c._check(options, manifest, report, api), chunkFailed);
   }
 
   /**

@@ -1,8 +1,11 @@
+import type * as check from './check';
 import type * as extras from './extras';
 import type * as post from './post';
 import type * as remote from './signals/remote';
 import type * as tables from './signals/tables';
 
+/** The full validator for unpublished manifests (src/check.ts). */
+export type Check = typeof check;
 /** Categories, affinity, journey and scores (src/extras.ts). */
 export type Extras = typeof extras;
 /** The post-paint part (src/post.ts). */

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { budget, grace, newPage, SLOWDOWN, useChromiumAndServer } from './chromium';
+import { budget, grace, newPage, runtimeOnly, SLOWDOWN, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
 // Bad input (docs/api.md, docs/experiences.md#actions, docs/experiences.md#rendering): whatever a manifest gets wrong is skipped and reported once
@@ -97,6 +97,7 @@ describe.each(FILES)('dist/%s', (file) => {
       ),
     );
     const page = await newPage(browser);
+    await runtimeOnly(page);
     await page.goto(`${server.url}${path}`);
     await page.waitForFunction(() => document.getElementById('hero')?.textContent === 'Fine hero');
     // Reports come at once (not after the 10 s element wait).
@@ -454,6 +455,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('redirect, dist/%s', (fil
     const path = `/from-js-${file}`;
     server.page(path, tagPage(file, manifestJson(manifest), '<p id="here">stay</p>', recorder));
     const page = await newPage(browser);
+    await runtimeOnly(page);
     let dialogs = 0;
     page.on('dialog', (d) => {
       dialogs++;

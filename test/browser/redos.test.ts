@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { budget, newPage, useChromiumAndServer } from './chromium';
+import { budget, newPage, runtimeOnly, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
 
 let browser: Browser;
@@ -66,6 +66,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
 <body><p id="url">-</p><p id="campaign">-</p><p id="cubic">-</p><p id="glob">-</p><p id="shown">-</p></body></html>`,
     );
     const page = await newPage(browser);
+    await runtimeOnly(page);
     // On the old code this navigation alone took well over the test's timeout.
     await page.goto(`${server.url}${path}${QUERY}`, { waitUntil: 'domcontentloaded' });
     await page.waitForFunction(() => (window as unknown as Win).exposed.shown !== undefined);
