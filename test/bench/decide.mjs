@@ -150,7 +150,8 @@ async function bundleSource(name, source, { format = 'iife', guard = true } = {}
     ],
     onwarn: () => {},
   });
-  const { output } = await b.generate({ format, name: 'TailorBench' });
+  // The source's lazy chunks (import()) go inline: an IIFE is one file.
+  const { output } = await b.generate({ format, name: 'TailorBench', inlineDynamicImports: true });
   await b.close();
   const file = path.join(BUILD, `${name}.${format === 'es' ? 'mjs' : 'js'}`);
   writeFileSync(file, output[0].code);
