@@ -10,6 +10,7 @@ import { anonymous, assignVariants, byPriority } from './assign/assign';
 import { compilePages, inSchedule } from './assign/eligibility';
 import { F_CONDITIONS, F_PAGES, F_SCHEDULE, F_SEGMENTS } from './features';
 import type { Context, Experience, Manifest } from './manifest/types';
+import { stampOf } from './reads';
 import { cached } from './rules/cached';
 import type { Predicate } from './rules/condition';
 import { compilePath } from './rules/path';
@@ -37,17 +38,18 @@ export interface Engine {
   ): { assignments: Assignment[]; sticky: Record<string, StickyAssignment> };
 }
 
-/** Problems found in conditions are reported once, now, through `report`. */
+/** Problems found in conditions are reported once, now, through `report` (see `audience`). */
 export function createEngine(manifest: Manifest, report: (message: string, path: string) => void): Engine {
   const experiences = manifest.experiences || [];
   const segmentsOf = F_SEGMENTS ? compileSegments(manifest.segments, (m) => report(m, 'segments')) : () => [];
-  const audiences = new Map<string, Predicate>();
-  for (const e of experiences)
-    if (F_CONDITIONS && e.audience)
-      audiences.set(
-        e.id,
-        tieredCondition(e.audience, (m) => report(m, `experience ${e.id}`)),
-      );
+  const audiences = new Map<Experience, Predicate>();
+  const audience = (e: Experience) =>
+    cached(audiences, e, () =>
+      e.audience ? tieredCondition(e.audience, (m) => report(m, `experience ${e.id}`)) : () => true,
+    );
+  // Problems are reported now. A published manifest has none (tailor build refuses any): its
+  // audiences are compiled on first use, so those of experiences not live on the page never are.
+  if (F_CONDITIONS && !stampOf(manifest)) experiences.forEach(audience);
   const ordered = byPriority(experiences);
   const pages = new Map<Experience, (path: string) => boolean>();
   const onPage = (e: Experience, path: string) =>
@@ -76,7 +78,7 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
         eligible: (e) =>
           live(e) &&
           (!F_SCHEDULE || inSchedule(e.schedule, date)) &&
-          (audiences.get(e.id)?.(c, segSet) ?? true),
+          (!F_CONDITIONS || audience(e)(c, segSet)),
         _live: live,
         sticky: o._sticky,
         forced: o._forced,

@@ -35,16 +35,15 @@ export interface AssignInput {
   _ordered?: readonly Experience[];
 }
 
-/** Layers go by priority (higher first), then manifest order; Array#sort is stable. */
-export function byPriority(experiences: readonly Experience[]): Experience[] {
-  const keys = experiences.map((e) => e.priority || 0);
-  // One priority for all (the usual case): manifest order, with no sort.
-  if (keys.every((k) => k === keys[0] && typeof k === 'number')) return experiences.slice();
-  return keys
-    .map((_, i) => i)
-    .sort((a, b) => keys[b]! - keys[a]! || a - b)
-    .map((i) => experiences[i]!);
-}
+/**
+ * Layers go by priority (higher first), then manifest order. Array#sort is a stable TimSort, linear on
+ * the usual manifest whose experiences share one priority.
+ */
+export const byPriority = (experiences: readonly Experience[]): Experience[] =>
+  experiences
+    .map((e, i) => [e.priority || 0, i, e] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .map((x) => x[2]);
 
 /** Parses `?tailor_force=exp:variant,exp2:v`. */
 export function parseForce(query: string | null | undefined): Record<string, string> | null {

@@ -5,7 +5,7 @@ import type { PageTargeting, Schedule } from '../manifest/types';
 const any = (patterns: PageTargeting['include']) => {
   let tests: ((path: string) => boolean)[] | undefined;
   return (path: string) => {
-    tests ||= (patterns || []).map((p) => compilePathPattern(p));
+    tests ||= (patterns || []).map(compilePathPattern);
     return tests.some((t) => t(path));
   };
 };

@@ -5,7 +5,8 @@
 // figures; asserts nothing about time.
 //
 // Tailor runs what the script tags run: the source bundled with the compact manifest guard in
-// place of the full validator (as rollup.config.mjs builds the tags), on the manifest
+// place of the full validator and conditions compiled as the tags compile them (rules/tiered-tag.ts,
+// not the JSON reader of rules/tiered.ts), as rollup.config.mjs builds the tags, on the manifest
 // `tailor build` publishes (src/manifest/publish.ts). Each side gets its payload as a JSON
 // string and parses it itself; the two sides alternate round by round, so the machine's load
 // falls on both.
@@ -99,9 +100,18 @@ async function measure(T, GB, manifestJson, featuresJson, attributes, context, r
 }
 
 /**
+ * The decision modules the tags swap (rollup.config.mjs): the compact guard for the full
+ * validator, and conditions compiled at once (rules/tiered-tag.ts, the npm build's too) for the
+ * JSON reader of rules/tiered.ts, which neither the tags nor the npm files ship.
+ */
+const SWAPS = {
+  validate: ['manifest/validate.ts', 'manifest/guard.ts'],
+  tiered: ['rules/tiered.ts', 'rules/tiered-tag.ts'],
+};
+
+/**
  * Bundles the source as the tags are built: TypeScript transpiled module by module and the
- * full validator swapped for the compact guard (rollup.config.mjs). `format` iife for the page,
- * es for Node.
+ * decision modules swapped as in the tags (SWAPS). `format` iife for the page, es for Node.
  */
 async function bundleSource(name, source, { format = 'iife', guard = true } = {}) {
   const typescript = (await import('typescript')).default;
@@ -117,17 +127,13 @@ async function bundleSource(name, source, { format = 'iife', guard = true } = {}
     external: (id) => id.startsWith('node:'),
     plugins: [
       {
-        name: 'guard',
+        name: 'tag-swaps',
         async resolveId(s, importer, options) {
-          if (
-            !guard ||
-            !importer ||
-            path.basename(s, '.ts') !== 'validate' ||
-            importer.endsWith('publish.ts')
-          )
-            return null;
+          const base = path.basename(s, '.ts');
+          if (!guard || !importer || !(base in SWAPS) || importer.endsWith('publish.ts')) return null;
           const r = await this.resolve(s, importer, { ...options, skipSelf: true });
-          return r && r.id === src('manifest/validate.ts') ? src('manifest/guard.ts') : null;
+          const [from, to] = SWAPS[base];
+          return r && r.id === src(from) ? src(to) : null;
         },
       },
       nodeResolve({ browser: format === 'iife', extensions: ['.ts', '.mjs', '.js', '.json'] }),
@@ -150,7 +156,8 @@ async function bundleSource(name, source, { format = 'iife', guard = true } = {}
     ],
     onwarn: () => {},
   });
-  const { output } = await b.generate({ format, name: 'TailorBench' });
+  // The source's lazy chunks (import()) go inline: an IIFE is one file.
+  const { output } = await b.generate({ format, name: 'TailorBench', inlineDynamicImports: true });
   await b.close();
   const file = path.join(BUILD, `${name}.${format === 'es' ? 'mjs' : 'js'}`);
   writeFileSync(file, output[0].code);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assignVariants } from '../../src/assign/assign';
 import { inSchedule, pathMatches } from '../../src/assign/eligibility';
 import { createEngine } from '../../src/engine';
+import { publishManifest } from '../../src/manifest/publish';
 import type { Context, Experience, Manifest } from '../../src/manifest/types';
 import { compileCondition } from '../../src/rules/condition';
 import { getPath } from '../../src/rules/path';
@@ -158,58 +159,105 @@ const pageContext = fc.record({
 });
 
 describe('the engine decides as the old decision path did', () => {
-  it('same segments, assignments and sticky state on random manifests and contexts', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 31 }),
-        fc.integer({ min: 1, max: 60 }),
-        fc.array(pageContext, { minLength: 1, maxLength: 6 }),
-        fc.boolean(),
-        (seed, count, pages, preview) => {
-          const manifest = generateManifest(count, 12, seed) as Manifest;
-          // Some statuses, schedules and page exclusions too.
-          manifest.experiences!.forEach((e, i) => {
-            if (i % 7 === 1) e.status = 'paused';
-            if (i % 7 === 2) e.status = 'draft';
-            if (i % 5 === 3) e.pages = { ...e.pages, exclude: ['/sale/*'] };
-            if (i % 9 === 4) e.schedule = { hours: [8, 20] };
-          });
-          const engine = createEngine(manifest, () => {});
-          const now = Date.UTC(2026, 0, 5, 10);
-          for (const p of pages) {
-            const c = {
-              visitor: { id: p.id, visits: p.visits, traits: p.plan ? { plan: p.plan } : {} },
-              session: { pageviews: p.pageviews },
-              traffic: { medium: p.medium },
-              device: { type: p.device },
-              browser: { major: p.major },
-              geo: { country: p.country, language: p.language },
-              time: { hour: p.hour },
-              page: { path: p.path, query: {} },
-              affinity: { top: p.top },
-              journey: { stage: p.stage },
-              score: { buyIntent: p.buyIntent },
-              data: { cartValue: p.cartValue },
-            } as unknown as Context;
-            const before = oldDecide(manifest, c, preview, {}, now);
-            // Several decisions: the conditions go from read to compiled on the way.
-            for (let i = 0; i < HOT + 2; i++) {
-              const segs = engine._segments(c);
-              expect(segs).toEqual(before.segs);
-              const after = engine._assign(c, segs, {
-                _preview: preview,
-                _sticky: {},
-                _forced: null,
-                _consentGranted: true,
-                _now: now,
-              });
-              expect(after.assignments).toEqual(before.assignments);
-              expect(after.sticky).toEqual(before.sticky);
+  // A published manifest's audiences are compiled on first use (src/engine.ts), an unpublished
+  // one's at once: both decide as the old path did.
+  it.each([false, true])(
+    'same segments, assignments and sticky state on random manifests and contexts (published: %s)',
+    (published) => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 2 ** 31 }),
+          fc.integer({ min: 1, max: 60 }),
+          fc.array(pageContext, { minLength: 1, maxLength: 6 }),
+          fc.boolean(),
+          (seed, count, pages, preview) => {
+            const source = generateManifest(count, 12, seed) as Manifest;
+            const manifest = published ? publishManifest(source).manifest! : source;
+            // Some statuses, schedules and page exclusions too.
+            manifest.experiences!.forEach((e, i) => {
+              if (i % 7 === 1) e.status = 'paused';
+              if (i % 7 === 2) e.status = 'draft';
+              if (i % 5 === 3) e.pages = { ...e.pages, exclude: ['/sale/*'] };
+              if (i % 9 === 4) e.schedule = { hours: [8, 20] };
+            });
+            const engine = createEngine(manifest, () => {});
+            const now = Date.UTC(2026, 0, 5, 10);
+            for (const p of pages) {
+              const c = {
+                visitor: { id: p.id, visits: p.visits, traits: p.plan ? { plan: p.plan } : {} },
+                session: { pageviews: p.pageviews },
+                traffic: { medium: p.medium },
+                device: { type: p.device },
+                browser: { major: p.major },
+                geo: { country: p.country, language: p.language },
+                time: { hour: p.hour },
+                page: { path: p.path, query: {} },
+                affinity: { top: p.top },
+                journey: { stage: p.stage },
+                score: { buyIntent: p.buyIntent },
+                data: { cartValue: p.cartValue },
+              } as unknown as Context;
+              const before = oldDecide(manifest, c, preview, {}, now);
+              // Several decisions: the conditions go from read to compiled on the way.
+              for (let i = 0; i < HOT + 2; i++) {
+                const segs = engine._segments(c);
+                expect(segs).toEqual(before.segs);
+                const after = engine._assign(c, segs, {
+                  _preview: preview,
+                  _sticky: {},
+                  _forced: null,
+                  _consentGranted: true,
+                  _now: now,
+                });
+                expect(after.assignments).toEqual(before.assignments);
+                expect(after.sticky).toEqual(before.sticky);
+              }
             }
-          }
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
+
+  it('reports an unpublished audience’s problem at once; compiles a published audience only when its experience is live on the page', () => {
+    const problems: string[] = [];
+    const broken = {
+      version: 1,
+      site: 's',
+      experiences: [{ id: 'e', audience: { n: { $foo: 1 } }, variants: [{ id: 'a' }] }],
+    };
+    createEngine(broken as Manifest, (m, where) => problems.push(`${where}: ${m}`));
+    expect(problems).toEqual(['experience e: unknown operator "$foo" at n']);
+
+    let reads = 0;
+    const audience = new Proxy({ 'visitor.visits': 1 }, { ownKeys: (t) => (reads++, Reflect.ownKeys(t)) });
+    const manifest = publishManifest({
+      version: 1,
+      site: 's',
+      experiences: [
+        {
+          id: 'e',
+          audience: { 'visitor.visits': 1 },
+          pages: { include: ['/shoes/*'] },
+          variants: [{ id: 'a' }],
         },
-      ),
-      { numRuns: 300 },
-    );
+      ],
+    }).manifest!;
+    manifest.experiences![0]!.audience = audience;
+    const engine = createEngine(manifest, () => {});
+    const decide = (path: string) =>
+      engine._assign({ page: { path }, visitor: { id: 'v', visits: 1 } } as unknown as Context, [], {
+        _preview: false,
+        _sticky: {},
+        _forced: null,
+        _consentGranted: true,
+        _now: 0,
+      }).assignments.length;
+    expect(reads).toBe(0);
+    expect(decide('/')).toBe(0);
+    expect(reads).toBe(0);
+    expect(decide('/shoes/a')).toBe(1);
+    expect(reads).toBeGreaterThan(0);
   });
 });
