@@ -693,7 +693,8 @@ export function createTailor(options: TailorOptions): Tailor {
       chunkFailed,
     );
     late = true;
-    if (!SITE_USES && !stampOf(manifest))
+    // Only a manifest that runs: one refused whole (or never loaded) was reported once already.
+    if (!SITE_USES && valid && !stampOf(valid))
       withPart(loadCheck(), (c) => c._check(options, manifest, report, api), chunkFailed);
   }
 

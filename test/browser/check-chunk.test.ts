@@ -87,6 +87,29 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     await page.close();
   });
 
+  it('a manifest that is not JSON is reported once and loads no check', async () => {
+    const page = await newPage(browser);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    const p = `/check-chunk-${++seq}.html`;
+    server.page(
+      p,
+      `<!doctype html><html><head><title>check</title>
+      <script>window.__errors=[];window.tailor=[function(t){t.on('error',function(e){__errors.push(e)})}]</script>
+      <script type="application/json" id="tailor-manifest">{ "version": 1, oops</script>
+      <script src="/dist/${file}"></script></head><body><h1>Original</h1></body></html>`,
+    );
+    await page.goto(`${server.url}${p}`);
+    await page.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((r) => r.name.endsWith('/tailor.post.js')),
+    );
+    expect(asked.filter((x) => /tailor\.[a-z]+\.js$/.test(x) && x !== `/dist/${file}`)).toEqual([
+      '/dist/tailor.post.js',
+    ]);
+    expect(await errors(page)).toHaveLength(1);
+    await page.close();
+  });
+
   it('a published manifest loads no check', async () => {
     const page = await newPage(browser);
     const asked: string[] = [];
