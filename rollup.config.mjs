@@ -134,7 +134,6 @@ const tag = (file, lite, input = 'src/tag.ts', site = false) => ({
     // the full tag, the small classifier of device-lite.ts (`device`) for the lite one.
     swap('signals/device.ts', 'signals/device-core.ts'),
     swap('ua.ts', 'ua-tag.ts'),
-    swap('rules/tiered.ts', 'rules/tiered-tag.ts'),
     replace({
       preventAssignment: true,
       values: { __DEVICE_CHUNK__: JSON.stringify(lite ? 'device' : 'ua') },
@@ -253,8 +252,6 @@ export default [
       browserOnly(),
       devFlag(),
       npmParts(),
-      // Conditions compiled at once, as in the tags (src/rules/tiered-tag.ts).
-      swap('rules/tiered.ts', 'rules/tiered-tag.ts'),
       resolveTs(),
       ts(),
       npmMangle(),

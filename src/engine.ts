@@ -1,7 +1,7 @@
 /**
  * The decision core of one manifest: segments, then status, pages, schedule, audience and
  * assignment for each experience. What does not change between decisions is done once per
- * instance (priority order, page patterns, unit paths); conditions are tiered (rules/tiered.ts).
+ * instance (priority order, page patterns, unit paths); conditions are read from their JSON (rules/read.ts).
  * Pure: no DOM, storage or clock.
  */
 
@@ -13,9 +13,9 @@ import type { Context, Experience, Manifest } from './manifest/types';
 import { stampOf } from './reads';
 import { cached } from './rules/cached';
 import type { Predicate } from './rules/condition';
-import { compilePath } from './rules/path';
+import { getPath } from './rules/path';
+import { readCondition } from './rules/read';
 import { compileSegments } from './rules/segments';
-import { tieredCondition } from './rules/tiered';
 import type { StickyAssignment } from './storage/profile';
 
 export interface DecideOptions {
@@ -41,21 +41,23 @@ export interface Engine {
 /** Problems found in conditions are reported once, now, through `report` (see `audience`). */
 export function createEngine(manifest: Manifest, report: (message: string, path: string) => void): Engine {
   const experiences = manifest.experiences || [];
-  const segmentsOf = F_SEGMENTS ? compileSegments(manifest.segments, (m) => report(m, 'segments')) : () => [];
+  // A published manifest has no problem (tailor build refuses any): its conditions are not
+  // checked again, and its audiences are prepared on first use, so those of experiences not live
+  // on the page never are. An unpublished one's problems are reported now.
+  const published = stampOf(manifest);
+  const segmentsOf = F_SEGMENTS
+    ? compileSegments(manifest.segments, (m) => report(m, 'segments'), published)
+    : () => [];
   const audiences = new Map<Experience, Predicate>();
   const audience = (e: Experience) =>
     cached(audiences, e, () =>
-      e.audience ? tieredCondition(e.audience, (m) => report(m, `experience ${e.id}`)) : () => true,
+      e.audience ? readCondition(e.audience, (m) => report(m, `experience ${e.id}`), published) : () => true,
     );
-  // Problems are reported now. A published manifest has none (tailor build refuses any): its
-  // audiences are compiled on first use, so those of experiences not live on the page never are.
-  if (F_CONDITIONS && !stampOf(manifest)) experiences.forEach(audience);
+  if (F_CONDITIONS && !published) experiences.forEach(audience);
   const ordered = byPriority(experiences);
   const pages = new Map<Experience, (path: string) => boolean>();
   const onPage = (e: Experience, path: string) =>
     !F_PAGES || cached(pages, e, () => compilePages(e.pages))(path);
-  const units = new Map<string, (c: unknown) => unknown>();
-  const unitPath = (path: string) => cached(units, path, () => compilePath(path));
   return {
     _segments: segmentsOf,
     _assign(c, segs, o) {
@@ -72,7 +74,7 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
           // One variant, full traffic, no holdout: the unit changes nothing (the visitor cookie
           // is not read for it).
           if (!e.unit && anonymous(e) && !manifest.holdout?.percent) return '-';
-          const u = unitPath(e.unit || 'visitor.id')(c);
+          const u = getPath(c, e.unit || 'visitor.id');
           return u === null || u === undefined || u === '' ? null : String(u);
         },
         eligible: (e) =>

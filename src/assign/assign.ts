@@ -36,14 +36,11 @@ export interface AssignInput {
 }
 
 /**
- * Layers go by priority (higher first), then manifest order. Array#sort is a stable TimSort, linear on
- * the usual manifest whose experiences share one priority.
+ * Layers go by priority (higher first), then manifest order: Array#sort is stable (ES2019), a
+ * TimSort linear on the usual manifest whose experiences share one priority.
  */
 export const byPriority = (experiences: readonly Experience[]): Experience[] =>
-  experiences
-    .map((e, i) => [e.priority || 0, i, e] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-    .map((x) => x[2]);
+  [...experiences].sort((a, b) => (b.priority || 0) - (a.priority || 0));
 
 /** Parses `?tailor_force=exp:variant,exp2:v`. */
 export function parseForce(query: string | null | undefined): Record<string, string> | null {

@@ -33,12 +33,12 @@ export function validateManifest(json: unknown): ValidationResult {
   if (!isObj(json)) return fail('', 'the manifest must be a JSON object');
   if (json.version !== 1) return fail('version', `version ${JSON.stringify(json.version)} is not supported`);
   if (typeof json.site !== 'string' || !json.site) return fail('site', '"site" is required');
+  // A published manifest was checked in full when it was published (tailor build): it gets the
+  // structural checks only, so that a stamp copied onto a broken manifest cannot break the rest.
+  const published = stampOf(json as unknown as Manifest);
   const ids = new Set<unknown>();
-  // A published manifest's selectors were checked when it was published (tailor build): it gets
-  // the structural checks only. Selectors the browser parsed: a manifest repeats them, and each
-  // parse costs ~10 µs.
+  // Selectors the browser parsed: a manifest repeats them, and each parse costs ~10 µs.
   const parsed = new Set<unknown>();
-  const published = !!stampOf(json as unknown as Manifest);
   const experiences = (Array.isArray(json.experiences) ? json.experiences : []).filter((e: unknown, i) => {
     let why = 'is not an object';
     if (isObj(e)) {
@@ -54,11 +54,11 @@ export function validateManifest(json: unknown): ValidationResult {
     if (why) report(`experiences[${i}]`, `the experience ${why}; it is dropped`);
     // A selector the browser cannot parse drops its experience too (docs/manifest.md#validation), so a half-rendered
     // variant is never shown nor counted.
-    else
+    else if (!published)
       (e as { variants: { actions?: Record<string, unknown>[] }[] }).variants.forEach((v, j) => {
         v.actions?.forEach((a, k) => {
           const s = a.selector;
-          if (why || s === undefined || parsed.has(s) || (published && typeof s === 'string')) return;
+          if (why || s === undefined || parsed.has(s)) return;
           try {
             globalThis.document?.createDocumentFragment().querySelector(s as string);
             if (typeof s !== 'string') throw 0;

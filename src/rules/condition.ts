@@ -26,6 +26,16 @@ type Test = (value: unknown) => boolean;
 type Report = (what: number, at: string, detail?: unknown) => typeof FALSE;
 
 const FALSE = () => false;
+
+/** A problem found in a condition, in words (see Report). */
+export const words = (what: number, at: string, detail?: unknown) =>
+  what > 2
+    ? `${what < 4 ? 'invalid' : 'unsafe'} regular expression ${JSON.stringify(detail)} at ${at}`
+    : what > 1
+      ? `unknown operator "${detail}" at ${at}`
+      : what
+        ? `${at} must be an array of conditions`
+        : `a condition must be an object at ${at}`;
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
 export const isOperatorObject = (v: unknown): v is Record<string, unknown> => {
@@ -194,15 +204,7 @@ export function compileCondition(condition: unknown, onError?: (message: string)
       condition,
       (what, at, detail) => {
         broken = true;
-        onError?.(
-          what > 2
-            ? `${what < 4 ? 'invalid' : 'unsafe'} regular expression ${JSON.stringify(detail)} at ${at}`
-            : what > 1
-              ? `unknown operator "${detail}" at ${at}`
-              : what
-                ? `${at} must be an array of conditions`
-                : `a condition must be an object at ${at}`,
-        );
+        onError?.(words(what, at, detail));
         return FALSE;
       },
       '',

@@ -1,5 +1,5 @@
 import type { Context, Manifest } from '../manifest/types';
-import { tieredCondition } from './tiered';
+import { readCondition } from './read';
 
 /**
  * Compiles the manifest's segments once; the returned function lists the segments a context
@@ -8,9 +8,10 @@ import { tieredCondition } from './tiered';
 export function compileSegments(
   segments: Manifest['segments'],
   onError: (message: string, name: string) => void,
+  trusted?: unknown,
 ): (context: Context | object) => string[] {
   const compiled = Object.entries(segments || {}).map(
-    ([name, condition]) => [name, tieredCondition(condition, (m) => onError(m, name))] as const,
+    ([name, condition]) => [name, readCondition(condition, (m) => onError(m, name), trusted)] as const,
   );
   return (context) => {
     const inside = new Set<string>();

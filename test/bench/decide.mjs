@@ -106,14 +106,13 @@ async function measure(T, GB, manifestJson, featuresJson, attributes, context, r
  */
 const SWAPS = {
   validate: ['manifest/validate.ts', 'manifest/guard.ts'],
-  tiered: ['rules/tiered.ts', 'rules/tiered-tag.ts'],
 };
 
 /**
  * Bundles the source as the tags are built: TypeScript transpiled module by module and the
  * decision modules swapped as in the tags (SWAPS). `format` iife for the page, es for Node.
  */
-async function bundleSource(name, source, { format = 'iife', guard = true } = {}) {
+export async function bundleSource(name, source, { format = 'iife', guard = true } = {}) {
   const typescript = (await import('typescript')).default;
   const { rollup } = await import('rollup');
   const { nodeResolve } = await import('@rollup/plugin-node-resolve');
@@ -302,6 +301,7 @@ export async function run({ browser } = {}) {
         return c;
       })()`);
       const attributes = { ...context, id: context.visitor?.id || 'bench-visitor' };
+      if (process.env.DUMP_CTX) writeFileSync(`/tmp/prof/ctx-${n}.json`, JSON.stringify(context));
       const features = JSON.stringify(toGrowthBookFeatures(manifests[n]));
       const args = [m, features, attributes, context].map((x) => JSON.stringify(x));
       const fn = (r) => `(${measure.toString()})(TailorBench, GrowthBookBench, ${args.join(', ')}, ${r})`;
