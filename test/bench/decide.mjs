@@ -5,8 +5,7 @@
 // figures; asserts nothing about time.
 //
 // Tailor runs what the script tags run: the source bundled with the compact manifest guard in
-// place of the full validator and conditions compiled as the tags compile them (rules/tiered-tag.ts,
-// not the JSON reader of rules/tiered.ts), as rollup.config.mjs builds the tags, on the manifest
+// place of the full validator, as rollup.config.mjs builds the tags, on the manifest
 // `tailor build` publishes (src/manifest/publish.ts). Each side gets its payload as a JSON
 // string and parses it itself; the two sides alternate round by round, so the machine's load
 // falls on both.
@@ -99,11 +98,7 @@ async function measure(T, GB, manifestJson, featuresJson, attributes, context, r
   return { tailor: us(out.tailor), growthbook: us(out.growthbook), inExperiment, tailorAssigned };
 }
 
-/**
- * The decision modules the tags swap (rollup.config.mjs): the compact guard for the full
- * validator, and conditions compiled at once (rules/tiered-tag.ts, the npm build's too) for the
- * JSON reader of rules/tiered.ts, which neither the tags nor the npm files ship.
- */
+/** The decision module the tags swap (rollup.config.mjs): the compact guard for the full validator. */
 const SWAPS = {
   validate: ['manifest/validate.ts', 'manifest/guard.ts'],
 };
@@ -112,6 +107,7 @@ const SWAPS = {
  * Bundles the source as the tags are built: TypeScript transpiled module by module and the
  * decision modules swapped as in the tags (SWAPS). `format` iife for the page, es for Node.
  */
+/** Exported for profiling scripts. */
 export async function bundleSource(name, source, { format = 'iife', guard = true } = {}) {
   const typescript = (await import('typescript')).default;
   const { rollup } = await import('rollup');
@@ -301,7 +297,6 @@ export async function run({ browser } = {}) {
         return c;
       })()`);
       const attributes = { ...context, id: context.visitor?.id || 'bench-visitor' };
-      if (process.env.DUMP_CTX) writeFileSync(`/tmp/prof/ctx-${n}.json`, JSON.stringify(context));
       const features = JSON.stringify(toGrowthBookFeatures(manifests[n]));
       const args = [m, features, attributes, context].map((x) => JSON.stringify(x));
       const fn = (r) => `(${measure.toString()})(TailorBench, GrowthBookBench, ${args.join(', ')}, ${r})`;
