@@ -57,7 +57,7 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
   const ordered = byPriority(experiences);
   const pages = new Map<Experience, (path: string) => boolean>();
   const onPage = (e: Experience, path: string) =>
-    !F_PAGES || cached(pages, e, () => compilePages(e.pages))(path);
+    !F_PAGES || !e.pages || cached(pages, e, () => compilePages(e.pages))(path);
   return {
     _segments: segmentsOf,
     _assign(c, segs, o) {
