@@ -85,6 +85,13 @@ export function assignVariants(input: AssignInput): {
 } {
   const { consentGranted, forced } = input;
   let sticky = input.sticky as Record<string, StickyAssignment>;
+  // Copied on the first change, never per change (that is quadratic in the experiences assigned);
+  // the caller's object is never written.
+  let copied = 0;
+  const keep = (e: Experience, v: string, s: string) => {
+    if (!copied++) sticky = { ...sticky };
+    sticky[e.id] = { v, s };
+  };
   const assignments: Assignment[] = [];
   const layersTaken = new Set<string>();
   const ordered = input._ordered || byPriority(input.experiences);
@@ -144,7 +151,7 @@ export function assignVariants(input: AssignInput): {
     } else if (holdoutBucket(u) < input.holdoutPercent / 100) {
       // Kept with the sticky assignments so conversions on other pages carry it (docs/events.md).
       if (e.layer) layersTaken.add(e.layer);
-      if (kept?.v !== 'global-holdout') sticky = { ...sticky, [e.id]: { v: 'global-holdout', s: salt } };
+      if (kept?.v !== 'global-holdout') keep(e, 'global-holdout', salt);
       assignments.push({ experience: e.id, variant: 'global-holdout', actions: [] });
       continue;
     }
@@ -157,7 +164,7 @@ export function assignVariants(input: AssignInput): {
       variant =
         e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100 ? 'holdout' : pickVariant(e, u, salt);
       if (variant === null) continue;
-      if (consentGranted) sticky = { ...sticky, [e.id]: { v: variant, s: salt } };
+      if (consentGranted) keep(e, variant, salt);
     }
     assignments.push({
       experience: e.id,

@@ -122,6 +122,19 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
     expect(moved.length).toBeGreaterThan(100);
   });
 
+  it('records every new assignment and the global holdout without writing the stored sticky object', () => {
+    const stored = Object.freeze({ old: Object.freeze({ v: 'a', s: 'old' }) });
+    const experiences = Array.from({ length: 40 }, (_, i) => exp(`e${i}`));
+    const out = assignVariants(input({ experiences, sticky: stored, holdoutPercent: 10 }));
+    // Frozen: a write to the caller's object would throw here (modules are strict).
+    expect(Object.keys(out.sticky).sort()).toEqual(['old', ...experiences.map((e) => e.id)].sort());
+    expect(out.sticky.old).toBe(stored.old);
+    for (const a of out.assignments)
+      expect(out.sticky[a.experience]).toEqual({ v: a.variant, s: a.experience });
+    // Nothing new: the same object comes back.
+    expect(assignVariants(input({ experiences: [], sticky: stored })).sticky).toBe(stored);
+  });
+
   it('keeps sticky visitors in when traffic is lowered; new visitors follow the new traffic', () => {
     const full = ids.slice(0, 400).map((u) => [u, assignVariants(input({ unitOf: () => u }))] as const);
     const lowered = [exp('hero', { traffic: 10 })];
