@@ -11,6 +11,10 @@
  * rendering refuses bad selectors, unknown action types, `on*` attributes and unsafe URLs,
  * each reported through `on('error')`. Authors get every check, with line numbers, from
  * `tailor validate`, `validateManifest()` and the JSON Schema in their editor.
+ *
+ * One contract: these checks are a first stage of the full validator, never a rule of their own.
+ * What this guard refuses or drops, the validator refuses or drops at the same place
+ * (test/unit/manifest/contract.test.ts), so nothing `tailor build` publishes is lost here.
  */
 import { stampOf } from '../reads';
 import { isObject as isObj } from '../rules/condition';
