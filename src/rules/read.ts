@@ -107,7 +107,8 @@ function operator(op: string, e: unknown, v: unknown, r: Report | undefined, at:
       // The value (scalar or array) intersects `e` (array); never true when `e` is not an array.
       // includes() compares as a Set does (SameValueZero; a hole reads as undefined).
       if (!Array.isArray(e)) return false;
-      const has = (a: unknown) => (ci ? e.map(lower) : e).includes(ci ? lower(a) : a);
+      const list = ci ? e.map(lower) : e;
+      const has = (a: unknown) => list.includes(ci ? lower(a) : a);
       return (Array.isArray(v) ? v.some(has) : has(v)) !== (op[1] === 'n');
     }
     case '$exists':

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { assignVariants } from '../../src/assign/assign';
 import { inSchedule, pathMatches } from '../../src/assign/eligibility';
 import { createEngine } from '../../src/engine';
@@ -101,6 +101,23 @@ describe('conditions read from their JSON equal compiled conditions', () => {
       }),
       { numRuns: 4000 },
     );
+  });
+});
+
+describe('reading a condition against a large value', () => {
+  it('lowercases a `$ini` list once per evaluation, not once per item of the value', () => {
+    const list = Array.from({ length: 20 }, (_, i) => `Tag-${i}`);
+    const value = Array.from({ length: 2000 }, (_, i) => `TAG-${i + 100}`);
+    const lower = vi.spyOn(String.prototype, 'toLowerCase');
+    try {
+      expect(readCondition({ tags: { $ini: list } }, undefined, true)({ tags: [...value, 'tag-7'] })).toBe(
+        true,
+      );
+      // 2,001 items and 20 list entries: linear, where lowering the list per item is 42,000 calls.
+      expect(lower.mock.calls.length).toBeLessThan(2 * (value.length + list.length));
+    } finally {
+      lower.mockRestore();
+    }
   });
 });
 
