@@ -15,6 +15,8 @@
 //   segments and assignment for Tailor's own context of that page. GrowthBook: new GrowthBook({
 //   attributes, features }) + evalFeature() of every feature, the attributes being that same
 //   context (GrowthBook collects no signals itself).
+// - sameWorkMatching: the same, for a returning visitor whom more audiences take in
+//   (matchingVisitor below): the collected first-time visitor is assigned almost nothing.
 // - firstPageView (full page view): JSON.parse inside the timer on both sides. Tailor:
 //   createTailor() + start(): guard, signals, context, segments, scores, assignment, rendering.
 //   GrowthBook: handed the ready attributes, as above.
@@ -33,17 +35,19 @@ const rounds = (n) => (n >= 1000 ? 40 : 120);
  * Every figure of one size, both sides interleaved (the order rotates each round). Runs
  * (stringified) in the page, where `T` is the Tailor bench bundle and `GB` GrowthBook's.
  */
-async function measure(T, GB, manifestJson, featuresJson, attributes, context, rounds) {
+async function measure(T, GB, manifestJson, featuresJson, visitors, rounds) {
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const out = {
-    tailor: { sameWork: [], firstPageView: [], reDecide: [] },
-    growthbook: { sameWork: [], firstPageView: [], reDecide: [] },
+    tailor: { sameWork: [], sameWorkMatching: [], firstPageView: [], reDecide: [] },
+    growthbook: { sameWork: [], sameWorkMatching: [], firstPageView: [], reDecide: [] },
   };
+  const { attributes } = visitors.sameWork;
   const now = Date.now();
   const noop = () => {};
-  let inExperiment = 0;
-  let tailorAssigned = 0;
-  const tailorSame = () => {
+  const inExperiment = {};
+  const tailorAssigned = {};
+  const tailorSame = (key) => () => {
+    const { context } = visitors[key];
     const m = JSON.parse(manifestJson);
     const t = performance.now();
     const valid = T.validateManifest(m).manifest;
@@ -56,17 +60,17 @@ async function measure(T, GB, manifestJson, featuresJson, attributes, context, r
       _consentGranted: true,
       _now: now,
     });
-    out.tailor.sameWork.push(performance.now() - t);
-    tailorAssigned = r.assignments.length;
+    out.tailor[key].push(performance.now() - t);
+    tailorAssigned[key] = r.assignments.length;
   };
-  const gbSame = () => {
+  const gbSame = (key) => () => {
     const features = JSON.parse(featuresJson);
     const t = performance.now();
-    const gb = new GB.GrowthBook({ attributes, features, trackingCallback: noop });
+    const gb = new GB.GrowthBook({ attributes: visitors[key].attributes, features, trackingCallback: noop });
     let on = 0;
     for (const k in features) if (gb.evalFeature(k).source === 'experiment') on++;
-    out.growthbook.sameWork.push(performance.now() - t);
-    inExperiment = on;
+    out.growthbook[key].push(performance.now() - t);
+    inExperiment[key] = on;
     gb.destroy();
   };
   const tailorFull = async (i) => {
@@ -91,7 +95,14 @@ async function measure(T, GB, manifestJson, featuresJson, attributes, context, r
     out.growthbook.reDecide.push(performance.now() - t);
     gb.destroy();
   };
-  const steps = [tailorSame, gbSame, tailorFull, gbFull];
+  const steps = [
+    tailorSame('sameWork'),
+    gbSame('sameWork'),
+    tailorSame('sameWorkMatching'),
+    gbSame('sameWorkMatching'),
+    tailorFull,
+    gbFull,
+  ];
   for (let i = 0; i < rounds; i++)
     for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length](i);
   const us = (o) => Object.fromEntries(Object.entries(o).map(([k, xs]) => [k, median(xs) * 1000]));
@@ -157,6 +168,29 @@ export async function bundleSource(name, source, { format = 'iife', guard = true
   const file = path.join(BUILD, `${name}.${format === 'es' ? 'mjs' : 'js'}`);
   writeFileSync(file, output[0].code);
   return { file, code: output[0].code };
+}
+
+/**
+ * The collected first-time visitor of the bench page matches almost no audience of the generated
+ * manifests (direct traffic, no history: both sides stop at a first false clause and assign
+ * nothing). `sameWorkMatching` gives both sides this returning visitor instead, from an email
+ * campaign on a phone, deep in a shoe category, whom a good share of the audiences take in, so
+ * that conditions are read to the end and assignment and hashing are measured too.
+ */
+export function matchingVisitor(context) {
+  const c = structuredClone(context);
+  Object.assign(c.traffic, { source: 'newsletter', medium: 'email', campaign: 'spring' });
+  Object.assign(c.device, { type: 'mobile', touch: true });
+  Object.assign(c.geo, { country: 'ES', language: 'es-ES' });
+  Object.assign(c.visitor, { isNew: false, visits: 5, pageviews: 14, traits: { plan: 'pro' } });
+  Object.assign(c.session, { pageviews: 2 });
+  Object.assign(c.page, { path: '/shoes/trail-runner' });
+  Object.assign(c.time, { hour: 12 });
+  c.affinity = { ...c.affinity, top: 'shoes', shoes: 3 };
+  c.journey = { stage: 'engaged' };
+  c.score = { buyIntent: 0.95 };
+  c.data = { ...c.data, cartValue: 250 };
+  return c;
 }
 
 /** `{ $segment: name }` → the segment's own condition, recursively. */
@@ -297,8 +331,13 @@ export async function run({ browser } = {}) {
         return c;
       })()`);
       const attributes = { ...context, id: context.visitor?.id || 'bench-visitor' };
+      const matching = matchingVisitor(context);
+      const visitors = {
+        sameWork: { context, attributes },
+        sameWorkMatching: { context: matching, attributes: { ...matching, id: attributes.id } },
+      };
       const features = JSON.stringify(toGrowthBookFeatures(manifests[n]));
-      const args = [m, features, attributes, context].map((x) => JSON.stringify(x));
+      const args = [m, features, visitors].map((x) => JSON.stringify(x));
       const fn = (r) => `(${measure.toString()})(TailorBench, GrowthBookBench, ${args.join(', ')}, ${r})`;
       if (n === SIZES[0]) await page.evaluate(fn(20)); // warm-up
       const r = await page.evaluate(fn(rounds(n)));
@@ -306,8 +345,10 @@ export async function run({ browser } = {}) {
       growthbook[n] = r.growthbook;
       translation[n] = {
         features: manifests[n].experiences.length,
-        growthbookInExperiment: r.inExperiment,
-        tailorAssigned: r.tailorAssigned,
+        growthbookInExperiment: r.inExperiment.sameWork,
+        tailorAssigned: r.tailorAssigned.sameWork,
+        growthbookInExperimentMatching: r.inExperiment.sameWorkMatching,
+        tailorAssignedMatching: r.tailorAssigned.sameWorkMatching,
       };
     }
     const r = (o) =>
@@ -350,6 +391,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         `${label.padEnd(16)} ${String(n).padStart(5)}: Tailor ${String(r.chromium.tailor[n][k]).padStart(6)} µs  GrowthBook ${String(r.chromium.growthbook[n][k]).padStart(6)} µs  GB/Tailor ${r.speedup[n][k]}×`,
     ).join('\n');
   console.log(
-    `\n${row('same work', 'sameWork')}\n${row('full page view', 'firstPageView')}\n${row('re-decision', 'reDecide')}`,
+    `\n${row('same work', 'sameWork')}\n${row('same, matching', 'sameWorkMatching')}\n${row('full page view', 'firstPageView')}\n${row('re-decision', 'reDecide')}`,
   );
 }

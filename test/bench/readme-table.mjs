@@ -54,6 +54,14 @@ export function rows(r) {
         ratio(d.tailor[size].sameWork, d.growthbook[size].sameWork),
       ]);
   for (const size of Object.keys(d.tailor))
+    if (typeof d.tailor[size].sameWorkMatching === 'number')
+      out.push([
+        `Same work, a visitor many audiences take in, ${n(Number(size))} experiences (µs, median)`,
+        n(d.tailor[size].sameWorkMatching),
+        n(d.growthbook[size].sameWorkMatching),
+        ratio(d.tailor[size].sameWorkMatching, d.growthbook[size].sameWorkMatching),
+      ]);
+  for (const size of Object.keys(d.tailor))
     out.push([
       `Re-decision, ${n(Number(size))} experiences (µs, median)`,
       n(d.tailor[size].reDecide),
