@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -18,12 +19,13 @@ const MANIFEST = JSON.stringify({
   experiences: [{ id: 'hello', variants: [{ id: 'on', actions: [] }] }],
 });
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
+  const manifest = manifestFor(file, MANIFEST);
   it('installs window.tailor from an inline manifest without a console error', async () => {
     server.page(
       `/boot-${file}.html`,
       `<!doctype html><html><head><title>boot</title>
-      <script type="application/json" id="tailor-manifest">${MANIFEST}</script>
+      <script type="application/json" id="tailor-manifest">${manifest}</script>
       <script src="/dist/${file}"></script></head><body><h1>Hello</h1></body></html>`,
     );
     const page = await newPage(browser);
@@ -60,7 +62,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
         tailor.push(['set', { tier: 'gold' }]);
         tailor.push(function (t) { ran.push(typeof t.on); });
       </script>
-      <script type="application/json" id="tailor-manifest">${MANIFEST}</script>
+      <script type="application/json" id="tailor-manifest">${manifest}</script>
       <script src="/dist/${file}"></script></head><body></body></html>`,
     );
     const page = await newPage(browser);

@@ -53,6 +53,7 @@ function pageWith(file: string, manifest: unknown): string {
 type E = { message: string; path?: string };
 const errors = (page: Page) => page.evaluate(() => (window as unknown as { __errors: E[] }).__errors);
 
+// Generic tags only: the subject is the validator chunk for unpublished manifests, which a site tag never runs nor loads.
 describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
   it('an unpublished manifest: a misspelt path is reported and its experience dropped after the check', async () => {
     const page = await newPage(browser);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { budget, newPage, useChromiumAndServer } from './chromium';
 import { createCollector } from './collector';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -31,7 +32,7 @@ function pageWith(file: string, manifest: Record<string, unknown>, before = '', 
     `<!doctype html><html><head><title>${path}</title>
     <script>window.__errors=[];window.tailor=[function(t){t.on('error',function(e){__errors.push(e.message)})}]</script>
     ${before}
-    <script type="application/json" id="tailor-manifest">${JSON.stringify({ version: 1, site: 'chunks', ...manifest })}</script>
+    <script type="application/json" id="tailor-manifest">${JSON.stringify(manifestFor(file, { version: 1, site: 'chunks', ...manifest }))}</script>
     <script src="/dist/${file}"${endpoint ? ` data-endpoint="${endpoint}"` : ''}></script></head>
     <body><h1 id="hero">Default</h1></body></html>`,
   );
@@ -59,6 +60,7 @@ type Ctx = {
 const ctx = (page: Page) =>
   page.evaluate(() => (window as unknown as { tailor: { context(): Ctx } }).tailor.context());
 
+// The generic tags' own chunks: the full tag's ua-parser-js, the lite tag's classifier.
 describe('device details', () => {
   it('the full tag: without a manifest reading them, no tailor.ua.js and os/browser are null; the device class is there', async () => {
     const page = await newPage(browser);
@@ -113,7 +115,7 @@ describe('device details', () => {
 });
 
 describe('hostile markup', () => {
-  for (const file of ['tailor.min.js', 'tailor.lite.min.js'])
+  for (const file of TAGS)
     it(`${file}: <img name="tailorChunk"> and <a id="tailorChunk"> do not stop the chunks (a banner from tailor.post.js shows)`, async () => {
       const page = await newPage(browser);
       const banner = {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { newPage, useChromiumAndServer } from './chromium';
 import { createCollector } from './collector';
 import type { TestServer } from './server';
+import { manifestFor, TAGS, tagDir } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -17,7 +18,6 @@ useChromiumAndServer((b, s) => {
   server = s;
 });
 
-const FILES = ['tailor.min.js', 'tailor.lite.min.js'];
 const PLACEMENTS = ['head', 'body', 'defer', 'async', 'injected'] as const;
 type Placement = (typeof PLACEMENTS)[number];
 
@@ -72,7 +72,7 @@ document.documentElement.firstChild.appendChild(s); })();</script>`
   server.page(
     p,
     `<!doctype html><html><head><title>clobbering</title>
-${inline ? `<script type="application/json" id="tailor-manifest">${json(LEGIT)}</script>` : ''}
+${inline ? `<script type="application/json" id="tailor-manifest">${json(manifestFor(file, LEGIT))}</script>` : ''}
 ${head}</head><body><h1 id="hero">default</h1>
 <div class="comment">${markup}</div>
 <p>after the comments</p>
@@ -82,7 +82,9 @@ ${end}</body></html>`,
 }
 
 type Tracked = Page & { errors: string[]; evil: string[]; debugLoads: string[] };
-async function open(url: string): Promise<Tracked> {
+async function open(file: string, url: string): Promise<Tracked> {
+  // Published for a site tag: the attacker's manifest is one the tag would run.
+  const evil = JSON.stringify(manifestFor(file, EVIL));
   const page = (await newPage(browser)) as Tracked;
   page.evil = [];
   page.debugLoads = [];
@@ -98,7 +100,7 @@ async function open(url: string): Promise<Tracked> {
         status: 200,
         headers: cors,
         contentType: 'application/json',
-        body: JSON.stringify(EVIL),
+        body: evil,
       });
     if (url.endsWith('.js'))
       return route.fulfill({
@@ -124,15 +126,18 @@ async function hero(page: Page): Promise<string> {
   return page.evaluate(() => Document.prototype.getElementById.call(document, 'hero')!.textContent!);
 }
 
-describe.each(FILES)('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   describe.each(PLACEMENTS)('tag placed %s', (placement) => {
     it('<img name="currentScript" src=evil> + ?tailor_debug=1 loads the debug view from the tag’s own URL only', async () => {
       const markup = '<img name="currentScript" src="https://evil.example/x/p.png" alt="">';
-      const page = await open(`${server.url}${addPage(file, placement, markup, {}, true)}?tailor_debug=1`);
+      const page = await open(
+        file,
+        `${server.url}${addPage(file, placement, markup, {}, true)}?tailor_debug=1`,
+      );
       expect(await hero(page)).toBe('legit');
       await expect.poll(() => page.debugLoads.length).toBeGreaterThan(0);
       await page.waitForSelector('[data-tailor-debug]');
-      expect(page.debugLoads).toEqual([`${server.url}/dist/tailor.debug.js`]);
+      expect(page.debugLoads).toEqual([`${server.url}${tagDir(file)}tailor.debug.js`]);
       expect(page.evil.filter((u) => !u.endsWith('/p.png'))).toEqual([]);
       expect(await page.evaluate(() => (window as unknown as { __evil?: number }).__evil)).toBeUndefined();
       await page.close();
@@ -140,12 +145,14 @@ describe.each(FILES)('dist/%s', (file) => {
 
     it('<img name="currentScript" data-manifest data-endpoint> changes neither the manifest nor the endpoint', async () => {
       const c = createCollector(server);
+      const legit = JSON.stringify(manifestFor(file, LEGIT));
       server.route('/clobber-legit.json', (_, res) =>
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(LEGIT)),
+        res.writeHead(200, { 'content-type': 'application/json' }).end(legit),
       );
       const markup =
         '<img name="currentScript" data-manifest="https://evil.example/m.json" data-endpoint="https://evil.example/c" alt="">';
       const page = await open(
+        file,
         `${server.url}${addPage(file, placement, markup, { manifest: '/clobber-legit.json', endpoint: c.path }, false)}`,
       );
       expect(await hero(page)).toBe('legit');
@@ -156,11 +163,13 @@ describe.each(FILES)('dist/%s', (file) => {
     });
 
     it('<div id="tailor-manifest"> is not a manifest: the tag’s data-manifest is used', async () => {
+      const legit = JSON.stringify(manifestFor(file, LEGIT));
       server.route('/clobber-legit.json', (_, res) =>
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(LEGIT)),
+        res.writeHead(200, { 'content-type': 'application/json' }).end(legit),
       );
-      const markup = `<div id="tailor-manifest">${json(EVIL).replace(/&/g, '&amp;')}</div>`;
+      const markup = `<div id="tailor-manifest">${json(manifestFor(file, EVIL)).replace(/&/g, '&amp;')}</div>`;
       const page = await open(
+        file,
         `${server.url}${addPage(file, placement, markup, { manifest: '/clobber-legit.json' }, false)}`,
       );
       expect(await hero(page)).toBe('legit');
@@ -169,6 +178,7 @@ describe.each(FILES)('dist/%s', (file) => {
 
     it('<a id="tailor"> does not stop Tailor from starting', async () => {
       const page = await open(
+        file,
         `${server.url}${addPage(file, placement, '<a id="tailor" href="#x">x</a>', {}, true)}`,
       );
       expect(await hero(page)).toBe('legit');
@@ -185,7 +195,7 @@ describe.each(FILES)('dist/%s', (file) => {
 
     it('<img name="getElementById"> and <img name="currentScript"> (shadowed document members) do not stop it', async () => {
       const markup = '<img name="getElementById" alt=""><img name="currentScript" alt="">';
-      const page = await open(`${server.url}${addPage(file, placement, markup, {}, true)}`);
+      const page = await open(file, `${server.url}${addPage(file, placement, markup, {}, true)}`);
       expect(await hero(page)).toBe('legit');
       expect(page.errors).toEqual([]);
       await page.close();
@@ -199,10 +209,10 @@ describe.each(FILES)('dist/%s', (file) => {
     const p = `/clobber-inline-${++seq}.html`;
     server.page(
       p,
-      `<!doctype html><html><head><script type="application/json" id="tailor-manifest">${json(LEGIT)}</script>
+      `<!doctype html><html><head><script type="application/json" id="tailor-manifest">${json(manifestFor(file, LEGIT))}</script>
 <script>${code}</script></head><body><h1 id="hero">default</h1></body></html>`,
     );
-    const page = await open(`${server.url}${p}?tailor_debug=1`);
+    const page = await open(file, `${server.url}${p}?tailor_debug=1`);
     expect(await hero(page)).toBe('legit');
     await expect.poll(() => page.errors.filter((e) => e.includes('debug view')).length).toBe(1);
     expect(page.debugLoads).toEqual([]);

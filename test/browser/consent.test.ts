@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { grace, newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, createCollector } from './collector';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 // docs/consent.md in real Chromium against both tags: opt-in holds everything in memory until a grant,
 // a denial drops it, GPC counts as a denial in opt-out mode, forget() leaves no tlr_ trace.
@@ -34,7 +35,7 @@ function serve(manifest: object, tag: string, attrs = ''): string {
   server.page(
     path,
     `<!doctype html><html><head><title>consent</title>${RECORD}
-    <script type="application/json" id="tailor-manifest">${JSON.stringify(manifest)}</script>
+    <script type="application/json" id="tailor-manifest">${JSON.stringify(manifestFor(tag, manifest))}</script>
     <script src="/dist/${tag}"${attrs}></script></head>
     <body><h1 id="hero">Hello</h1><button id="signup">Sign up</button></body></html>`,
   );
@@ -78,7 +79,7 @@ const tlr = (page: Page) =>
   ]);
 const pageIds = (page: Page) => page.evaluate(() => (window as unknown as W).__ev.map((e) => e.id));
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('consent with dist/%s', (tag) => {
+describe.each(TAGS)('consent with dist/%s', (tag) => {
   it.concurrent('opt-in: no tlr_ cookie, key or beacon before consent("granted"); the held events are sent after it', async () => {
     const c = createCollector(server);
     const page = await newPage(browser);

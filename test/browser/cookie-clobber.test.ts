@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -18,10 +19,10 @@ useChromiumAndServer((b, s) => {
 
 const MANIFEST = JSON.stringify({ version: 1, site: 'clobber', experiences: [] });
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('%s on a page with <img name="cookie">', (file) => {
+describe.each(TAGS)('%s on a page with <img name="cookie">', (file) => {
   it('writes tlr_id as a real cookie and reads it back on the next page view', async () => {
     const html = `<!doctype html><html><head>
-<script type="application/json" id="tailor-manifest">${MANIFEST}</script>
+<script type="application/json" id="tailor-manifest">${manifestFor(file, MANIFEST)}</script>
 </head>
 <body><img name="cookie" alt="posted by a visitor"><p>hi</p>
 <script src="/dist/${file}"></script></body></html>`;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { useChromiumAndServer } from './chromium';
 import { createCollector } from './collector';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -16,7 +17,6 @@ useChromiumAndServer((b, s) => {
   server = s;
 });
 
-const FILES = ['tailor.min.js', 'tailor.lite.min.js'];
 const GOOGLEBOT =
   'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.204 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const HUMAN =
@@ -53,8 +53,9 @@ const stored = (page: Page) =>
 
 async function visit(file: string, ua: string): Promise<Page> {
   const c = createCollector(server);
+  const json = JSON.stringify(manifestFor(file, MANIFEST));
   server.route('/crawler-manifest.json', (_, res) =>
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(MANIFEST)),
+    res.writeHead(200, { 'content-type': 'application/json' }).end(json),
   );
   server.page(
     `/crawler-${file}.html`,
@@ -74,7 +75,7 @@ async function visit(file: string, ua: string): Promise<Page> {
   return page;
 }
 
-describe.each(FILES)('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   it('a Googlebot visit writes no cookie, localStorage or sessionStorage key', async () => {
     // The reference: an ordinary browser on the same page stores id, profile, queue, manifest, force.
     const human = await visit(file, HUMAN);

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS, tagKey } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -17,7 +18,6 @@ useChromiumAndServer((b, s) => {
   server = s;
 });
 
-const FILES = ['tailor.min.js', 'tailor.lite.min.js'];
 const UTM = ['source', 'medium', 'campaign', 'term', 'content'];
 
 /** Registers `/evil-<name>` and `/ctrl-<name>`; returns the payload that loads the first. */
@@ -118,7 +118,7 @@ async function open(file: string, s: Source): Promise<Page & { errors: string[] 
 <style>#a, #c, p { display: block; width: 20px; height: 20px; }</style>
 <script>window.errors = []; window.tailor = [function (t) { t.on('error', function (e) { errors.push(e.message); }); }];
 ${s.head?.(payload) || ''}</script>
-<script type="application/json" id="tailor-manifest">${JSON.stringify(manifest(s)).replace(/</g, '\\u003c')}</script>
+<script type="application/json" id="tailor-manifest">${JSON.stringify(manifestFor(file, manifest(s))).replace(/</g, '\\u003c')}</script>
 <script src="/dist/${file}"></script></head>
 <body><div id="a">a</div><div id="h"></div><div id="i"></div><div id="c">c</div></body></html>`,
   );
@@ -141,12 +141,12 @@ async function rendered(page: Page, name: string) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
-describe.each(FILES)('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   it.each(SOURCES.map((s) => [s.name, s] as const))(
     'a style value from %s loads nothing and is reported',
     async (_, s) => {
       const name = s.name;
-      s = { ...s, name: `${name}-${file.includes('lite') ? 'l' : 'f'}` };
+      s = { ...s, name: `${name}-${tagKey(file)}` };
       const page = await open(file, s);
       await rendered(page, s.name);
       const r = await page.evaluate(() => ({
@@ -166,7 +166,7 @@ describe.each(FILES)('dist/%s', (file) => {
 
   it('stored traits (a persona picked on an earlier page) load nothing either', async () => {
     const s = SOURCES.find((x) => x.name === 'click')!;
-    const name = `stored-${file.includes('lite') ? 'l' : 'f'}`;
+    const name = `stored-${tagKey(file)}`;
     const first = await open(file, { ...s, name });
     await rendered(first, name);
     // The trait now comes from storage: no click on this page view.
@@ -197,7 +197,7 @@ describe.each(FILES)('dist/%s', (file) => {
       path,
       `<!doctype html><html><head><title>svg</title>
 <script>window.errors = []; window.pwned = 0; window.tailor = [function (t) { t.on('error', function (e) { errors.push(e.message); }); }];</script>
-<script type="application/json" id="tailor-manifest">${JSON.stringify(m)}</script>
+<script type="application/json" id="tailor-manifest">${JSON.stringify(manifestFor(file, m))}</script>
 <script src="/dist/${file}"></script></head>
 <body><svg width="200" height="200"><a id="link"><rect width="200" height="200" fill="blue"/><set attributeName="href" to="#safe"/></a></svg></body></html>`,
     );

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budget, launchChromium, newPage } from './chromium';
 import { ROOT, startServer, type TestServer } from './server';
+import { isSiteTag, manifestFor, TAGS } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -24,7 +25,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-const FILES = ['tailor.min.js', 'tailor.lite.min.js'];
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 const HERO = {
   id: 'hero-test',
@@ -41,7 +41,7 @@ function addPage(file: string, manifest: object): string {
   server.page(
     p,
     `<!doctype html><html><head><title>debug</title>
-<script type="application/json" id="tailor-manifest">${json(manifest)}</script>
+<script type="application/json" id="tailor-manifest">${json(manifestFor(file, manifest))}</script>
 <script src="/dist/${file}"></script></head>
 <body><h1 id="hero">Hello</h1></body></html>`,
   );
@@ -81,7 +81,7 @@ const visitor = (page: Page) =>
     return c.visitor;
   });
 
-describe.each(FILES)('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   it('a manifest that is not JSON shows its reason in the view, not only "No experiences"', async () => {
     const p = `/debug-truth-${++seq}.html`;
     server.page(
@@ -98,22 +98,32 @@ describe.each(FILES)('dist/%s', (file) => {
     await page.close();
   });
 
-  it('an experience dropped at load (a selector the browser cannot parse) is listed with why', async () => {
-    const manifest = {
-      version: 1,
-      site: 'debug-truth',
-      experiences: [
-        { id: 'bad', variants: [{ id: 'on', actions: [{ type: 'text', selector: 'p:first', value: 'x' }] }] },
-        { id: 'good', variants: [{ id: 'on', actions: [{ type: 'text', selector: '#hero', value: 'y' }] }] },
-      ],
-    };
-    const page = await open(`${server.url}${addPage(file, manifest)}?tailor_debug=1`);
-    const o = await overlay(page);
-    expect(o.text).toContain('"p:first" is not a valid CSS selector; experience "bad" is dropped');
-    expect(o.reasons.good).toBe('shown');
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  // Not on the site tag: tailor build refuses the selector, so no site tag is given it.
+  it.skipIf(isSiteTag(file))(
+    'an experience dropped at load (a selector the browser cannot parse) is listed with why',
+    async () => {
+      const manifest = {
+        version: 1,
+        site: 'debug-truth',
+        experiences: [
+          {
+            id: 'bad',
+            variants: [{ id: 'on', actions: [{ type: 'text', selector: 'p:first', value: 'x' }] }],
+          },
+          {
+            id: 'good',
+            variants: [{ id: 'on', actions: [{ type: 'text', selector: '#hero', value: 'y' }] }],
+          },
+        ],
+      };
+      const page = await open(`${server.url}${addPage(file, manifest)}?tailor_debug=1`);
+      const o = await overlay(page);
+      expect(o.text).toContain('"p:first" is not a valid CSS selector; experience "bad" is dropped');
+      expect(o.reasons.good).toBe('shown');
+      expect(page.errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   it('a change whose element never appeared says so after the wait, naming the selector', async () => {
     const manifest = {

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grace, launchChromium, newPage } from './chromium';
 import { ROOT, startServer, type TestServer } from './server';
+import { manifestFor, TAGS, tagDir } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -23,7 +24,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-const FILES = ['tailor.min.js', 'tailor.lite.min.js'];
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 const text = (id: string, selector = '#hero') => ({
   id,
@@ -61,7 +61,7 @@ window.__viol = [];
 document.addEventListener('securitypolicyviolation', function (e) { __viol.push(e.violatedDirective + ' ' + e.blockedURI); });
 ${opts.head || ''}
 </script>
-<script nonce="${nonce}" type="application/json" id="tailor-manifest">${json(manifest)}</script>
+<script nonce="${nonce}" type="application/json" id="tailor-manifest">${json(manifestFor(file, manifest))}</script>
 <script nonce="${nonce}" src="/dist/${file}"${opts.tag || ''}></script></head>
 <body><h1 id="hero">Hello</h1><p id="held">h</p><p id="a">a</p><p id="b">b</p><p id="c">c</p><p id="v">v</p>
 <p style="height:3000px">long</p></body></html>`,
@@ -104,7 +104,7 @@ const overlay = (page: Page) =>
     };
   });
 
-describe.each(FILES)('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   it('?tailor_debug=1 shows segments and the reason for each experience, and logs the same', async () => {
     const page = await open(`${server.url}${addPage(file, REASONS)}?tailor_debug=1`);
     await page.waitForSelector('[data-tailor-debug] tbody tr');
@@ -150,7 +150,7 @@ describe.each(FILES)('dist/%s', (file) => {
       expect(page.logs).toContain(`[tailor] debug: ${line}`);
 
     // Loaded under the strict CSP without a violation or an error; closable.
-    expect(page.loaded.filter((r) => r === '/dist/tailor.debug.js')).toHaveLength(1);
+    expect(page.loaded.filter((r) => r === `${tagDir(file)}tailor.debug.js`)).toHaveLength(1);
     expect(await page.evaluate(() => (window as unknown as { __viol: string[] }).__viol)).toEqual([]);
     expect(page.errors).toEqual([]);
     await page.click('[data-tailor-debug] button[aria-label*="Close"]');
@@ -190,12 +190,10 @@ describe.each(FILES)('dist/%s', (file) => {
   // loaded, so commands pushed in that window (here, by the debug view) were lost.
   it('works when the debug view loads before a remote manifest arrives', async () => {
     const m = `/debug-manifest-${++seq}.json`;
+    const json = JSON.stringify(manifestFor(file, REASONS));
     server.route(m, (_, res) => {
       // The manifest answers late on purpose: the debug view must load first.
-      setTimeout(
-        () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(REASONS)),
-        300,
-      );
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(json), 300);
     });
     const p = `/debug-remote-${seq}.html`;
     server.page(

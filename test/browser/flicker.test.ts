@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { budget, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 // docs/experiences.md#rendering "No flicker": sampled every animation frame from the first one (a rAF loop
 // started in <head> before the tag), plus Element Timing (what was actually painted).
@@ -175,14 +176,15 @@ function expectNoOriginal(p: Probe): void {
   expectPageNeverHidden(p.samples);
 }
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   const tag = (attrs = '') => `<script src="/dist/${file}"${attrs}></script>`;
+  const MANIFEST_JSON = JSON.stringify(manifestFor(file, MANIFEST));
 
   it('inline manifest: the original h1 and CTA are never painted', async () => {
     server.page(
       `/flicker-inline-${file}.html`,
       `<!doctype html><html><head><title>inline</title>${PROBE}
-      <script type="application/json" id="tailor-manifest">${JSON.stringify(MANIFEST)}</script>
+      <script type="application/json" id="tailor-manifest">${MANIFEST_JSON}</script>
       ${tag()}</head><body>${BODY(false)}</body></html>`,
     );
     const page = await newPage(browser);
@@ -202,7 +204,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.write(
         `<!doctype html><html><head><title>chunked</title>${PROBE}
-        <script type="application/json" id="tailor-manifest">${JSON.stringify(MANIFEST)}</script>
+        <script type="application/json" id="tailor-manifest">${MANIFEST_JSON}</script>
         ${tag()}</head><body>${BODY(false)}${' '.repeat(2048)}`,
       );
       // The rest of the document 150 ms later: the scenario (a page that arrives in two chunks).
@@ -226,7 +228,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.write(
         `<!doctype html><html><head><title>split</title>${PROBE}
-        <script type="application/json" id="tailor-manifest">${JSON.stringify(MANIFEST)}</script>
+        <script type="application/json" id="tailor-manifest">${MANIFEST_JSON}</script>
         ${tag()}</head><body><h1 elementtiming="h1">${OLD_H1}</h1><p><a id="cta" href="/signup">${' '.repeat(2048)}`,
       );
       rest = () => res.end(`${OLD_CTA}</a></p>${'<p>Filler.</p>'.repeat(20)}</body></html>`);
@@ -251,7 +253,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     const json = `/flicker-remote-${file}.json`;
     server.route(json, (_, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(MANIFEST));
+      res.end(MANIFEST_JSON);
     });
     const path = `/flicker-remote-${file}.html`;
     server.page(
@@ -279,7 +281,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
       // The manifest's 300 ms delay is the scenario; the test waits on the page's own probe.
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(MANIFEST));
+        res.end(MANIFEST_JSON);
       }, 300);
     });
     const path = `/flicker-slow-${file}.html`;

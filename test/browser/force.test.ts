@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 let browser: Browser;
 let server: TestServer;
@@ -16,8 +17,6 @@ useChromiumAndServer((b, s) => {
   browser = b;
   server = s;
 });
-
-const FILES = ['tailor.min.js', 'tailor.lite.min.js'];
 
 const manifest = (extra: Record<string, unknown> = {}) => ({
   version: 1,
@@ -44,7 +43,7 @@ const manifest = (extra: Record<string, unknown> = {}) => ({
 function pages(file: string, m: unknown): void {
   const html = (title: string) => `<!doctype html><html><head>
 <script>window.__exp = []; window.tailor = [function (t) { t.on('exposure', function (e) { __exp.push(e); }); }];</script>
-<script type="application/json" id="tailor-manifest">${JSON.stringify(m)}</script>
+<script type="application/json" id="tailor-manifest">${JSON.stringify(manifestFor(file, m))}</script>
 <script src="/dist/${file}"></script></head><body><h1>${title}</h1></body></html>`;
   for (const p of ['home', 'checkout', 'outlet', 'landed']) server.page(`/force/${p}`, html(p));
 }
@@ -56,7 +55,7 @@ const ready = (page: Page) =>
     return typeof t?.context === 'function' && !!t.context();
   });
 
-describe.each(FILES)('%s', (file) => {
+describe.each(TAGS)('%s', (file) => {
   it('a forged force link redirects neither its own page nor later pages outside the experience', async () => {
     pages(file, manifest());
     const context = await browser.newContext();

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { budget, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 // docs/experiences.md#rendering: banners cause no layout shift (CLS), and a change that a framework overwrites
 // (hydration) is re-applied, rate-limited, without ever hanging the page.
@@ -77,13 +78,13 @@ async function bannerSettled(page: Page): Promise<void> {
 
 const readCls = (page: Page) => page.evaluate(() => (window as unknown as W).cls);
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   const pageWith = (path: string, json: string, body = CONTENT, extra = '') =>
     server.page(
       path,
       `<!doctype html><html><head><title>layout</title>
       <meta name="viewport" content="width=device-width">${PROBE}
-      <script type="application/json" id="tailor-manifest">${json}</script>
+      <script type="application/json" id="tailor-manifest">${manifestFor(file, json)}</script>
       <script src="/dist/${file}"></script></head><body>${body}${extra}</body></html>`,
     );
 

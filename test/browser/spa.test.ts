@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { grace, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 // SPA page views (docs/api.md `page()`, docs/experiences.md#rendering): history changes re-evaluate, revert what no longer
 // applies and render what newly applies; exposures are once per experience per page view.
@@ -58,7 +59,7 @@ const MANIFEST = {
 
 /** A tiny router page: `route(name)` renders the route's content, as SPA routers do after pushState. */
 function spaPage(file: string, head = ''): string {
-  const json = JSON.stringify(MANIFEST).replace(/</g, '\\u003c');
+  const json = JSON.stringify(manifestFor(file, MANIFEST)).replace(/</g, '\\u003c');
   return `<!doctype html><html><head><title>spa</title>
     <script>
       window.exposures = []; window.errors = [];
@@ -79,7 +80,7 @@ function spaPage(file: string, head = ''): string {
 const text = (sel: string) => `document.querySelector(${JSON.stringify(sel)})?.textContent`;
 const count = (exp: string) => `exposures.filter(e => e.experience === ${JSON.stringify(exp)}).length`;
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   const base = `/spa/${file}`;
 
   it('pushState, popstate and replaceState start page views that revert and render experiences', async () => {
@@ -189,7 +190,7 @@ describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
     // Installed before the tag: counts the timers whose caller is the Tailor script.
     const head = `<script>
       window.timers = { interval: 0, timeout: 0, raf: 0 };
-      const fromTailor = () => /\\/dist\\/tailor/.test(new Error().stack || '');
+      const fromTailor = () => /\\/dist\\/(site-tags\\/\\w+\\/)?tailor/.test(new Error().stack || '');
       for (const [name, key] of [['setInterval', 'interval'], ['setTimeout', 'timeout'], ['requestAnimationFrame', 'raf']]) {
         const original = window[name];
         window[name] = function () { if (fromTailor()) timers[key]++; return original.apply(this, arguments); };

@@ -11,6 +11,7 @@ import {
 } from './chromium';
 import { ALL_BODIES, type BeaconEvent, type Collector, createCollector } from './collector';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 // docs/events.md in real Chromium against the built tags: exposures, goals, batching and delivery
 // (sendBeacon/fetch, 60 KiB split, retries, Retry-After, offline, reload, queue cap, bfcache),
@@ -42,7 +43,7 @@ function serve(
   server.page(
     path,
     `<!doctype html><html><head><title>tracking ${pageCount}</title>${RECORD}${opts.head || ''}
-    <script type="application/json" id="tailor-manifest">${JSON.stringify(manifest)}</script>
+    <script type="application/json" id="tailor-manifest">${JSON.stringify(manifestFor(opts.tag || 'tailor.min.js', manifest))}</script>
     ${opts.tag === 'none' ? '' : `<script src="/dist/${opts.tag || 'tailor.min.js'}"${endpoint}${opts.attrs || ''}></script>`}</head>
     <body>${opts.body ?? '<h1 id="hero">Hello</h1>'}</body></html>`,
   );
@@ -88,7 +89,7 @@ async function drained(page: Page, c: Collector): Promise<void> {
   await c.until((c) => c.ids().has(id), 10_000, 'the marker event');
 }
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('exposures with dist/%s', (tag) => {
+describe.each(TAGS)('exposures with dist/%s', (tag) => {
   it('once per experience per page view; control/holdout exposed when they would have rendered, not when their trigger never fired', async () => {
     const c = createCollector(server);
     const text = (selector: string) => [{ type: 'text', selector, value: 'changed' }];

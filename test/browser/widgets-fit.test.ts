@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { budget, newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 // Banners fit any site (docs/experiences.md#widgets): they never cover the site's own header,
 // inline markup reads as one line of text, and any rule of the site's CSS wins over Tailor's.
@@ -49,7 +50,7 @@ function shopPage(file: string, position: 'top' | 'bottom'): string {
       .tailor-banner--email { background: rgb(31, 78, 121); }
       .tailor-banner { color: rgb(255, 255, 0); }
     </style>
-    <script type="application/json" id="tailor-manifest">${JSON.stringify(manifest)}</script>
+    <script type="application/json" id="tailor-manifest">${JSON.stringify(manifestFor(file, manifest))}</script>
     <script src="/dist/${file}"></script></head>
     <body>
       <header><a id="logo" href="/">Logo</a>
@@ -60,7 +61,7 @@ function shopPage(file: string, position: 'top' | 'bottom'): string {
     </body></html>`;
 }
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   describe.each([
     { width: 1280, height: 800 },
     { width: 390, height: 844 },

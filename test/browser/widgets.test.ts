@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPage, useChromiumAndServer } from './chromium';
 import type { TestServer } from './server';
+import { manifestFor, TAGS } from './tags';
 
 // Widgets and page-level actions (docs/experiences.md#actions): overlay, banner, frequency caps and dismissal
 // memory, `data-tailor-set` persona picks, `reorder` by affinity. Redirects: bad-input.test.ts.
@@ -22,7 +23,10 @@ type Win = Window & {
 
 /** A page with an inline manifest; exposures and errors are recorded from before the tag boots. */
 function tagPage(file: string, manifest: object, body: string, head = ''): string {
-  const json = JSON.stringify({ version: 1, site: 'widgets-test', ...manifest }).replace(/</g, '\\u003c');
+  const json = JSON.stringify(manifestFor(file, { version: 1, site: 'widgets-test', ...manifest })).replace(
+    /</g,
+    '\\u003c',
+  );
   return `<!doctype html><html><head><title>widgets</title>
     <script>
       window.exposures = []; window.errors = [];
@@ -54,7 +58,7 @@ async function rewindDismissal(page: Page, experience: string, days: number): Pr
 
 const errorsOf = (page: Page) => page.evaluate(() => (window as unknown as Win).errors);
 
-describe.each(['tailor.min.js', 'tailor.lite.min.js'])('dist/%s', (file) => {
+describe.each(TAGS)('dist/%s', (file) => {
   it('overlay: an accessible dialog; Esc closes it and focus goes back to the opener', async () => {
     const manifest = {
       experiences: [
