@@ -162,10 +162,13 @@ function expectNoOriginal(p: Probe): void {
   expect(p.samples.length).toBeGreaterThanOrEqual(5);
   const seen = p.samples.filter((s) => s.h1 !== null || s.cta !== null);
   expect(seen.length).toBeGreaterThan(0);
+  // null: not parsed yet. A streamed page can paint a frame between the h1 and the CTA (CI saw
+  // one on a site tag), which shows no original; every text that is painted is the new one.
   for (const s of seen) {
-    expect(s.h1).toBe(NEW_H1);
-    expect(s.cta).toBe(NEW_CTA);
+    if (s.h1 !== null) expect(s.h1).toBe(NEW_H1);
+    if (s.cta !== null) expect(s.cta).toBe(NEW_CTA);
   }
+  expect(seen.some((s) => s.h1 === NEW_H1 && s.cta === NEW_CTA)).toBe(true);
   // Element Timing, where the browser has it: the first paint of each text already shows the change.
   // (Chromium has it for the h1; an inline <a> inside a <p> gets no entry of its own.)
   expect(p.painted.some((x) => x.id === 'h1')).toBe(true);
