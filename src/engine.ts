@@ -7,14 +7,12 @@
 
 import type { Assignment } from './assign/assign';
 import { anonymous, assignVariants, byPriority } from './assign/assign';
-import { compilePages, inSchedule } from './assign/eligibility';
+import { inSchedule, pathMatches } from './assign/eligibility';
 import { F_CONDITIONS, F_PAGES, F_SCHEDULE, F_SEGMENTS } from './features';
 import type { Context, Experience, Manifest } from './manifest/types';
 import { stampOf } from './reads';
-import { cached } from './rules/cached';
-import type { Predicate } from './rules/condition';
 import { getPath } from './rules/path';
-import { readCondition } from './rules/read';
+import { checkCondition, holds } from './rules/read';
 import { compileSegments } from './rules/segments';
 import type { StickyAssignment } from './storage/profile';
 
@@ -41,23 +39,20 @@ export interface Engine {
 /** Problems found in conditions are reported once, now, through `report` (see `audience`). */
 export function createEngine(manifest: Manifest, report: (message: string, path: string) => void): Engine {
   const experiences = manifest.experiences || [];
-  // A published manifest has no problem (tailor build refuses any): its conditions are not
-  // checked again, and its audiences are prepared on first use, so those of experiences not live
-  // on the page never are. An unpublished one's problems are reported now.
+  // A published manifest has no problem (tailor build refuses any).
   const published = stampOf(manifest);
   const segmentsOf = F_SEGMENTS
     ? compileSegments(manifest.segments, (m) => report(m, 'segments'), published)
     : () => [];
-  const audiences = new Map<Experience, Predicate>();
-  const audience = (e: Experience) =>
-    cached(audiences, e, () =>
-      e.audience ? readCondition(e.audience, (m) => report(m, `experience ${e.id}`), published) : () => true,
-    );
-  if (F_CONDITIONS && !published) experiences.forEach(audience);
-  const ordered = byPriority(experiences);
-  const pages = new Map<Experience, (path: string) => boolean>();
-  const onPage = (e: Experience, path: string) =>
-    !F_PAGES || !e.pages || cached(pages, e, () => compilePages(e.pages))(path);
+  // An unpublished manifest's conditions are checked now: one with a problem is reported and
+  // reads false. A published one's are not checked again (a problem met evaluating reads false).
+  const broken = new Set<Experience>();
+  if (F_CONDITIONS && !published)
+    for (const e of experiences)
+      if (e.audience && !checkCondition(e.audience, (m) => report(m, `experience ${e.id}`))) broken.add(e);
+  // A published manifest lists its experiences in decision order (tailor build writes it so).
+  const ordered = published ? experiences : byPriority(experiences);
+  const onPage = (e: Experience, path: string) => !F_PAGES || !e.pages || pathMatches(e.pages, path);
   return {
     _segments: segmentsOf,
     _assign(c, segs, o) {
@@ -80,7 +75,7 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
         eligible: (e) =>
           live(e) &&
           (!F_SCHEDULE || inSchedule(e.schedule, date)) &&
-          (!F_CONDITIONS || audience(e)(c, segSet)),
+          (!F_CONDITIONS || !e.audience || (!broken.has(e) && holds(e.audience, c, segSet))),
         _live: live,
         sticky: o._sticky,
         forced: o._forced,

@@ -9,6 +9,7 @@
  * Node only: it hashes with `node:crypto`.
  */
 import { createHash } from 'node:crypto';
+import { byPriority } from '../assign/assign';
 import type { Experience, Manifest, ManifestProblem, PublishStamp } from './types';
 import { validateManifest } from './validate';
 
@@ -128,7 +129,8 @@ export function publishManifest(
   const { published: _old, ...source } = manifest as Manifest & { published?: unknown };
   const normalized: Manifest = {
     ...source,
-    experiences: (source.experiences || []).map(normalizeExperience),
+    // In decision order (priority, then source order), so the tags need not sort it.
+    experiences: [...byPriority((source.experiences || []).map(normalizeExperience))],
   };
   const hash = createHash('sha256').update(JSON.stringify(normalized)).digest('base64url').slice(0, 22);
   return {

@@ -143,34 +143,41 @@ function operator(op: string, e: unknown, v: unknown, r: Report | undefined, at:
 }
 
 /**
- * Checks `condition` now, reporting through `onError` what compileCondition reports, and returns
- * its predicate: false for a condition with a problem, never throwing. A `trusted` condition
- * (from a manifest `tailor build` published: it checked it) is not checked again.
+ * Checks `condition`, reporting through `onError` what compileCondition reports; true when it has
+ * no problem.
  */
-export function readCondition(
+export function checkCondition(condition: unknown, onError?: (message: string) => void): boolean {
+  let fine = true;
+  try {
+    node(condition, 0, undefined, (what, at, detail) => {
+      fine = false;
+      onError?.(words(what, at, detail));
+      return false;
+    });
+  } catch (e) {
+    onError?.(`invalid condition: ${(e as Error).message}`);
+    fine = false;
+  }
+  return fine;
+}
+
+/** Evaluates a condition `checkCondition` passed: never throws (a problem reads as false). */
+export const holds = (condition: unknown, x: unknown, s: Segments): boolean => {
+  try {
+    return node(condition, x, s);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Checks `condition` now (see checkCondition) and returns its predicate: false for a condition
+ * with a problem, never throwing. A `trusted` condition (from a manifest `tailor build`
+ * published: it checked it) is not checked again.
+ */
+export const readCondition = (
   condition: unknown,
   onError?: (message: string) => void,
   trusted?: unknown,
-): Predicate {
-  let broken = false;
-  try {
-    trusted ||
-      node(condition, 0, undefined, (what, at, detail) => {
-        broken = true;
-        onError?.(words(what, at, detail));
-        return false;
-      });
-  } catch (e) {
-    onError?.(`invalid condition: ${(e as Error).message}`);
-    broken = true;
-  }
-  return broken
-    ? () => false
-    : (x, s) => {
-        try {
-          return node(condition, x, s);
-        } catch {
-          return false;
-        }
-      };
-}
+): Predicate =>
+  trusted || checkCondition(condition, onError) ? (x, s) => holds(condition, x, s) : () => false;

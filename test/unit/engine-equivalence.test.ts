@@ -293,4 +293,32 @@ describe('the engine decides as the old decision path did', () => {
     expect(decide('/shoes/a')).toBe(1);
     expect(reads).toBeGreaterThan(0);
   });
+
+  it('takes a published manifest in its listed order (tailor build writes it in decision order) and sorts an unpublished one', () => {
+    // Two experiences of one layer: the first in decision order takes the visitor.
+    const source = {
+      version: 1,
+      site: 's',
+      experiences: [
+        { id: 'low', layer: 'l', variants: [{ id: 'a' }] },
+        { id: 'high', layer: 'l', priority: 3, variants: [{ id: 'a' }] },
+      ],
+    } as Manifest;
+    const taken = (m: Manifest) =>
+      createEngine(m, () => {})
+        ._assign({ page: { path: '/' }, visitor: { id: 'v' } } as unknown as Context, [], {
+          _preview: false,
+          _sticky: {},
+          _forced: null,
+          _consentGranted: true,
+          _now: 0,
+        })
+        .assignments.map((a) => a.experience);
+    expect(taken(source)).toEqual(['high']);
+    const published = publishManifest(source).manifest!;
+    expect(published.experiences!.map((e) => e.id)).toEqual(['high', 'low']);
+    expect(taken(published)).toEqual(['high']);
+    // A published file edited by hand must be published again: its order is not checked.
+    expect(taken({ ...published, experiences: [...published.experiences!].reverse() })).toEqual(['low']);
+  });
 });

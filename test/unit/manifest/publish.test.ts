@@ -66,6 +66,20 @@ describe('publishManifest', () => {
     });
   });
 
+  it('lists the experiences in decision order: priority first, then source order', () => {
+    const e = (id: string, priority?: number) => ({
+      id,
+      ...(priority === undefined ? {} : { priority }),
+      variants: [{ id: 'a' }],
+    });
+    const { manifest } = publishManifest({
+      version: 1,
+      site: 's',
+      experiences: [e('low', -1), e('a'), e('top', 5), e('b', 0), e('mid', 2), e('c')],
+    });
+    expect(manifest?.experiences?.map((x) => x.id)).toEqual(['top', 'mid', 'a', 'b', 'c', 'low']);
+  });
+
   it('lists the paths of conditions, templates, units and scores, and the features used', () => {
     const uses = manifestUses({
       version: 1,
@@ -140,9 +154,10 @@ describe('decisions on a published manifest equal those on its source', () => {
     t.identify(visitor, traits);
     t.set({ cartValue: visitor.length * 20 });
     await t.start();
-    const ids = ((manifest as Manifest).experiences || []).map((e) => e.id);
+    // By id: the published manifest lists its experiences in decision order, not source order.
+    const ids = ((manifest as Manifest).experiences || []).map((e) => e.id).sort();
     expect(t.context().visitor.id).toBe(visitor);
-    return { segments: t.segments(), variants: ids.map((id) => t.variant(id)) };
+    return { segments: t.segments(), variants: ids.map((id) => [id, t.variant(id)]) };
   }
 
   it.each(SOURCES)('for %s on random visitors, pages and traits', async (_, source) => {
