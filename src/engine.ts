@@ -13,7 +13,7 @@ import type { Context, Experience, Manifest } from './manifest/types';
 import { stampOf } from './reads';
 import { getPath } from './rules/path';
 import { checkCondition, holds } from './rules/read';
-import { compileSegments } from './rules/segments';
+import { compileSegments, type Segments } from './rules/segments';
 import type { StickyAssignment } from './storage/profile';
 
 export interface DecideOptions {
@@ -26,12 +26,12 @@ export interface DecideOptions {
 }
 
 export interface Engine {
-  /** The segments the context is in, in declaration order. */
-  _segments(c: Context): string[];
+  /** The segments of the context: each evaluated when first read (rules/segments.ts). */
+  _segments(c: Context): Segments;
   /** Assignments for the context, given its segments. */
   _assign(
     c: Context,
-    segments: string[],
+    segments: Segments,
     o: DecideOptions,
   ): { assignments: Assignment[]; sticky: Record<string, StickyAssignment> };
 }
@@ -43,7 +43,7 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
   const published = stampOf(manifest);
   const segmentsOf = F_SEGMENTS
     ? compileSegments(manifest.segments, (m) => report(m, 'segments'), published)
-    : () => [];
+    : () => ({ has: () => false, all: () => [] });
   // An unpublished manifest's conditions are checked now: one with a problem is reported and
   // reads false. A published one's are not checked again (a problem met evaluating reads false).
   const broken = new Set<Experience>();
@@ -56,7 +56,6 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
   return {
     _segments: segmentsOf,
     _assign(c, segs, o) {
-      const segSet = new Set(segs);
       const date = new Date(o._now);
       const path = c.page.path;
       const live = (e: Experience) =>
@@ -75,7 +74,7 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
         eligible: (e) =>
           live(e) &&
           (!F_SCHEDULE || inSchedule(e.schedule, date)) &&
-          (!F_CONDITIONS || !e.audience || (!broken.has(e) && holds(e.audience, c, segSet))),
+          (!F_CONDITIONS || !e.audience || (!broken.has(e) && holds(e.audience, c, segs))),
         _live: live,
         sticky: o._sticky,
         forced: o._forced,

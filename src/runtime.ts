@@ -481,7 +481,7 @@ export function createTailor(options: TailorOptions): Tailor {
     const now = clock();
     const c = contextFor(now);
     ctx = c;
-    const segs = engine._segments(c);
+    const seen = engine._segments(c);
     const query = c.page.query;
     // `"qa": false` in the manifest turns `?tailor_force` and `?tailor_preview` off.
     const qa = manifest.qa !== false;
@@ -495,7 +495,7 @@ export function createTailor(options: TailorOptions): Tailor {
         if (sessionStore.persisting && profile && !profile.qa) (profile.qa = 1), save();
       });
     } else if (qa && force === undefined) force = profile.qa ? sessionStore.get('tlr_force') : null;
-    const out = engine._assign(c, segs, {
+    const out = engine._assign(c, seen, {
       _preview: preview,
       _sticky: profile.sticky,
       _forced: qa ? parseForce(force) : null,
@@ -505,12 +505,14 @@ export function createTailor(options: TailorOptions): Tailor {
     profile.sticky = out.sticky;
     assignments = new Map(out.assignments.map((a) => [a.experience, a]));
     save();
+    render(newView);
+    // The segments no audience read are evaluated now, after the DOM change.
+    const segs = seen.all();
     if (segs.join('\n') !== current.join('\n')) {
       current = segs;
       defer(() => events._emit('segments', segs.slice()));
     }
     log('log', 'decided', { segments: segs, assignments: out.assignments });
-    render(newView);
     // What the debug view (`?tailor_debug=1`, loaded lazily) explains; `shown` is live.
     decision = {
       manifest,

@@ -1,26 +1,12 @@
 import { compilePathPattern } from '../manifest/pattern';
 import type { PageTargeting, Schedule } from '../manifest/types';
 
-/** Compiled on first use, where matching compiled them before (a malformed list throws there). */
-const any = (patterns: PageTargeting['include']) => {
-  let tests: ((path: string) => boolean)[] | undefined;
-  return (path: string) => {
-    tests ||= (patterns || []).map(compilePathPattern);
-    return tests.some((t) => t(path));
-  };
-};
-
-/** `pathMatches` with the patterns compiled once. */
-export function compilePages(pages: PageTargeting | undefined): (path: string) => boolean {
-  if (!pages) return () => true;
-  const include = pages.include?.length ? any(pages.include) : null;
-  const exclude = any(pages.exclude);
-  return (path) => (!include || include(path)) && !exclude(path);
-}
+const any = (patterns: PageTargeting['include'], path: string) =>
+  !!patterns?.some((p) => compilePathPattern(p)(path));
 
 /** Whether an experience runs on `path`: in `include` (or no include list) and not in `exclude`. */
 export const pathMatches = (pages: PageTargeting | undefined, path: string): boolean =>
-  compilePages(pages)(path);
+  !pages || ((!pages.include?.length || any(pages.include, path)) && !any(pages.exclude, path));
 
 /**
  * Whether `now` is inside the schedule: `start` ≤ now < `end` (ISO instants), on one of

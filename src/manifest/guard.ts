@@ -26,8 +26,6 @@ const isVariant = (x: unknown) =>
   typeof x.id === 'string' &&
   (x.actions === undefined || (Array.isArray(x.actions) && x.actions.every(isObj)));
 
-const ID = /^[a-z0-9_-]+$/;
-
 export function validateManifest(json: unknown): ValidationResult {
   const problems: ManifestProblem[] = [];
   const report = (path: string, message: string) => problems.push({ path, message, severity: 'error' });
@@ -50,7 +48,7 @@ export function validateManifest(json: unknown): ValidationResult {
     if (isObj(e)) {
       const { id, variants } = e;
       why =
-        typeof id !== 'string' || !ID.test(id) || ids.has(id)
+        typeof id !== 'string' || !/^[a-z0-9_-]+$/.test(id) || ids.has(id)
           ? `has a missing, invalid or repeated id ${JSON.stringify(id)}`
           : Array.isArray(variants) && variants.length && variants.every(isVariant)
             ? ''

@@ -15,7 +15,9 @@ import { compilePath } from './path';
 import { paddedVersion } from './version';
 
 /** A compiled condition. `segments` are the names the visitor is in (for `$segment`). */
-export type Predicate = (context: unknown, segments?: ReadonlySet<string> | readonly string[]) => boolean;
+/** Segment names a condition's `$segment` reads: a list, or anything with `has` (a Set, or segments.ts's lazy view). */
+export type SegmentNames = { has(name: string): boolean } | readonly string[];
+export type Predicate = (context: unknown, segments?: SegmentNames) => boolean;
 type Test = (value: unknown) => boolean;
 /**
  * Hears a problem found while compiling: what is wrong (0: not an object, 1: not an array of
@@ -155,9 +157,9 @@ function compileValue(expected: unknown, report: Report, at: string): Test {
     : (v) => deepEqual(v, expected);
 }
 
-export const inSegments = (segments: ReadonlySet<string> | readonly string[] | undefined, name: unknown) =>
+export const inSegments = (segments: SegmentNames | undefined, name: unknown) =>
   !!segments &&
-  (Array.isArray(segments) ? segments.includes(name) : (segments as ReadonlySet<unknown>).has(name));
+  (Array.isArray(segments) ? segments.includes(name) : (segments as { has(n: unknown): boolean }).has(name));
 
 function compileNode(condition: unknown, report: Report, at: string): Predicate {
   if (!isObject(condition)) {

@@ -11,7 +11,6 @@
  */
 import { compileRegex } from '../manifest/pattern';
 import { cached } from './cached';
-import type { Predicate } from './condition';
 import {
   COMPARISONS,
   deepEqual,
@@ -19,13 +18,14 @@ import {
   isObject,
   isOperatorObject,
   lower,
+  type SegmentNames,
   typeOf,
   words,
 } from './condition';
 import { getPath } from './path';
 import { paddedVersion } from './version';
 
-type Segments = Parameters<Predicate>[1];
+type Segments = SegmentNames | undefined;
 /** Hears a problem (condition.ts `words`); returns false, what the faulty part reads as. */
 type Report = (what: number, at: string, detail?: unknown) => false;
 /**
@@ -169,15 +169,3 @@ export const holds = (condition: unknown, x: unknown, s: Segments): boolean => {
     return false;
   }
 };
-
-/**
- * Checks `condition` now (see checkCondition) and returns its predicate: false for a condition
- * with a problem, never throwing. A `trusted` condition (from a manifest `tailor build`
- * published: it checked it) is not checked again.
- */
-export const readCondition = (
-  condition: unknown,
-  onError?: (message: string) => void,
-  trusted?: unknown,
-): Predicate =>
-  trusted || checkCondition(condition, onError) ? (x, s) => holds(condition, x, s) : () => false;

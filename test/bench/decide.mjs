@@ -11,8 +11,10 @@
 // falls on both.
 //
 // - sameWork: conditions + assignment on a ready context, both payloads already parsed (outside
-//   the timer). Tailor: manifest guard, createEngine() (conditions checked, priority order),
-//   segments and assignment for Tailor's own context of that page. GrowthBook: new GrowthBook({
+//   the timer). Tailor: manifest guard, createEngine(), and assignment for Tailor's own context of
+//   that page, with the segments its audiences read (`$segment`; GrowthBook gets them inlined).
+//   The list of all the visitor's segments, which events carry, is made after the DOM change and
+//   is not in this figure; it is in the full page view. GrowthBook: new GrowthBook({
 //   attributes, features }) + evalFeature() of every feature, the attributes being that same
 //   context (GrowthBook collects no signals itself).
 // - sameWorkMatching: the same, for a returning visitor whom more audiences take in

@@ -293,13 +293,44 @@ describe('segments (docs/manifest.md)', () => {
       },
       (m, name) => errors.push(`${name}: ${m}`),
     );
-    expect(list({ device: { type: 'mobile' }, geo: { country: 'DE' } })).toEqual([
+    expect(list({ device: { type: 'mobile' }, geo: { country: 'DE' } }).all()).toEqual([
       'mobile',
       'mobile-de',
       'later',
     ]);
-    expect(list({ device: { type: 'desktop' }, geo: { country: 'DE' } })).toEqual(['later']);
+    expect(list({ device: { type: 'desktop' }, geo: { country: 'DE' } }).all()).toEqual(['later']);
     expect(errors).toEqual([]);
+  });
+
+  it('are evaluated when first read, each once per context, with the same answers in any order of reading', () => {
+    const reads: string[] = [];
+    // A context that records which paths the segments read.
+    const context = new Proxy(
+      { a: 1, b: 2 },
+      { get: (t, k) => (typeof k === 'string' && reads.push(k), Reflect.get(t, k)) },
+    );
+    const list = compileSegments(
+      {
+        first: { a: 1 },
+        second: { $segment: 'first', b: 2 },
+        // Reads a later segment and itself: both false, whichever is read first.
+        early: { $or: [{ $segment: 'late' }, { $segment: 'early' }] },
+        late: { b: 2 },
+      },
+      () => {},
+    );
+    const s = list(context);
+    expect(reads).toEqual([]);
+    expect(s.has('second')).toBe(true);
+    expect(reads.filter((k) => k === 'a' || k === 'b')).toEqual(['a', 'b']);
+    expect(s.has('late')).toBe(true);
+    expect(s.has('early')).toBe(false);
+    expect(s.has('unknown')).toBe(false);
+    const before = reads.length;
+    expect(s.all()).toEqual(['first', 'second', 'late']);
+    // Nothing evaluated twice.
+    expect(reads.length).toBe(before);
+    expect(list(context).all()).toEqual(['first', 'second', 'late']);
   });
 
   it('a broken segment is nobody, reported with its name, and the others still work', () => {
@@ -307,7 +338,7 @@ describe('segments (docs/manifest.md)', () => {
     const list = compileSegments({ bad: { 'page.path': { $regex: '(' } }, all: {} }, (m, name) =>
       errors.push(`${name}: ${m}`),
     );
-    expect(list({ page: { path: '(' } })).toEqual(['all']);
+    expect(list({ page: { path: '(' } }).all()).toEqual(['all']);
     expect(errors).toEqual(['bad: invalid regular expression "(" at page.path']);
   });
 });
