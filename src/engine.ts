@@ -1,8 +1,8 @@
 /**
- * The decision core of one manifest: segments, then status, pages, schedule, audience and
- * assignment for each experience. What does not change between decisions is done once per
- * instance (priority order, page patterns, unit paths); conditions are read from their JSON (rules/read.ts).
- * Pure: no DOM, storage or clock.
+ * The decision core of one manifest: status, pages, schedule, audience and assignment for each
+ * experience, in priority order (a published manifest lists them so; another is sorted once per
+ * instance). Conditions are read from their JSON (rules/read.ts); segments are evaluated when an
+ * audience first reads them (rules/segments.ts). Pure: no DOM, storage or clock.
  */
 
 import type { Assignment } from './assign/assign';
