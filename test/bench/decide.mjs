@@ -31,7 +31,8 @@ import { generateManifest } from '../fixtures/generate-manifest.mjs';
 import { BUILD, bundle, launchChromium, ROOT, round, startServer } from './lib.mjs';
 
 export const SIZES = [10, 100, 1000];
-const rounds = (n) => (n >= 1000 ? 40 : 120);
+// Rounds per size: the medians of 120 / 40 rounds moved by up to 20% between runs on a shared machine.
+const rounds = (n) => (n >= 1000 ? 100 : 400);
 
 /**
  * Every figure of one size, both sides interleaved (the order rotates each round). Runs
