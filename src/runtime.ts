@@ -167,18 +167,19 @@ export function createTailor(options: TailorOptions): Tailor {
   /** A profile change not yet written (held while `later` is). */
   let unsaved = false;
   const defer = (fn: () => void) => (later ? void later.push(fn) : fn());
-  /** Runs `settle` one task later (a message, not a timer: not throttled, not clamped). */
+  /**
+   * Runs `settle` one task later: a message, not a timer (not throttled, not clamped). Every
+   * browser and Node since 15 have MessageChannel.
+   */
   const nextTask = (): Promise<void> =>
     new Promise((resolve) => {
       settled.push(resolve);
-      if (typeof MessageChannel === 'function') {
-        const c = new MessageChannel();
-        c.port1.onmessage = () => {
-          c.port1.close();
-          settle();
-        };
-        c.port2.postMessage(0);
-      } else setTimeout(settle);
+      const c = new MessageChannel();
+      c.port1.onmessage = () => {
+        c.port1.close();
+        settle();
+      };
+      c.port2.postMessage(0);
     });
   /** What a page left while the first decision waits for chunks still does (pageViewRun). */
   let leaving: (() => void) | null = null;
