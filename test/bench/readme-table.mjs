@@ -62,6 +62,14 @@ export function rows(r) {
         ratio(d.tailor[size].sameWorkMatching, d.growthbook[size].sameWorkMatching),
       ]);
   for (const size of Object.keys(d.tailor))
+    if (typeof d.tailor[size].toDomChange === 'number')
+      out.push([
+        `Decision up to Tailor's first DOM change (the write phase follows a task later), ${n(Number(size))} experiences (µs, median)`,
+        n(d.tailor[size].toDomChange),
+        n(d.growthbook[size].toDomChange),
+        ratio(d.tailor[size].toDomChange, d.growthbook[size].toDomChange),
+      ]);
+  for (const size of Object.keys(d.tailor))
     out.push([
       `Re-decision, ${n(Number(size))} experiences (µs, median)`,
       n(d.tailor[size].reDecide),
