@@ -205,13 +205,15 @@ export function createTailor(options: TailorOptions): Tailor {
     for (const r of settled.splice(0)) r();
   }
   /**
-   * A page going away runs what is held at once. Capture listeners on the window run before the
-   * transport's own (on the document and the window), so what is held is queued before the
-   * transport sends the queue.
+   * A page going away runs what is held at once, then sends what is queued while the transport
+   * has not arrived (beacons.ts). Capture listeners on the window run before the transport's own
+   * (on the document and the window), so what is held is queued before the transport sends the
+   * queue.
    */
   const settleOnHide = (w: Window) => {
     const onHide = (e: Event) => {
-      if (e.type === 'pagehide' || w.document.visibilityState === 'hidden') leaving?.(), settle();
+      if (e.type === 'pagehide' || w.document.visibilityState === 'hidden')
+        leaving?.(), settle(), transport?._hide();
     };
     for (const type of ['visibilitychange', 'pagehide']) {
       w.addEventListener(type, onHide, true);

@@ -2,7 +2,7 @@
  * The core's side of the beacons: the transport itself (batching, the persisted queue, retries)
  * is in the post-paint part, which the script tags load a task after the first decision. What
  * happens before it arrives is held here, and a page left before then still sends it: on
- * `pagehide` (or hidden) the held events go out in one `sendBeacon`. If the page lives on, the
+ * `pagehide` (or hidden), which the runtime hears, the held events go out in one `sendBeacon`. If the page lives on, the
  * transport gets them all the same when it arrives (at least once; the collector keeps one copy
  * of each event id).
  */
@@ -13,34 +13,16 @@ import type { Transport, TransportOptions } from './transport';
 
 type TailorEvent = ExposureEvent | ConversionEvent;
 
-export function createBeacons(o: TransportOptions): Transport {
+export function createBeacons(o: TransportOptions): Transport & { _hide(): void } {
   const win = typeof window === 'object' ? window : null;
   let real: Transport | null = null;
   let held: TailorEvent[] = [];
   let flush: boolean | undefined | null = null;
   let stopped = false;
-  const onHide = (e: Event) => {
-    if (real || !held.length || !o._endpoint || !o._allowed()) return;
-    if (e.type !== 'pagehide' && win?.document.visibilityState !== 'hidden') return;
-    // The few events of the first moments: one body (the transport batches the rest).
-    try {
-      win?.navigator.sendBeacon?.(
-        o._endpoint,
-        new Blob([JSON.stringify({ v: 1, site: o._site, sent: o._now(), events: held })], {
-          type: 'text/plain;charset=UTF-8',
-        }),
-      );
-    } catch {}
-  };
-  const listen = (method: 'addEventListener' | 'removeEventListener') => {
-    win?.document[method]('visibilitychange', onHide);
-    win?.[method]('pagehide', onHide);
-  };
   const arrive = () =>
     withPart(
       loadPost(),
       (p) => {
-        listen('removeEventListener');
         if (stopped) return;
         real = p.createTransport(o);
         for (const e of held) real._push(e);
@@ -49,7 +31,6 @@ export function createBeacons(o: TransportOptions): Transport {
       },
       (e) => o._report(`${(e as Error)?.message || e}`),
     );
-  listen('addEventListener');
   // One task later: the first decision renders before the chunk is even asked for.
   if (chunked) setTimeout(arrive);
   else arrive();
@@ -65,8 +46,23 @@ export function createBeacons(o: TransportOptions): Transport {
     },
     _stop: () => {
       stopped = true;
-      listen('removeEventListener');
       real?._stop();
+    },
+    /**
+     * The page is going away (the runtime's `pagehide` / hidden listener, after it has queued
+     * what it held): before the transport has arrived, the events of the first moments go out
+     * in one body (the transport batches the rest, and listens itself).
+     */
+    _hide: () => {
+      if (real || !held.length || !o._endpoint || !o._allowed()) return;
+      try {
+        win?.navigator.sendBeacon?.(
+          o._endpoint,
+          new Blob([JSON.stringify({ v: 1, site: o._site, sent: o._now(), events: held })], {
+            type: 'text/plain;charset=UTF-8',
+          }),
+        );
+      } catch {}
     },
   };
 }
