@@ -65,10 +65,12 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
         _ordered: ordered,
         holdoutPercent: manifest.holdout?.percent || 0,
         unitOf: (e) => {
-          // One variant, full traffic, no holdout: the unit changes nothing (the visitor cookie
-          // is not read for it).
-          if (!e.unit && anonymous(e) && !manifest.holdout?.percent) return '-';
-          const u = getPath(c, e.unit || 'visitor.id');
+          const unit = e.unit || 'visitor.id';
+          // One variant, full traffic, no holdout: the visitor id (there is always one) changes
+          // nothing, and the visitor cookie is not read for it. Another unit can be empty, which
+          // keeps the visitor out.
+          if (unit === 'visitor.id' && anonymous(e) && !manifest.holdout?.percent) return '-';
+          const u = getPath(c, unit);
           return u === null || u === undefined || u === '' ? null : String(u);
         },
         eligible: (e) =>

@@ -3,6 +3,7 @@
 // rendering need; storage writes, exposures and other events follow one task later, in order.
 import Cookies from 'js-cookie';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { publishManifest } from '../../src/manifest/publish';
 import type { Manifest, Tailor } from '../../src/manifest/types';
 import { createTailor } from '../../src/runtime';
 import { partsNow } from '../parts-now';
@@ -117,6 +118,30 @@ describe('two-phase start', () => {
     expect(after.indexOf('local set tlr_profile')).toBeLessThan(after.indexOf('exposure hero'));
     expect(queued().map((e) => e.type)).toEqual(['exposure']);
     expect(Cookies.get('tlr_id')).toBe(t.context().visitor.id);
+  });
+
+  it.each([
+    ['unpublished, unit left out', oneVariant, false],
+    ['unpublished, unit "visitor.id" written out', [{ ...oneVariant[0]!, unit: 'visitor.id' }], false],
+    ['published (tailor build writes the unit out)', oneVariant, true],
+  ] as const)(
+    'one variant, %s: no cookie access before the DOM change',
+    async (_, experiences, published) => {
+      const source = { version: 1, site: 't', experiences } as Manifest;
+      const t = make(published ? publishManifest(source).manifest! : source);
+      const done = start(t);
+      expect(log.slice(0, log.indexOf(`dom ${HEADLINE}`)).filter((x) => x.startsWith('cookie'))).toEqual([]);
+      await done;
+      expect(log).toContain('cookie set tlr_id');
+    },
+  );
+
+  it('a unit other than visitor.id is read even for one variant: an empty one keeps the visitor out', async () => {
+    const t = make({ experiences: [{ ...oneVariant[0]!, unit: 'visitor.userId' }] });
+    await start(t);
+    expect(h1()).toBe('Original');
+    t.identify('u1');
+    expect(h1()).toBe(HEADLINE);
   });
 
   it('the visitor cookie is read before the DOM change only when bucketing needs visitor.id', async () => {
