@@ -17,7 +17,7 @@ import type { DecisionSnapshot, Experience, Tailor } from '../manifest/types';
 import { WAIT_MS } from '../render/watch';
 import type { Predicate } from '../rules/condition';
 import { compileQuietly } from '../rules/condition';
-import { getPath } from '../rules/path';
+import { compilePath } from '../rules/path';
 import { SESSION_MS } from '../signals/visitor';
 import { PREFIX } from '../storage/store';
 
@@ -39,7 +39,7 @@ export function explainSnapshot(s: DecisionSnapshot): Decision[] {
     preview: s.manifest.qa !== false && c.page.query.tailor_preview === '1',
     now: s.now,
     unitOf: (e) => {
-      const u = getPath(c, e.unit || 'visitor.id');
+      const u = compilePath(e.unit || 'visitor.id')(c);
       return u === null || u === undefined || u === '' ? null : String(u);
     },
     audience: (e) => audiences.get(e)?.(c, segments) ?? true,

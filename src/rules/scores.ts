@@ -1,5 +1,6 @@
 import type { Manifest } from '../manifest/types';
-import { getPath } from './path';
+// compilePath, not getPath: this chunk carries no path cache (a score reads each path once).
+import { compilePath } from './path';
 
 /**
  * Logistic scores (docs/manifest.md): `1 / (1 + e^-(bias + Σ weight·value))`. Numbers count as they
@@ -11,7 +12,7 @@ export function computeScores(models: Manifest['scores'], context: unknown): Rec
     const m = models[name]!;
     let z = Number(m.bias) || 0;
     for (const path in m.weights) {
-      const v = getPath(context, path);
+      const v = compilePath(path)(context);
       const x = Number.isFinite(v) ? (v as number) : typeof v === 'boolean' ? +v : 0;
       z += (Number(m.weights[path]) || 0) * x;
     }
