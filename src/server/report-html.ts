@@ -15,6 +15,8 @@ const esc = (s: unknown) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+/** When a report was made, to the second, in UTC: `2026-12-07 13:45:12 UTC`. */
+export const generatedAt = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 export const pct = (x: number | null | undefined, digits = 2) =>
   x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 export const signedPct = (x: number | null | undefined) =>
@@ -239,7 +241,7 @@ export function renderReport(r: Report, manifest?: Manifest | null, query = ''):
   const notes = `<section class="notes"><h2>How to read this report</h2><p>Rates are converting visitors over distinct exposed visitors, with Wilson 95% intervals; uplift is relative to the baseline (control, else holdout, else global holdout) with a 95% interval from the log rate ratio; p is a two-sided pooled two-proportion z-test; the sample-ratio check is a chi-square against the configured weights (flagged below p = 0.001). Value is the sum of the <code>value</code> of counted conversions; per visitor it is averaged over every exposed visitor (0 for those without a conversion), with a Student t 95% interval, and compared with the baseline by Welch’s t-test. The summary calls a difference significant below p = 0.05, and otherwise estimates the visitors a two-proportion test needs to detect the observed difference with 80% power.</p><p id="dash">${esc(DASH_NOTE)}</p></section>`;
   return page(
     `Tailor report: ${r.site}`,
-    `<h1>Tailor report: ${esc(r.site)}</h1><p class="muted">Generated ${esc(new Date(r.generated).toISOString())}. JSON: <a href="/api/report?site=${encodeURIComponent(r.site)}${esc(query)}">/api/report</a>. <a href="#dash">How to read this report</a>.</p>${summarySection(r)}${programSection(r)}${experiences}${notes}`,
+    `<h1>Tailor report: ${esc(r.site)}</h1><p class="muted">Generated ${esc(generatedAt(r.generated))}. JSON: <a href="/api/report?site=${encodeURIComponent(r.site)}${esc(query)}">/api/report</a>. <a href="#dash">How to read this report</a>.</p>${summarySection(r)}${programSection(r)}${experiences}${notes}`,
   );
 }
 

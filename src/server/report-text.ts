@@ -3,7 +3,7 @@
  * the program view, then each experience's rates and, where conversions carry one, value (revenue)
  * per visitor; what "–" means last.
  */
-import { amount, DASH_NOTE, interval, pct, pValue, signedPct, valuedGoals } from './report-html';
+import { amount, DASH_NOTE, generatedAt, interval, pct, pValue, signedPct, valuedGoals } from './report-html';
 import type { GoalStats, Report } from './stats';
 
 function table(rows: string[][], left = 3): string[] {
@@ -78,7 +78,7 @@ function wrap(text: string, indent: string, width = 100): string[] {
 }
 
 export function formatReport(r: Report): string[] {
-  const out = [`Tailor report: ${r.site} (generated ${new Date(r.generated).toISOString()})`];
+  const out = [`Tailor report: ${r.site} (generated ${generatedAt(r.generated)})`];
   if (r.summary.length) {
     out.push('', 'Summary');
     for (const l of r.summary)

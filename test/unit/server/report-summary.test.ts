@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/server/cli';
-import { chart, niceTicks } from '../../../src/server/report-html';
+import { chart, niceTicks, renderReport } from '../../../src/server/report-html';
+import { formatReport } from '../../../src/server/report-text';
 import { buildReport, type ExperienceCounts, sampleSizePerArm } from '../../../src/server/stats';
 import { raw, serveInProcess } from './serve-process';
 
@@ -30,6 +31,17 @@ describe('sample size for the summary', () => {
     expect(sampleSizePerArm(0.15, 0.1)).toBe(686);
     expect(sampleSizePerArm(0.05, 0.1)).toBe(435);
     expect(sampleSizePerArm(0.05, 0.05)).toBeNull();
+  });
+});
+
+describe('when the report was made', () => {
+  it('reads as a UTC date and time to the second in both reports, not a raw ISO string', () => {
+    const r = {
+      ...report([{ id: 'control', exposed: 10, converted: {} }]),
+      generated: Date.UTC(2026, 11, 7, 13, 45, 12, 345),
+    };
+    expect(formatReport(r)[0]).toBe('Tailor report: s (generated 2026-12-07 13:45:12 UTC)');
+    expect(renderReport(r)).toContain('Generated 2026-12-07 13:45:12 UTC.');
   });
 });
 
