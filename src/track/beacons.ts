@@ -2,9 +2,9 @@
  * The core's side of the beacons: the transport itself (batching, the persisted queue, retries)
  * is in the post-paint part, which the script tags load a task after the first decision. What
  * happens before it arrives is held here, and a page left before then still sends it: on
- * `pagehide` (or hidden), which the runtime hears, the held events go out in one `sendBeacon`. If the page lives on, the
- * transport gets them all the same when it arrives (at least once; the collector keeps one copy
- * of each event id).
+ * `pagehide` (or hidden), which the runtime hears (`_hide`), the held events go out in one
+ * `sendBeacon`. If the page lives on, the transport gets them all the same when it arrives (at
+ * least once; the collector keeps one copy of each event id).
  */
 import type { ConversionEvent, ExposureEvent } from '../manifest/types';
 import { chunked, loadPost } from '../parts';
