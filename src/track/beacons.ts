@@ -19,6 +19,8 @@ export function createBeacons(o: TransportOptions): Transport & { _hide(): void 
   let held: TailorEvent[] = [];
   let flush: boolean | undefined | null = null;
   let stopped = false;
+  /** How many of `held` a beacon has sent: leaving fires both `visibilitychange` and `pagehide`. */
+  let sent = 0;
   const arrive = () =>
     withPart(
       loadPost(),
@@ -42,6 +44,7 @@ export function createBeacons(o: TransportOptions): Transport & { _hide(): void 
     },
     _drop: () => {
       held = [];
+      sent = 0;
       real?._drop();
     },
     _stop: () => {
@@ -54,14 +57,15 @@ export function createBeacons(o: TransportOptions): Transport & { _hide(): void 
      * in one body (the transport batches the rest, and listens itself).
      */
     _hide: () => {
-      if (real || !held.length || !o._endpoint || !o._allowed()) return;
+      if (real || held.length <= sent || !o._endpoint || !o._allowed()) return;
       try {
         win?.navigator.sendBeacon?.(
           o._endpoint,
-          new Blob([JSON.stringify({ v: 1, site: o._site, sent: o._now(), events: held })], {
+          new Blob([JSON.stringify({ v: 1, site: o._site, sent: o._now(), events: held.slice(sent) })], {
             type: 'text/plain;charset=UTF-8',
           }),
         );
+        sent = held.length;
       } catch {}
     },
   };

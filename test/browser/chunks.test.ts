@@ -139,16 +139,19 @@ describe('hostile markup', () => {
 describe('leaving early', () => {
   it('a visitor who leaves while a chunk the decision waits for is loading still converts (pageview goal) and is not exposed', async () => {
     const c = createCollector(server);
-    // tailor.extras.js (the journey stage) is held back until the visitor has left.
+    // tailor.extras.js (the journey stage) is held back until the visitor has left, and so is
+    // tailor.post.js: the core itself must send the conversion, once, although leaving fires
+    // both visibilitychange and pagehide (CI once saw it sent twice when the chunk was slow).
     let release = () => {};
     const held = new Promise<void>((r) => {
       release = r;
     });
     const page = await newPage(browser);
-    await page.route('**/tailor.extras.js', async (route) => {
-      await held;
-      await route.continue();
-    });
+    for (const chunk of ['**/tailor.extras.js', '**/tailor.post.js'])
+      await page.route(chunk, async (route) => {
+        await held;
+        await route.continue();
+      });
     const path = pageWith(
       'tailor.min.js',
       {
