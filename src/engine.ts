@@ -36,7 +36,7 @@ export interface Engine {
   ): { assignments: Assignment[]; sticky: Record<string, StickyAssignment> };
 }
 
-/** Problems found in conditions are reported once, now, through `report` (see `audience`). */
+/** Problems found in an unpublished manifest's conditions are reported once, now, through `report`. */
 export function createEngine(manifest: Manifest, report: (message: string, path: string) => void): Engine {
   const experiences = manifest.experiences || [];
   // A published manifest has no problem (tailor build refuses any).

@@ -130,7 +130,7 @@ export function publishManifest(
   const normalized: Manifest = {
     ...source,
     // In decision order (priority, then source order), so the tags need not sort it.
-    experiences: [...byPriority((source.experiences || []).map(normalizeExperience))],
+    experiences: byPriority((source.experiences || []).map(normalizeExperience)),
   };
   const hash = createHash('sha256').update(JSON.stringify(normalized)).digest('base64url').slice(0, 22);
   return {

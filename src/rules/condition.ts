@@ -14,9 +14,9 @@ import { compileRegex } from '../manifest/pattern';
 import { compilePath } from './path';
 import { paddedVersion } from './version';
 
-/** A compiled condition. `segments` are the names the visitor is in (for `$segment`). */
 /** Segment names a condition's `$segment` reads: a list, or anything with `has` (a Set, or segments.ts's lazy view). */
 export type SegmentNames = { has(name: string): boolean } | readonly string[];
+/** A compiled condition. `segments` are the names the visitor is in (for `$segment`). */
 export type Predicate = (context: unknown, segments?: SegmentNames) => boolean;
 type Test = (value: unknown) => boolean;
 /**

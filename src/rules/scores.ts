@@ -1,5 +1,4 @@
 import type { Manifest } from '../manifest/types';
-// compilePath, not getPath: this chunk carries no path cache (a score reads each path once).
 import { compilePath } from './path';
 
 /**

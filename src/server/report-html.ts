@@ -17,6 +17,7 @@ const esc = (s: unknown) =>
 
 /** When a report was made, to the second, in UTC: `2026-12-07 13:45:12 UTC`. */
 export const generatedAt = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
 export const pct = (x: number | null | undefined, digits = 2) =>
   x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 export const signedPct = (x: number | null | undefined) =>
