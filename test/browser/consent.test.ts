@@ -166,6 +166,9 @@ describe.each(TAGS)('consent with dist/%s', (tag) => {
     await page.goto(`${server.url}${serve(manifest(c.path, { mode: 'opt-out' }), tag)}`);
     await ready(page);
     await page.evaluate(() => (window as unknown as W).tailor.track('queued'));
+    // The queue is written by the transport in tailor.post.js, which may still be loading on a busy
+    // machine (the core holds events in memory until then): wait for it, then read.
+    await page.waitForFunction(() => localStorage.getItem('tlr_queue') !== null);
     const before = await tlr(page);
     expect(before).toEqual(expect.arrayContaining(['tlr_queue', expect.stringMatching(/^tlr_id=/)]));
     const values = () =>
