@@ -5,8 +5,7 @@
  * audience first reads them (rules/segments.ts). Pure: no DOM, storage or clock.
  */
 
-import type { Assignment } from './assign/assign';
-import { anonymous, assignVariants, byPriority } from './assign/assign';
+import { AUDIENCE, anonymous, assignVariants, byPriority, PAGES, SCHEDULE, STATUS } from './assign/assign';
 import { inSchedule, pathMatches } from './assign/eligibility';
 import { F_CONDITIONS, F_PAGES, F_SCHEDULE, F_SEGMENTS } from './features';
 import type { Context, Experience, Manifest } from './manifest/types';
@@ -29,11 +28,7 @@ export interface Engine {
   /** The segments of the context: each evaluated when first read (rules/segments.ts). */
   _segments(c: Context): Segments;
   /** Assignments for the context, given its segments. */
-  _assign(
-    c: Context,
-    segments: Segments,
-    o: DecideOptions,
-  ): { assignments: Assignment[]; sticky: Record<string, StickyAssignment> };
+  _assign(c: Context, segments: Segments, o: DecideOptions): ReturnType<typeof assignVariants>;
 }
 
 /** Problems found in an unpublished manifest's conditions are reported once, now, through `report`. */
@@ -58,13 +53,10 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
     _assign(c, segs, o) {
       const date = new Date(o._now);
       const path = c.page.path;
-      const live = (e: Experience) =>
-        (e.status === 'draft' ? o._preview : e.status !== 'paused') && onPage(e, path);
       return assignVariants({
-        experiences,
-        _ordered: ordered,
-        holdoutPercent: manifest.holdout?.percent || 0,
-        unitOf: (e) => {
+        experiences: ordered,
+        _holdoutPercent: manifest.holdout?.percent || 0,
+        _unitOf: (e) => {
           const unit = e.unit || 'visitor.id';
           // One variant, full traffic, no holdout: the visitor id (there is always one) changes
           // nothing, and the visitor cookie is not read for it. Another unit can be empty, which
@@ -73,14 +65,19 @@ export function createEngine(manifest: Manifest, report: (message: string, path:
           const u = getPath(c, unit);
           return u === null || u === undefined || u === '' ? null : String(u);
         },
-        eligible: (e) =>
-          live(e) &&
-          (!F_SCHEDULE || inSchedule(e.schedule, date)) &&
-          (!F_CONDITIONS || !e.audience || (!broken.has(e) && holds(e.audience, c, segs))),
-        _live: live,
+        _excluded: (e) =>
+          (e.status === 'draft' ? !o._preview : e.status === 'paused')
+            ? STATUS
+            : !onPage(e, path)
+              ? PAGES
+              : F_SCHEDULE && !inSchedule(e.schedule, date)
+                ? SCHEDULE
+                : F_CONDITIONS && e.audience && (broken.has(e) || !holds(e.audience, c, segs))
+                  ? AUDIENCE
+                  : 0,
         sticky: o._sticky,
-        forced: o._forced,
-        consentGranted: o._consentGranted,
+        _forced: o._forced,
+        _consentGranted: o._consentGranted,
       });
     },
   };

@@ -516,12 +516,14 @@ export function createTailor(options: TailorOptions): Tailor {
       defer(() => events._emit('segments', segs.slice()));
     }
     log('log', 'decided', { segments: segs, assignments: out.assignments });
-    // What the debug view (`?tailor_debug=1`, loaded lazily) explains; `shown` is live.
+    // What the debug view (`?tailor_debug=1`, loaded lazily) shows, with the reasons of this
+    // very pass; `shown` is live.
     decision = {
       manifest,
       context: c,
       segments: segs,
       assignments: out.assignments,
+      out: out._why,
       exposed: shown,
       capped: (e) => capped(e, now),
       now,

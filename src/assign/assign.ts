@@ -7,6 +7,24 @@ import type { Action, Experience, Variant } from '../manifest/types';
 import type { StickyAssignment } from '../storage/profile';
 import { bucket } from './bucket';
 
+// Why an experience is left out of a decision: recorded by the one pass that decides
+// (`assignVariants`), named by the debug view (assign/explain.ts). Eligibility first, then the
+// assignment steps, in the order they are taken.
+export const STATUS = 1;
+export const PAGES = 2;
+export const SCHEDULE = 3;
+export const AUDIENCE = 4;
+export const UNIT = 5;
+export const CONSENT = 6;
+export const TRAFFIC = 7;
+export const NO_VARIANT = 8;
+
+/**
+ * Why an experience the visitor is not in was left out: a code above, or, when another
+ * experience of its layer was taken first, that experience's id.
+ */
+export type OutReason = number | string;
+
 /** One experience the visitor is in, with the actions to render (none for holdouts). */
 export interface Assignment {
   experience: string;
@@ -16,23 +34,23 @@ export interface Assignment {
 }
 
 export interface AssignInput {
+  /**
+   * The experiences in decision order: priority, then manifest order (`byPriority`; a published
+   * manifest lists them so).
+   */
   experiences: readonly Experience[];
   /** `manifest.holdout.percent`. */
-  holdoutPercent: number;
+  _holdoutPercent: number;
   /** The unit id of an experience (from its `unit` path), null when unknown. */
-  unitOf(experience: Experience): string | null;
-  /** Status, audience, pages and schedule, evaluated by the caller. */
-  eligible(experience: Experience): boolean;
+  _unitOf(experience: Experience): string | null;
   /**
-   * Status and pages only: what a forced variant must still pass (a forced variant skips
-   * audience, schedule, traffic and holdouts, never a pause or the page list). Absent: all pass.
+   * Status, pages, schedule and audience, evaluated by the caller: 0 when the experience is
+   * eligible, else the reason it is not (`STATUS`, `PAGES`, `SCHEDULE` or `AUDIENCE`).
    */
-  _live?(experience: Experience): boolean;
+  _excluded(experience: Experience): number;
   sticky: Readonly<Record<string, StickyAssignment>>;
-  forced: Record<string, string> | null;
-  consentGranted: boolean;
-  /** `experiences` in priority order (`byPriority`), when the caller keeps it between decisions. */
-  _ordered?: readonly Experience[];
+  _forced: Record<string, string> | null;
+  _consentGranted: boolean;
 }
 
 /**
@@ -82,8 +100,10 @@ const actionsOf = (e: Experience, variant: string) => variantOf(e, variant)?.act
 export function assignVariants(input: AssignInput): {
   assignments: Assignment[];
   sticky: Record<string, StickyAssignment>;
+  /** Why each experience left out was left out, by experience id. */
+  _why: Record<string, OutReason>;
 } {
-  const { consentGranted, forced } = input;
+  const { _consentGranted: consentGranted, _forced: forced } = input;
   let sticky = input.sticky as Record<string, StickyAssignment>;
   // Copied on the first change, never per change (that is quadratic in the experiences assigned);
   // the caller's object is never written.
@@ -93,8 +113,10 @@ export function assignVariants(input: AssignInput): {
     sticky[e.id] = { v, s };
   };
   const assignments: Assignment[] = [];
-  const layersTaken = new Set<string>();
-  const ordered = input._ordered || byPriority(input.experiences);
+  const why: Record<string, OutReason> = {};
+  // Each layer taken, and by which experience.
+  const layersTaken = new Map<string, string>();
+  const ordered = input.experiences;
   // The global holdout bucket depends on the unit only: hashed once per unit.
   let lastUnit: string | undefined;
   let lastBucket = 0;
@@ -116,61 +138,64 @@ export function assignVariants(input: AssignInput): {
     consentGranted && sticky[e.id]?.s === (e.salt || e.id) && sticky[e.id]?.v !== 'global-holdout';
   const claimed = new Map<string, string>();
   for (const e of ordered)
-    if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && input.eligible(e))
+    if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && !input._excluded(e))
       claimed.set(e.layer, e.id);
 
-  for (const e of ordered) {
+  // One experience: its assignment, or why it is left out.
+  const decide = (e: Experience): Assignment | OutReason => {
     const forcedVariant = forced?.[e.id];
-    // `exp:holdout` forces the experience holdout (QA of what held-out visitors see). Consent
-    // rules a forced variant as any other: without it only what needs no stable id runs.
+    const excluded = input._excluded(e);
+    // `exp:holdout` forces the experience holdout (QA of what held-out visitors see). A forced
+    // variant skips audience, schedule, traffic and holdouts, never a pause or the page list.
+    // Consent rules it as any other: without it only what needs no stable id runs.
     if (
       forcedVariant &&
-      input._live?.(e) !== false &&
-      (consentGranted || (anonymous(e) && !input.holdoutPercent)) &&
+      (!excluded || excluded > PAGES) &&
+      (consentGranted || (anonymous(e) && !input._holdoutPercent)) &&
       (variantOf(e, forcedVariant) || (forcedVariant === 'holdout' && e.holdout))
-    ) {
-      assignments.push({
+    )
+      return {
         experience: e.id,
         variant: forcedVariant,
         forced: true,
         actions: actionsOf(e, forcedVariant),
-      });
-      continue;
-    }
-    if (
-      !input.eligible(e) ||
-      (e.layer && (layersTaken.has(e.layer) || (claimed.get(e.layer) ?? e.id) !== e.id))
-    )
-      continue;
-    const u = input.unitOf(e);
-    if (u === null) continue;
+      };
+    if (excluded) return excluded;
+    const owner = e.layer && (layersTaken.get(e.layer) || claimed.get(e.layer));
+    if (owner && owner !== e.id) return owner;
+    const u = input._unitOf(e);
+    if (u === null) return UNIT;
     const salt = e.salt || e.id;
     const kept = sticky[e.id];
     if (!consentGranted) {
-      if (!anonymous(e) || input.holdoutPercent > 0) continue;
-    } else if (holdoutBucket(u) < input.holdoutPercent / 100) {
+      if (!anonymous(e) || input._holdoutPercent > 0) return CONSENT;
+    } else if (holdoutBucket(u) < input._holdoutPercent / 100) {
       // Kept with the sticky assignments so conversions on other pages carry it (docs/events.md).
-      if (e.layer) layersTaken.add(e.layer);
+      if (e.layer) layersTaken.set(e.layer, e.id);
       if (kept?.v !== 'global-holdout') keep(e, 'global-holdout', salt);
-      assignments.push({ experience: e.id, variant: 'global-holdout', actions: [] });
-      continue;
+      return { experience: e.id, variant: 'global-holdout', actions: [] };
     }
-    if (!held(e) && outsideTraffic(e, u)) continue;
-    if (e.layer) layersTaken.add(e.layer);
+    if (!held(e) && outsideTraffic(e, u)) return TRAFFIC;
+    if (e.layer) layersTaken.set(e.layer, e.id);
 
     let variant: string | null =
       kept && kept.s === salt && (kept.v === 'holdout' || variantOf(e, kept.v)) ? kept.v : null;
     if (variant === null) {
       variant =
         e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100 ? 'holdout' : pickVariant(e, u, salt);
-      if (variant === null) continue;
+      if (variant === null) return NO_VARIANT;
       if (consentGranted) keep(e, variant, salt);
     }
-    assignments.push({
+    return {
       experience: e.id,
       variant,
       actions: variant === 'holdout' ? [] : actionsOf(e, variant),
-    });
+    };
+  };
+  for (const e of ordered) {
+    const r = decide(e);
+    if (typeof r === 'object') assignments.push(r);
+    else why[e.id] = r;
   }
-  return { assignments, sticky };
+  return { assignments, sticky, _why: why };
 }

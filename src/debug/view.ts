@@ -5,7 +5,7 @@
  * It ships as its own file, `dist/tailor.debug.js`, which the tag injects only when the flag
  * is in the URL, so the tags pay a few bytes for the loader and nothing for the view. It reads
  * the runtime through the public `on('debug')` event (the latest decision at once, then every
- * new one) and works out the reasons with the pure `explainDecisions`.
+ * new one) and names the reasons the decision recorded (`explainDecisions`).
  *
  * All text goes in through `textContent` (manifest names and segment names are never markup),
  * and styles are set through the CSSOM (`style.cssText`), which a strict CSP does not block,
@@ -15,38 +15,20 @@ import type { Decision } from '../assign/explain';
 import { explainDecisions } from '../assign/explain';
 import type { DecisionSnapshot, Experience, Tailor } from '../manifest/types';
 import { WAIT_MS } from '../render/watch';
-import type { Predicate } from '../rules/condition';
-import { compileQuietly } from '../rules/condition';
-import { compilePath } from '../rules/path';
 import { SESSION_MS } from '../signals/visitor';
 import { PREFIX } from '../storage/store';
 
 const PROFILE = `${PREFIX}profile`;
 
 /** The reasons of a snapshot's decision, one per experience in manifest order. */
-export function explainSnapshot(s: DecisionSnapshot): Decision[] {
-  const c = s.context;
-  const segments = new Set(s.segments);
-  const audiences = new Map<Experience, Predicate>();
-  const experiences = s.manifest.experiences || [];
-  for (const e of experiences) if (e.audience) audiences.set(e, compileQuietly(e.audience));
-  return explainDecisions({
-    experiences,
+export const explainSnapshot = (s: DecisionSnapshot): Decision[] =>
+  explainDecisions({
+    experiences: s.manifest.experiences || [],
     assignments: s.assignments,
-    holdoutPercent: s.manifest.holdout?.percent || 0,
-    consentGranted: c.consent.state === 'granted',
-    path: c.page.path,
-    preview: s.manifest.qa !== false && c.page.query.tailor_preview === '1',
-    now: s.now,
-    unitOf: (e) => {
-      const u = compilePath(e.unit || 'visitor.id')(c);
-      return u === null || u === undefined || u === '' ? null : String(u);
-    },
-    audience: (e) => audiences.get(e)?.(c, segments) ?? true,
+    out: s.out,
     exposed: (id) => s.exposed.has(id),
     capped: (e) => s.capped(e),
   });
-}
 
 /**
  * The reason as a short sentence for the table and the console. `consent` is the consent as the

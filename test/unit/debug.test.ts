@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
 /**
- * The debug view of `?tailor_debug=1`: the reason of every decision (src/assign/explain.ts),
- * checked against the runtime and against assignVariants itself, and the overlay
- * (src/debug/view.ts).
+ * The debug view of `?tailor_debug=1`: the reason of every decision (recorded by the pass that
+ * decides, assignVariants, and named by src/assign/explain.ts), checked through the runtime and
+ * on random manifests, and the overlay (src/debug/view.ts).
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { assignVariants } from '../../src/assign/assign';
+import { assignVariants, byPriority, STATUS } from '../../src/assign/assign';
 import { bucket } from '../../src/assign/bucket';
 import type { Decision, ExplainInput } from '../../src/assign/explain';
 import { explainDecisions } from '../../src/assign/explain';
@@ -162,7 +162,7 @@ describe('reasons of the runtime decisions', () => {
   });
 });
 
-describe('explainDecisions agrees with assignVariants', () => {
+describe('the reasons the deciding pass records (assignVariants), as explainDecisions names them', () => {
   const arbExperience = (i: number) =>
     fc.record({
       id: fc.constant(`e${i}`),
@@ -186,24 +186,18 @@ describe('explainDecisions agrees with assignVariants', () => {
   type Case = { experiences: Experience[]; unit: string; consent: boolean; holdoutPercent: number };
   const run = (c: Case, experiences: Experience[]) => {
     const out = assignVariants({
-      experiences,
-      holdoutPercent: c.holdoutPercent,
-      unitOf: () => c.unit,
-      eligible: (e) => e.status !== 'paused',
+      experiences: byPriority(experiences),
+      _holdoutPercent: c.holdoutPercent,
+      _unitOf: () => c.unit,
+      _excluded: (e) => (e.status === 'paused' ? STATUS : 0),
       sticky: {},
-      forced: null,
-      consentGranted: c.consent,
+      _forced: null,
+      _consentGranted: c.consent,
     });
     const input: ExplainInput = {
       experiences,
       assignments: out.assignments,
-      holdoutPercent: c.holdoutPercent,
-      consentGranted: c.consent,
-      path: '/',
-      preview: false,
-      now: NOW,
-      unitOf: () => c.unit,
-      audience: () => true,
+      out: out._why,
       exposed: () => false,
       capped: () => false,
     };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { assignVariants } from '../../src/assign/assign';
+import { AUDIENCE, assignVariants, byPriority, PAGES, SCHEDULE, STATUS } from '../../src/assign/assign';
 import { inSchedule, pathMatches } from '../../src/assign/eligibility';
 import { createEngine } from '../../src/engine';
 import { publishManifest } from '../../src/manifest/publish';
@@ -166,20 +166,27 @@ function oldDecide(
     if (e.audience) audiences.set(e.id, compileCondition(e.audience));
   const segSet = new Set(segs);
   const date = new Date(now);
-  const live = (e: Experience) =>
-    (e.status === 'draft' ? preview : e.status !== 'paused') && pathMatches(e.pages, c.page.path);
+  const running = (e: Experience) => (e.status === 'draft' ? preview : e.status !== 'paused');
   const out = assignVariants({
-    experiences: manifest.experiences || [],
-    holdoutPercent: manifest.holdout?.percent || 0,
-    unitOf: (e) => {
+    experiences: byPriority(manifest.experiences || []),
+    _holdoutPercent: manifest.holdout?.percent || 0,
+    _unitOf: (e) => {
       const u = getPath(c, e.unit || 'visitor.id');
       return u === null || u === undefined || u === '' ? null : String(u);
     },
-    eligible: (e) => live(e) && inSchedule(e.schedule, date) && (audiences.get(e.id)?.(c, segSet) ?? true),
-    _live: live,
+    _excluded: (e) =>
+      !running(e)
+        ? STATUS
+        : !pathMatches(e.pages, c.page.path)
+          ? PAGES
+          : !inSchedule(e.schedule, date)
+            ? SCHEDULE
+            : !(audiences.get(e.id)?.(c, segSet) ?? true)
+              ? AUDIENCE
+              : 0,
     sticky,
-    forced: null,
-    consentGranted: true,
+    _forced: null,
+    _consentGranted: true,
   });
   return { segs, ...out };
 }
@@ -256,6 +263,8 @@ describe('the engine decides as the old decision path did', () => {
                 });
                 expect(after.assignments).toEqual(before.assignments);
                 expect(after.sticky).toEqual(before.sticky);
+                // The reasons the one pass records for the experiences left out.
+                expect(after._why).toEqual(before._why);
                 expect(segs.all()).toEqual(before.segs);
               }
             }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type AssignInput, assignVariants, parseForce } from '../../../src/assign/assign';
+import {
+  type AssignInput,
+  AUDIENCE,
+  assignVariants,
+  byPriority,
+  CONSENT,
+  NO_VARIANT,
+  parseForce,
+  TRAFFIC,
+  UNIT,
+} from '../../../src/assign/assign';
 import { bucket } from '../../../src/assign/bucket';
 import { inSchedule, pathMatches } from '../../../src/assign/eligibility';
 import type { Experience } from '../../../src/manifest/types';
@@ -10,21 +20,22 @@ const exp = (id: string, over: Partial<Experience> = {}): Experience => ({
   ...over,
 });
 
+/** The input, its experiences put in decision order as the engine passes them. */
 const input = (over: Partial<AssignInput> & { unit?: string } = {}): AssignInput => ({
-  experiences: [exp('hero')],
-  holdoutPercent: 0,
-  unitOf: () => over.unit ?? 'visitor-1',
-  eligible: () => true,
+  _holdoutPercent: 0,
+  _unitOf: () => over.unit ?? 'visitor-1',
+  _excluded: () => 0,
   sticky: {},
-  forced: null,
-  consentGranted: true,
+  _forced: null,
+  _consentGranted: true,
   ...over,
+  experiences: byPriority(over.experiences ?? [exp('hero')]),
 });
 
 const ids = Array.from({ length: 4000 }, (_, i) => `v-${i}`);
 const share = (f: (u: string) => boolean) => ids.filter(f).length / ids.length;
 const variantOf = (u: string, over: Partial<AssignInput> = {}) =>
-  assignVariants(input({ ...over, unitOf: () => u })).assignments[0]?.variant ?? null;
+  assignVariants(input({ ...over, _unitOf: () => u })).assignments[0]?.variant ?? null;
 
 describe('assignVariants (docs/experiences.md#assignment)', () => {
   it('uses bucket(salt + "." + unit) against cumulative normalized weights', () => {
@@ -51,10 +62,10 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
   });
 
   it('puts the global holdout share into "global-holdout" with no actions', () => {
-    const held = ids.filter((u) => variantOf(u, { holdoutPercent: 10 }) === 'global-holdout');
+    const held = ids.filter((u) => variantOf(u, { _holdoutPercent: 10 }) === 'global-holdout');
     expect(held.length / ids.length).toBeCloseTo(0.1, 1);
     for (const u of held) expect(bucket(`holdout.${u}`)).toBeLessThan(0.1);
-    const a = assignVariants(input({ holdoutPercent: 100 })).assignments[0]!;
+    const a = assignVariants(input({ _holdoutPercent: 100 })).assignments[0]!;
     expect(a.actions).toEqual([]);
   });
 
@@ -84,14 +95,36 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
   it("gives a layer to the next experience when the first one's traffic check fails", () => {
     const experiences = [exp('first', { layer: 'l', traffic: 50 }), exp('second', { layer: 'l' })];
     for (const u of ids.slice(0, 100)) {
-      const a = assignVariants(input({ experiences, unitOf: () => u })).assignments.map((x) => x.experience);
+      const a = assignVariants(input({ experiences, _unitOf: () => u })).assignments.map((x) => x.experience);
       expect(a).toEqual(bucket(`first.traffic.${u}`) < 0.5 ? ['first'] : ['second']);
     }
   });
 
-  it('skips ineligible experiences and those without a unit id', () => {
-    expect(assignVariants(input({ eligible: () => false })).assignments).toEqual([]);
-    expect(assignVariants(input({ unitOf: () => null })).assignments).toEqual([]);
+  it('skips ineligible experiences and those without a unit id, and records why', () => {
+    const out = assignVariants(input({ _excluded: () => AUDIENCE }));
+    expect(out.assignments).toEqual([]);
+    expect(out._why).toEqual({ hero: AUDIENCE });
+    const noUnit = assignVariants(input({ _unitOf: () => null }));
+    expect(noUnit.assignments).toEqual([]);
+    expect(noUnit._why).toEqual({ hero: UNIT });
+    expect(assignVariants(input())._why).toEqual({});
+  });
+
+  it('records each step that leaves an experience out: consent, traffic, no variant, a taken layer', () => {
+    const out = assignVariants(
+      input({
+        experiences: [
+          exp('ab'),
+          exp('none', { traffic: 0 }),
+          exp('weightless', { variants: [{ id: 'a', weight: 0 }] }),
+          exp('first', { layer: 'l', priority: 2 }),
+          exp('second', { layer: 'l' }),
+        ],
+      }),
+    );
+    expect(out._why).toEqual({ none: TRAFFIC, weightless: NO_VARIANT, second: 'first' });
+    const denied = assignVariants(input({ _consentGranted: false }));
+    expect(denied._why).toEqual({ hero: CONSENT });
   });
 
   it('stores the first assignment and keeps it after the weights change', () => {
@@ -115,7 +148,7 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
     const sticky = { hero: { v: 'b', s: 'hero' } };
     const moved = ids.slice(0, 400).filter((u) => {
       const a = assignVariants(
-        input({ experiences: [exp('hero', { salt: 'hero-v2' })], sticky, unitOf: () => u }),
+        input({ experiences: [exp('hero', { salt: 'hero-v2' })], sticky, _unitOf: () => u }),
       );
       return a.assignments[0]!.variant === 'control';
     });
@@ -125,7 +158,7 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
   it('records every new assignment and the global holdout without writing the stored sticky object', () => {
     const stored = Object.freeze({ old: Object.freeze({ v: 'a', s: 'old' }) });
     const experiences = Array.from({ length: 40 }, (_, i) => exp(`e${i}`));
-    const out = assignVariants(input({ experiences, sticky: stored, holdoutPercent: 10 }));
+    const out = assignVariants(input({ experiences, sticky: stored, _holdoutPercent: 10 }));
     // Frozen: a write to the caller's object would throw here (modules are strict).
     expect(Object.keys(out.sticky).sort()).toEqual(['old', ...experiences.map((e) => e.id)].sort());
     expect(out.sticky.old).toBe(stored.old);
@@ -136,14 +169,14 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
   });
 
   it('keeps sticky visitors in when traffic is lowered; new visitors follow the new traffic', () => {
-    const full = ids.slice(0, 400).map((u) => [u, assignVariants(input({ unitOf: () => u }))] as const);
+    const full = ids.slice(0, 400).map((u) => [u, assignVariants(input({ _unitOf: () => u }))] as const);
     const lowered = [exp('hero', { traffic: 10 })];
     for (const [u, first] of full) {
-      const again = assignVariants(input({ experiences: lowered, sticky: first.sticky, unitOf: () => u }));
+      const again = assignVariants(input({ experiences: lowered, sticky: first.sticky, _unitOf: () => u }));
       expect(again.assignments[0]?.variant).toBe(first.assignments[0]!.variant);
     }
     const fresh = share(
-      (u) => assignVariants(input({ experiences: lowered, unitOf: () => u })).assignments.length > 0,
+      (u) => assignVariants(input({ experiences: lowered, _unitOf: () => u })).assignments.length > 0,
     );
     expect(fresh).toBeGreaterThan(0.07);
     expect(fresh).toBeLessThan(0.13);
@@ -153,26 +186,26 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
     const low = exp('low', { layer: 'hero' });
     const high = exp('high', { layer: 'hero', priority: 10 });
     let highEligible = false;
-    const eligible = (e: Experience) => e.id === 'low' || highEligible;
-    const first = assignVariants(input({ experiences: [low, high], eligible }));
+    const _excluded = (e: Experience) => (e.id === 'low' || highEligible ? 0 : AUDIENCE);
+    const first = assignVariants(input({ experiences: [low, high], _excluded }));
     expect(first.assignments.map((a) => a.experience)).toEqual(['low']);
     highEligible = true; // e.g. the audience of `high` was widened
-    const again = assignVariants(input({ experiences: [low, high], eligible, sticky: first.sticky }));
+    const again = assignVariants(input({ experiences: [low, high], _excluded, sticky: first.sticky }));
     expect(again.assignments.map((a) => a.experience)).toEqual(['low']);
     // A new visitor gets the higher one; a changed salt re-randomizes the layer slot too.
-    expect(assignVariants(input({ experiences: [low, high], eligible })).assignments[0]!.experience).toBe(
+    expect(assignVariants(input({ experiences: [low, high], _excluded })).assignments[0]!.experience).toBe(
       'high',
     );
     const resalted = [exp('low', { layer: 'hero', salt: 'low-2' }), high];
     expect(
-      assignVariants(input({ experiences: resalted, eligible, sticky: first.sticky })).assignments[0]!
+      assignVariants(input({ experiences: resalted, _excluded, sticky: first.sticky })).assignments[0]!
         .experience,
     ).toBe('high');
   });
 
   it('still asks the audience of a sticky experience (a persona pick or segment change shows at once)', () => {
     const first = assignVariants(input());
-    const out = assignVariants(input({ sticky: first.sticky, eligible: () => false }));
+    const out = assignVariants(input({ sticky: first.sticky, _excluded: () => AUDIENCE }));
     expect(out.assignments).toEqual([]);
     expect(out.sticky).toEqual(first.sticky);
   });
@@ -183,10 +216,10 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
   });
 
   it('forces variants, beating holdouts, without making them sticky', () => {
-    const out = assignVariants(input({ holdoutPercent: 100, forced: { hero: 'b' } }));
+    const out = assignVariants(input({ _holdoutPercent: 100, _forced: { hero: 'b' } }));
     expect(out.assignments[0]).toMatchObject({ experience: 'hero', variant: 'b', forced: true });
     expect(out.sticky).toEqual({});
-    expect(assignVariants(input({ forced: { hero: 'nope' } })).assignments[0]!.forced).toBeUndefined();
+    expect(assignVariants(input({ _forced: { hero: 'nope' } })).assignments[0]!.forced).toBeUndefined();
   });
 
   it('without consent runs only experiences that need no stable id, and stores nothing', () => {
@@ -196,11 +229,11 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
       exp('partial', { traffic: 50, variants: [{ id: 'on' }] }),
       exp('held', { holdout: 5, variants: [{ id: 'on' }] }),
     ];
-    const out = assignVariants(input({ experiences, consentGranted: false }));
+    const out = assignVariants(input({ experiences, _consentGranted: false }));
     expect(out.assignments.map((a) => a.experience)).toEqual(['single']);
     expect(out.sticky).toEqual({});
     expect(
-      assignVariants(input({ experiences, consentGranted: false, holdoutPercent: 5 })).assignments,
+      assignVariants(input({ experiences, _consentGranted: false, _holdoutPercent: 5 })).assignments,
     ).toEqual([]);
   });
 
@@ -264,23 +297,23 @@ describe('sticky holds and the global holdout', () => {
       n++;
       const first = assignVariants({
         experiences: [e],
-        holdoutPercent: 50,
-        unitOf: () => u,
-        eligible: () => true,
+        _holdoutPercent: 50,
+        _unitOf: () => u,
+        _excluded: () => 0,
         sticky: {},
-        forced: null,
-        consentGranted: true,
+        _forced: null,
+        _consentGranted: true,
       });
       inBefore += first.assignments.length && first.assignments[0]!.variant !== 'global-holdout' ? 1 : 0;
       expect(inBefore).toBe(0); // held out: none was in the experience before
       const later = assignVariants({
         experiences: [e],
-        holdoutPercent: 0,
-        unitOf: () => u,
-        eligible: () => true,
+        _holdoutPercent: 0,
+        _unitOf: () => u,
+        _excluded: () => 0,
         sticky: first.sticky,
-        forced: null,
-        consentGranted: true,
+        _forced: null,
+        _consentGranted: true,
       });
       inAfter += later.assignments.length;
     }

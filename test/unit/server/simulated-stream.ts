@@ -60,12 +60,12 @@ export function simulate(): Event[] {
     const visitor = `v${Math.floor(rand() * 1e12).toString(36)}-${i}`;
     const { assignments } = assignVariants({
       experiences: EXPERIENCES,
-      holdoutPercent: 5,
-      unitOf: () => visitor,
-      eligible: () => true,
+      _holdoutPercent: 5,
+      _unitOf: () => visitor,
+      _excluded: () => 0,
       sticky: {},
-      forced: null,
-      consentGranted: true,
+      _forced: null,
+      _consentGranted: true,
     });
     const start = T0 + i * 997;
     const base = { visitor, session: `${visitor}.1`, path: '/' };

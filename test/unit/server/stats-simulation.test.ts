@@ -68,12 +68,12 @@ function population(experience: Experience, seed: number): { sizes: number[] } {
     const u = visitorId(rand);
     const { assignments } = assignVariants({
       experiences: [experience],
-      holdoutPercent: 0,
-      unitOf: () => u,
-      eligible: () => true,
+      _holdoutPercent: 0,
+      _unitOf: () => u,
+      _excluded: () => 0,
       sticky: {},
-      forced: null,
-      consentGranted: true,
+      _forced: null,
+      _consentGranted: true,
     });
     sizes[ids.indexOf(assignments[0]!.variant)]!++;
   }
