@@ -7,13 +7,13 @@ import {
   F_DATALAYER,
   F_DEVICE_DETAILS,
   F_EXTRAS,
-  F_FREQUENCY,
   F_GEO,
   F_PAGEVIEW_GOALS,
   F_REDIRECT,
   F_REMOTE,
   SITE_USES,
 } from './features';
+import { capped, countShown, noteDismissed } from './frequency';
 import { validateManifest } from './manifest/guard';
 import { isSafeUrl } from './manifest/safe-url';
 import type {
@@ -21,7 +21,6 @@ import type {
   Context,
   ConversionEvent,
   DecisionSnapshot,
-  Experience,
   ExposureEvent,
   JsonValue,
   Manifest,
@@ -57,7 +56,6 @@ import { withPart } from './when';
 
 /** The manifest used when the given one cannot run: nothing renders, the API still works. */
 const EMPTY: Manifest = { version: 1, site: '' };
-const DAY = 86_400_000;
 
 /**
  * Whether an instance may write to storage now (consent granted, not a crawler, storage not
@@ -525,7 +523,7 @@ export function createTailor(options: TailorOptions): Tailor {
       assignments: out.assignments,
       out: out._why,
       exposed: shown,
-      capped: (e) => capped(e, now),
+      capped: (e) => capped(profile!, e, now),
       now,
       problems: reported,
     };
@@ -551,33 +549,12 @@ export function createTailor(options: TailorOptions): Tailor {
     path,
   });
 
-  /** Frequency caps and dismissal memory (docs/experiences.md) for an experience not shown on this page view. */
-  function capped(e: Experience, now: number): boolean {
-    const f = F_FREQUENCY && e.frequency;
-    const seen = profile!.seen?.[e.id];
-    if (!f || !seen) return false;
-    const k = seen.s === profile!.session.start ? seen.k : 0;
-    return (
-      (f.perSession !== undefined && k >= f.perSession) ||
-      (f.total !== undefined && seen.n >= f.total) ||
-      (!!seen.d && f.dismissDays !== undefined && now - seen.d < f.dismissDays * DAY)
-    );
-  }
-
   function exposed(item: RenderItem): void {
     const e = item._experience;
     if (!profile || !page || shown.has(e.id)) return;
     shown.add(e.id);
-    profile.seen ||= {};
-    const seen = profile.seen;
-    const prev = seen[e.id];
+    countShown(profile, e.id);
     const start = profile.session.start;
-    seen[e.id] = {
-      ...prev,
-      n: (prev?.n || 0) + 1,
-      k: (prev?.s === start ? prev.k : 0) + 1,
-      s: start,
-    };
     save();
     const forced = assignments.get(e.id)?.forced;
     const ts = clock();
@@ -596,11 +573,7 @@ export function createTailor(options: TailorOptions): Tailor {
 
   function dismissed(item: RenderItem): void {
     closed.add(item._experience.id);
-    const seen = profile?.seen?.[item._experience.id];
-    if (seen) {
-      seen.d = clock();
-      save();
-    }
+    if (noteDismissed(profile, item._experience.id, clock())) save();
   }
 
   /**
@@ -645,7 +618,7 @@ export function createTailor(options: TailorOptions): Tailor {
     const items: RenderItem[] = [];
     for (const a of assignments.values()) {
       const e = byId.get(a.experience);
-      if (!e || (!shown.has(e.id) && capped(e, now))) continue;
+      if (!e || (!shown.has(e.id) && capped(profile!, e, now))) continue;
       const item: RenderItem = { _experience: e, _variant: a.variant, _actions: a.actions };
       if (redirect(item, `experience "${e.id}"`)) return;
       // The renderer gets the other actions. A variant whose only action was a refused redirect
