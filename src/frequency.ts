@@ -29,9 +29,8 @@ export function countShown(p: Profile, id: string): void {
   p.seen[id] = { ...prev, n: (prev?.n || 0) + 1, k: (prev?.s === start ? prev.k : 0) + 1, s: start };
 }
 
-/** Notes that the visitor dismissed experience `id` at `now`; true when there was a memory of it to note in. */
-export function noteDismissed(p: Profile | null, id: string, now: number): boolean {
+/** Notes that the visitor dismissed experience `id` at `now` (in the memory of its showings). */
+export function noteDismissed(p: Profile | null, id: string, now: number): void {
   const seen = p?.seen?.[id];
   if (seen) seen.d = now;
-  return !!seen;
 }

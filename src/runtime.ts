@@ -573,7 +573,8 @@ export function createTailor(options: TailorOptions): Tailor {
 
   function dismissed(item: RenderItem): void {
     closed.add(item._experience.id);
-    if (noteDismissed(profile, item._experience.id, clock())) save();
+    noteDismissed(profile, item._experience.id, clock());
+    save();
   }
 
   /**

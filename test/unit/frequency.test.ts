@@ -31,14 +31,17 @@ describe('frequency memory', () => {
     p.session.start = 9000;
     expect(capped(p, exp({ perSession: 1 }), 0)).toBe(false);
     expect(capped(p, exp({ total: 1 }), 0)).toBe(true);
-    expect(noteDismissed(p, 'e', 10 * DAY)).toBe(true);
+    noteDismissed(p, 'e', 10 * DAY);
+    expect(p.seen?.e?.d).toBe(10 * DAY);
     expect(capped(p, exp({ dismissDays: 2 }), 11 * DAY)).toBe(true);
     expect(capped(p, exp({ dismissDays: 2 }), 12 * DAY)).toBe(false);
     expect(capped(p, exp({ perSession: 5 }), 11 * DAY)).toBe(false);
   });
 
   it('notes a dismissal only of an experience it has a memory of', () => {
-    expect(noteDismissed(profile(0), 'e', 5)).toBe(false);
-    expect(noteDismissed(null, 'e', 5)).toBe(false);
+    const p = profile(0);
+    noteDismissed(p, 'e', 5);
+    expect(p.seen?.e).toBeUndefined();
+    expect(() => noteDismissed(null, 'e', 5)).not.toThrow();
   });
 });
