@@ -51,7 +51,6 @@ import { createBeacons } from './track/beacons';
 import { pushToDataLayer } from './track/data-layer';
 import { pageviewGoals } from './track/goals';
 import { loadUa, UA_KEY } from './ua';
-import type { Remote } from './when';
 import { withPart } from './when';
 
 /** The manifest used when the given one cannot run: nothing renders, the API still works. */
@@ -430,29 +429,20 @@ export function createTailor(options: TailorOptions): Tailor {
     );
   }
 
+  /** The remote sources the manifest reads (`remote.<name>`), fetched by the remote chunk. */
   async function loadRemotes(now: number): Promise<Record<string, JsonValue>> {
     const base = contextFor(now);
-    const out: Record<string, JsonValue> = {};
-    let fetchRemote: Remote['fetchRemote'];
     try {
-      ({ fetchRemote } = await loadRemote());
+      return await (await loadRemote()).fetchRemotes(
+        remotes,
+        manifest.remote,
+        (url) => fillTemplate(url, base, 'url'),
+        { now, cache: createStore({ session: true, persist: canPersist() }) },
+        report,
+      );
     } catch (e) {
-      chunkFailed(e);
-      return out;
+      return (chunkFailed(e), {});
     }
-    await Promise.all(
-      [...remotes].map(async (name) => {
-        const source = manifest.remote?.[name];
-        if (!source) return;
-        out[name] = await fetchRemote(name, source, fillTemplate(source.url, base, 'url'), {
-          now,
-          persist: canPersist(),
-        });
-        if (out[name] === null)
-          report(`remote "${name}" gave no data (timeout, error or invalid JSON)`, `remote.${name}`);
-      }),
-    );
-    return out;
   }
 
   function contextFor(now: number): Context {

@@ -5,7 +5,7 @@
  * the page view goes on.
  */
 import type { JsonValue, Manifest, RemoteSource } from '../manifest/types';
-import { createStore } from '../storage/store';
+import type { Store } from '../storage/store';
 
 /** Names `n` whose `remote.n` appears in a segment, audience, score weight or template. */
 export function referencedRemotes(manifest: Manifest): Set<string> {
@@ -21,6 +21,18 @@ export function referencedRemotes(manifest: Manifest): Set<string> {
   return names;
 }
 
+/** What a fetch needs from the runtime. */
+export interface RemoteDeps {
+  now: number;
+  /**
+   * The session store the values are cached in, made by the runtime for this load (persisting
+   * only with consent to store). No module-level memory: a cached value lives only in
+   * sessionStorage, so forget() (which clears it) cannot be undone by a memory copy flushed
+   * back on consent. The chunk carries no store code of its own.
+   */
+  cache: Store;
+}
+
 /**
  * Fetches one source. `url` is the source URL with its templates already filled (URL-encoded)
  * by the runtime, which owns the template engine.
@@ -29,11 +41,9 @@ export async function fetchRemote(
   name: string,
   source: RemoteSource,
   url: string,
-  deps: { now: number; persist?: boolean },
+  deps: RemoteDeps,
 ): Promise<JsonValue | null> {
-  // A store per call, no module-level memory: a cached value lives only in sessionStorage, so
-  // forget() (which clears it) cannot be undone by a memory copy flushed back on consent.
-  const cache = createStore({ session: true, persist: deps.persist });
+  const { cache } = deps;
   const key = `tlr_remote_${name}`;
   try {
     const hit = JSON.parse(cache.get(key) || 'null');
@@ -61,4 +71,28 @@ export async function fetchRemote(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Fetches the sources `names` of `sources` at once: their values by name, null for one that gave
+ * none (reported). `fill` fills a source URL's templates (the runtime owns the template engine).
+ */
+export async function fetchRemotes(
+  names: Iterable<string>,
+  sources: Manifest['remote'],
+  fill: (url: string) => string,
+  deps: RemoteDeps,
+  report: (message: string, path: string) => void,
+): Promise<Record<string, JsonValue>> {
+  const out: Record<string, JsonValue> = {};
+  await Promise.all(
+    [...names].map(async (name) => {
+      const source = sources?.[name];
+      if (!source) return;
+      out[name] = await fetchRemote(name, source, fill(source.url), deps);
+      if (out[name] === null)
+        report(`remote "${name}" gave no data (timeout, error or invalid JSON)`, `remote.${name}`);
+    }),
+  );
+  return out;
 }

@@ -99,6 +99,9 @@ describe('SPA navigation keeps the session’s traffic touch (docs/context.md)',
       await t.start();
       expect(t.context().traffic).toMatchObject({ source: 'news', medium: 'email', campaign: 'spring' });
       history.pushState(null, '', '/shoes');
+      // The history listener comes with the post-paint part (an import() here): on a busy
+      // machine it may arrive after the pushState, and then catches up with it.
+      await vi.waitFor(() => expect(t.context().session.pageviews).toBe(2));
       const c = t.context();
       expect(c.traffic).toMatchObject({ source: 'news', medium: 'email', campaign: 'spring' });
       expect(c.page.referrer).toBe(

@@ -66,7 +66,7 @@ describe.skipIf(!dist)('site tag code', { timeout: budget(120_000) }, () => {
     const all = await buildSiteTag(published('test/fixtures/site/everything.json'), dist!);
     for (const text of [
       'is not in redirectHosts', // redirects
-      'gave no data', // remote data
+      'fetchRemotes', // remote data (the core's call into the remote chunk)
       'needs "variants"', // the generic tags' manifest guard
       'event handler attributes are not allowed', // attr actions
     ]) {

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Manifest, RemoteSource } from '../../../src/manifest/types';
+import { createStore } from '../../../src/storage/store';
 
 type RemoteModule = typeof import('../../../src/signals/remote');
 type RuntimeModule = typeof import('../../../src/runtime');
@@ -13,6 +14,9 @@ const source = (extra: Partial<RemoteSource> = {}): RemoteSource => ({
   ttlSeconds: 60,
   ...extra,
 });
+
+/** What the runtime passes: a session store for this load, persisting only with consent. */
+const deps = (now: number, persist?: boolean) => ({ now, cache: createStore({ session: true, persist }) });
 
 let remote: RemoteModule;
 let fetchMock: ReturnType<typeof vi.fn>;
@@ -34,7 +38,7 @@ function tlrSessionKeys(): string[] {
 }
 
 beforeEach(async () => {
-  // fetchRemote keeps a module-level cache: a fresh module per test.
+  // A fresh module per test: no state can leak from one test into the next.
   vi.resetModules();
   remote = await import('../../../src/signals/remote');
   localStorage.clear();
@@ -112,9 +116,7 @@ describe('referencedRemotes', () => {
 describe('fetchRemote', () => {
   it('returns the JSON and fetches the given URL with credentials same-origin and an abort signal', async () => {
     fetchMock.mockResolvedValue(json({ temp: 21 }));
-    await expect(
-      remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-    ).resolves.toEqual({
+    await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toEqual({
       temp: 21,
     });
     expect(fetchMock).toHaveBeenCalledTimes(1);
@@ -132,7 +134,7 @@ describe('fetchRemote', () => {
     });
     const t0 = performance.now();
     await expect(
-      remote.fetchRemote('weather', source({ timeoutMs: 30 }), URL_A, { now: NOW, persist: true }),
+      remote.fetchRemote('weather', source({ timeoutMs: 30 }), URL_A, deps(NOW, true)),
     ).resolves.toBeNull();
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(signal?.aborted).toBe(true);
@@ -142,7 +144,7 @@ describe('fetchRemote', () => {
   it('a body that never arrives also times out', async () => {
     fetchMock.mockResolvedValue({ ok: true, status: 200, json: () => new Promise(() => {}) });
     await expect(
-      remote.fetchRemote('weather', source({ timeoutMs: 30 }), URL_A, { now: NOW, persist: true }),
+      remote.fetchRemote('weather', source({ timeoutMs: 30 }), URL_A, deps(NOW, true)),
     ).resolves.toBeNull();
   });
 
@@ -150,7 +152,7 @@ describe('fetchRemote', () => {
     vi.useFakeTimers();
     fetchMock.mockImplementation(() => new Promise(() => {}));
     let done: unknown = 'pending';
-    const p = remote.fetchRemote('weather', { url: '/x' }, '/x', { now: NOW }).then((v) => {
+    const p = remote.fetchRemote('weather', { url: '/x' }, '/x', deps(NOW)).then((v) => {
       done = v;
     });
     await vi.advanceTimersByTimeAsync(399);
@@ -163,31 +165,23 @@ describe('fetchRemote', () => {
   for (const status of [404, 500, 503]) {
     it(`HTTP ${status} gives null (even with a JSON body) and is not cached`, async () => {
       fetchMock.mockResolvedValue(json({ temp: 1 }, status));
-      await expect(
-        remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-      ).resolves.toBeNull();
+      await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toBeNull();
       expect(tlrSessionKeys()).toEqual([]);
     });
   }
 
   it('204 No Content (empty body, not JSON) gives null', async () => {
     fetchMock.mockResolvedValue(new Response(null, { status: 204 }));
-    await expect(
-      remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-    ).resolves.toBeNull();
+    await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toBeNull();
     expect(tlrSessionKeys()).toEqual([]);
   });
 
   it('invalid JSON gives null and is not cached', async () => {
     fetchMock.mockResolvedValue(json('{"temp": 2'));
-    await expect(
-      remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-    ).resolves.toBeNull();
+    await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toBeNull();
     expect(tlrSessionKeys()).toEqual([]);
     fetchMock.mockResolvedValue(json({ temp: 3 }));
-    await expect(
-      remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-    ).resolves.toEqual({
+    await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toEqual({
       temp: 3,
     });
     expect(fetchMock).toHaveBeenCalledTimes(2);
@@ -195,24 +189,20 @@ describe('fetchRemote', () => {
 
   it('a network error (rejected fetch) gives null', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
-    await expect(
-      remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-    ).resolves.toBeNull();
+    await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toBeNull();
   });
 
   it('a fetch that throws synchronously gives null', async () => {
     fetchMock.mockImplementation(() => {
       throw new TypeError('blocked');
     });
-    await expect(
-      remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-    ).resolves.toBeNull();
+    await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toBeNull();
   });
 
   it('caches the value in sessionStorage and reuses it within ttlSeconds', async () => {
     fetchMock.mockResolvedValue(json({ temp: 21 }));
     const src = source({ ttlSeconds: 60 });
-    await remote.fetchRemote('weather', src, URL_A, { now: NOW, persist: true });
+    await remote.fetchRemote('weather', src, URL_A, deps(NOW, true));
     expect(tlrSessionKeys()).toEqual(['tlr_remote_weather']);
     expect(JSON.parse(sessionStorage.getItem('tlr_remote_weather')!)).toEqual({
       url: URL_A,
@@ -221,14 +211,12 @@ describe('fetchRemote', () => {
     });
     expect(localStorage.getItem('tlr_remote_weather')).toBeNull();
     fetchMock.mockResolvedValue(json({ temp: 99 }));
-    await expect(
-      remote.fetchRemote('weather', src, URL_A, { now: NOW + 59_999, persist: true }),
-    ).resolves.toEqual({ temp: 21 });
+    await expect(remote.fetchRemote('weather', src, URL_A, deps(NOW + 59_999, true))).resolves.toEqual({
+      temp: 21,
+    });
     expect(fetchMock).toHaveBeenCalledTimes(1);
     // Expired: fetched again.
-    await expect(
-      remote.fetchRemote('weather', src, URL_A, { now: NOW + 60_000, persist: true }),
-    ).resolves.toEqual({
+    await expect(remote.fetchRemote('weather', src, URL_A, deps(NOW + 60_000, true))).resolves.toEqual({
       temp: 99,
     });
     expect(fetchMock).toHaveBeenCalledTimes(2);
@@ -236,41 +224,38 @@ describe('fetchRemote', () => {
 
   it('reuses the sessionStorage copy on the next page load (fresh module)', async () => {
     fetchMock.mockResolvedValue(json({ temp: 21 }));
-    await remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true });
+    await remote.fetchRemote('weather', source(), URL_A, deps(NOW, true));
     vi.resetModules();
     const fresh: RemoteModule = await import('../../../src/signals/remote');
-    await expect(
-      fresh.fetchRemote('weather', source(), URL_A, { now: NOW + 1000, persist: true }),
-    ).resolves.toEqual({ temp: 21 });
+    await expect(fresh.fetchRemote('weather', source(), URL_A, deps(NOW + 1000, true))).resolves.toEqual({
+      temp: 21,
+    });
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
   it('the default ttl is 1800 s', async () => {
     fetchMock.mockResolvedValue(json({ temp: 21 }));
     const src = { url: '/x' };
-    await remote.fetchRemote('weather', src, '/x', { now: NOW, persist: true });
-    await remote.fetchRemote('weather', src, '/x', { now: NOW + 1_799_000, persist: true });
+    await remote.fetchRemote('weather', src, '/x', deps(NOW, true));
+    await remote.fetchRemote('weather', src, '/x', deps(NOW + 1_799_000, true));
     expect(fetchMock).toHaveBeenCalledTimes(1);
-    await remote.fetchRemote('weather', src, '/x', { now: NOW + 1_800_000, persist: true });
+    await remote.fetchRemote('weather', src, '/x', deps(NOW + 1_800_000, true));
     expect(fetchMock).toHaveBeenCalledTimes(2);
   });
 
   it('a different URL (other template values) is fetched again', async () => {
     fetchMock.mockResolvedValue(json({ temp: 21 }));
-    await remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true });
-    await remote.fetchRemote('weather', source(), '/api/weather?tz=Asia%2FTokyo', {
-      now: NOW,
-      persist: true,
-    });
+    await remote.fetchRemote('weather', source(), URL_A, deps(NOW, true));
+    await remote.fetchRemote('weather', source(), '/api/weather?tz=Asia%2FTokyo', deps(NOW, true));
     expect(fetchMock).toHaveBeenCalledTimes(2);
   });
 
   it('sources are cached separately by name', async () => {
     fetchMock.mockImplementation(async (u: string) => json({ from: u }));
-    await remote.fetchRemote('a', source(), '/a', { now: NOW, persist: true });
-    await remote.fetchRemote('b', source(), '/b', { now: NOW, persist: true });
+    await remote.fetchRemote('a', source(), '/a', deps(NOW, true));
+    await remote.fetchRemote('b', source(), '/b', deps(NOW, true));
     expect(tlrSessionKeys().sort()).toEqual(['tlr_remote_a', 'tlr_remote_b']);
-    await expect(remote.fetchRemote('a', source(), '/a', { now: NOW, persist: true })).resolves.toEqual({
+    await expect(remote.fetchRemote('a', source(), '/a', deps(NOW, true))).resolves.toEqual({
       from: '/a',
     });
     expect(fetchMock).toHaveBeenCalledTimes(2);
@@ -282,9 +267,7 @@ describe('fetchRemote', () => {
       vi.resetModules();
       const fresh: RemoteModule = await import('../../../src/signals/remote');
       fetchMock.mockResolvedValue(json({ temp: 5 }));
-      await expect(
-        fresh.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-      ).resolves.toEqual({
+      await expect(fresh.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toEqual({
         temp: 5,
       });
     }
@@ -293,9 +276,7 @@ describe('fetchRemote', () => {
 
   it('without consent nothing is written to sessionStorage', async () => {
     fetchMock.mockResolvedValue(json({ temp: 21 }));
-    await expect(
-      remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: false }),
-    ).resolves.toEqual({
+    await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, false))).resolves.toEqual({
       temp: 21,
     });
     expect(tlrSessionKeys()).toEqual([]);
@@ -311,9 +292,7 @@ describe('fetchRemote', () => {
     });
     try {
       fetchMock.mockResolvedValue(json({ temp: 21 }));
-      await expect(
-        remote.fetchRemote('weather', source(), URL_A, { now: NOW, persist: true }),
-      ).resolves.toEqual({
+      await expect(remote.fetchRemote('weather', source(), URL_A, deps(NOW, true))).resolves.toEqual({
         temp: 21,
       });
     } finally {
