@@ -1,5 +1,6 @@
 import type { Assignment } from './assign/assign';
 import { parseForce } from './assign/assign';
+import { initialConsent } from './consent';
 import { createLogger } from './debug/log';
 import { createEmitter } from './emitter';
 import { createEngine } from './engine';
@@ -15,7 +16,6 @@ import {
 } from './features';
 import { capped, countShown, noteDismissed } from './frequency';
 import { validateManifest } from './manifest/guard';
-import { isSafeUrl } from './manifest/safe-url';
 import type {
   ConsentState,
   Context,
@@ -30,8 +30,8 @@ import type {
   TrafficTouch,
 } from './manifest/types';
 import { extrasNow, loadCheck, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
-import { randomId } from './random-id';
 import { readsOf, stampOf } from './reads';
+import { redirectTarget } from './render/redirect';
 import type { Renderer, RenderItem } from './render/render';
 import { createRenderer } from './render/render';
 import { fillTemplate } from './render/template';
@@ -40,7 +40,7 @@ import type { PageSignals } from './signals/context';
 import { buildContext } from './signals/context';
 import { readDataLayer } from './signals/data-layer';
 import type { DeviceSignals } from './signals/device-common';
-import { deviceInput, gpcEnabled, readPage } from './signals/page';
+import { deviceInput, readPage } from './signals/page';
 import { referencedRemotes } from './signals/remote';
 import { trafficTouch } from './signals/traffic';
 import { pageView, recordConversion } from './signals/visitor';
@@ -49,6 +49,7 @@ import { readProfile, writeProfile } from './storage/profile-store';
 import { createStore, visitorId } from './storage/store';
 import { createBeacons } from './track/beacons';
 import { pushToDataLayer } from './track/data-layer';
+import { conversionEvent, creditedVariants, exposureEvent } from './track/events';
 import { pageviewGoals } from './track/goals';
 import { loadUa, UA_KEY } from './ua';
 import { withPart } from './when';
@@ -122,21 +123,7 @@ export function createTailor(options: TailorOptions): Tailor {
     api.track(goal, value === undefined ? undefined : { value });
   const pageviews = F_PAGEVIEW_GOALS ? pageviewGoals(manifest.goals, convert) : () => {};
 
-  const consentMode = manifest.consent?.mode || 'opt-out';
-  let given = options.consent;
-  if (given !== undefined && !/^(granted|denied|pending)$/.test(given)) {
-    report(`consent ${JSON.stringify(given)} is not granted, denied or pending; it is ignored`, 'consent');
-    given = undefined;
-  }
-  let consent: ConsentState =
-    consentMode === 'none'
-      ? 'granted'
-      : given ||
-        (consentMode === 'opt-in'
-          ? 'pending'
-          : manifest.consent?.respectGpc !== false && gpcEnabled()
-            ? 'denied'
-            : 'granted');
+  let consent = initialConsent(manifest.consent, options.consent, report);
 
   /** The page view's signals; null before the first. */
   let page: PageSignals | null = null;
@@ -521,23 +508,11 @@ export function createTailor(options: TailorOptions): Tailor {
     defer(() => events._emit('debug', d));
   }
 
-  /**
-   * The fields every beacon event carries (docs/consent.md): time, path and session start of the moment
-   * it happened (it may be sent a task later).
-   */
-  const eventBase = <T extends 'exposure' | 'conversion'>(
-    type: T,
-    ts: number,
-    path: string,
-    start: number,
-  ) => ({
-    type,
-    id: randomId(),
-    ts,
-    visitor: idOf(),
-    session: `${idOf()}.${start}`,
-    path,
-  });
+  /** An event made now goes to the beacons and to `on()` subscribers. */
+  const send = (event: ExposureEvent | ConversionEvent) => {
+    transport?._push(event);
+    events._emit(event.type as 'exposure', event as ExposureEvent);
+  };
 
   function exposed(item: RenderItem): void {
     const e = item._experience;
@@ -547,18 +522,8 @@ export function createTailor(options: TailorOptions): Tailor {
     const start = profile.session.start;
     save();
     const forced = assignments.get(e.id)?.forced;
-    const ts = clock();
-    const path = page._url.pathname;
-    defer(() => {
-      const event: ExposureEvent = {
-        ...eventBase('exposure', ts, path, start),
-        experience: e.id,
-        variant: item._variant,
-      };
-      if (forced) event.forced = forced;
-      transport?._push(event);
-      events._emit('exposure', event);
-    });
+    const at = [clock(), page._url.pathname, start] as const;
+    defer(() => send(exposureEvent(at, idOf(), e.id, item._variant, forced)));
   }
 
   function dismissed(item: RenderItem): void {
@@ -568,37 +533,26 @@ export function createTailor(options: TailorOptions): Tailor {
   }
 
   /**
-   * A `redirect` action (docs/experiences.md#actions): same origin or `redirectHosts` only, safe schemes only,
-   * the current query string kept; the exposure is recorded before leaving. True when leaving.
+   * A `redirect` action (docs/experiences.md#actions) to where render/redirect.ts allows: the
+   * exposure is recorded and what is held sent before leaving. True when leaving.
    */
   function redirect(item: RenderItem, where: string): boolean {
     const action = F_REDIRECT && item._actions.find((a) => a?.type === 'redirect');
     if (!action || !win || !ctx) return false;
-    const raw = fillTemplate(String(action.url), ctx, 'url');
-    const here = win.location;
-    if (!isSafeUrl(raw)) {
-      report(`the redirect to "${raw}" is refused: only http, https and relative URLs`, where);
-      return false;
+    const to = redirectTarget(
+      fillTemplate(String(action.url), ctx, 'url'),
+      win.location,
+      manifest.redirectHosts,
+    );
+    if (typeof to === 'string') report(to, where);
+    else if (to) {
+      exposed(item);
+      settle();
+      transport?._flush(true);
+      win.location.replace(to.href);
+      return true;
     }
-    let to: URL;
-    try {
-      to = new URL(raw, here.href);
-    } catch {
-      report(`the redirect to "${raw}" is refused: it is not a valid URL`, where);
-      return false;
-    }
-    if (to.origin !== here.origin && !(manifest.redirectHosts || []).includes(to.host)) {
-      report(`the redirect to ${to.host} is refused: the host is not in redirectHosts`, where);
-      return false;
-    }
-    for (const [k, v] of new URLSearchParams(here.search))
-      if (!to.searchParams.has(k)) to.searchParams.append(k, v);
-    if (to.href.split('#')[0] === here.href.split('#')[0]) return false;
-    exposed(item);
-    settle();
-    transport?._flush(true);
-    here.replace(to.href);
-    return true;
+    return false;
   }
 
   /** Brings the page in line with the assignments (docs/experiences.md#rendering). Crawlers get the default page. */
@@ -730,23 +684,10 @@ export function createTailor(options: TailorOptions): Tailor {
       save();
       const fixed = manifest.goals?.[goal]?.value;
       const value = typeof props?.value === 'number' ? props.value : fixed;
-      const held: Record<string, string> = {};
-      for (const [k, s] of Object.entries(profile.sticky)) held[k] = s.v;
-      // Forced variants (QA) are not the visitor's: their conversions keep the sticky ones.
-      for (const a of assignments.values()) if (!a.forced) held[a.experience] = a.variant;
-      const base = [clock(), page._url.pathname, profile.session.start] as const;
+      const held = creditedVariants(profile.sticky, assignments.values());
+      const at = [clock(), page._url.pathname, profile.session.start] as const;
       const segments = current.slice();
-      defer(() => {
-        const event: ConversionEvent = {
-          ...eventBase('conversion', ...base),
-          goal,
-          ...(value === undefined ? {} : { value }),
-          assignments: held,
-          segments,
-        };
-        transport?._push(event);
-        events._emit('conversion', event);
-      });
+      defer(() => send(conversionEvent(at, idOf(), goal, value, held, segments)));
       decide();
     }),
     identify: guard('identify', (userId: string, traits?: Record<string, JsonValue>) => {
@@ -761,7 +702,7 @@ export function createTailor(options: TailorOptions): Tailor {
     consent: guard('consent', (state: 'granted' | 'denied') => {
       if (state !== 'granted' && state !== 'denied')
         return report(`consent() takes "granted" or "denied", got ${JSON.stringify(state)}`, 'consent');
-      if (consentMode === 'none') return;
+      if (manifest.consent?.mode === 'none') return;
       settle();
       consent = state;
       // Stop persisting before forgetting, so the fresh id is not written back.
