@@ -4,7 +4,8 @@
  * happens before it arrives is held here, and a page left before then still sends it: on
  * `pagehide` (or hidden), which the runtime hears (`_hide`), the held events go out in one
  * `sendBeacon`. If the page lives on, the transport gets them all the same when it arrives (at
- * least once; the collector keeps one copy of each event id).
+ * least once; the collector keeps one copy of each event id). Once it is there, `_hide` is the
+ * transport's own flush on leaving: it adds no listeners of its own.
  */
 import type { ConversionEvent, ExposureEvent } from '../manifest/types';
 import { chunked, loadPost } from '../parts';
@@ -53,11 +54,12 @@ export function createBeacons(o: TransportOptions): Transport & { _hide(): void 
     },
     /**
      * The page is going away (the runtime's `pagehide` / hidden listener, after it has queued
-     * what it held): before the transport has arrived, the events of the first moments go out
-     * in one body (the transport batches the rest, and listens itself).
+     * what it held): the transport sends its queue; before it has arrived, the events of the
+     * first moments go out in one body.
      */
     _hide: () => {
-      if (real || held.length <= sent || !o._endpoint || !o._allowed()) return;
+      if (real) return real._flush(true);
+      if (held.length <= sent || !o._endpoint || !o._allowed()) return;
       try {
         win?.navigator.sendBeacon?.(
           o._endpoint,

@@ -36,8 +36,10 @@ export function watchGoals(doc: Document, goals: Manifest['goals'], convert: Con
       }
     }
   };
+  // Only the kinds the manifest has: a listener costs the page (and the page view) time.
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
-    for (const type of ['click', 'submit']) doc[method](type, onEvent, true);
+    for (const type of ['click', 'submit'])
+      if (entries.some(([, g]) => g.type === type)) doc[method](type, onEvent, true);
   };
   listen('addEventListener');
   return () => listen('removeEventListener');

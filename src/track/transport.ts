@@ -330,21 +330,15 @@ export function createTransport(o: TransportOptions): Transport {
     }
   }
 
-  // `pagehide` always means the page is going away; `visibilitychange` only when it became hidden.
-  const onHide = (e: Event) => {
-    if (e.type === 'pagehide' || win?.document.visibilityState === 'hidden') flush(true);
-  };
+  // A page going away: the runtime hears `pagehide` and `visibilitychange` to hidden, and calls
+  // `_flush(true)` (through the beacons of the core, beacons.ts) once it has queued what it held.
   // Back online: network failures while offline do not hold the queue back; Retry-After does.
   const onOnline = () => {
     save(() => q.h || resetBackoff());
     flush();
   };
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
-    if (win) {
-      win.document[method]('visibilitychange', onHide);
-      win[method]('pagehide', onHide);
-      win[method]('online', onOnline);
-    }
+    win?.[method]('online', onOnline);
   };
   listen('addEventListener');
   // Events left by earlier page views: never-sent ones are retried now (or when their backoff

@@ -61,4 +61,23 @@ describe('watchGoals', () => {
     watchGoals(document, undefined, never)();
     document.body.click();
   });
+
+  it('listens only for the kinds of goals the manifest has', () => {
+    const added: string[] = [];
+    const removed: string[] = [];
+    const doc = {
+      addEventListener: (type: string) => added.push(type),
+      removeEventListener: (type: string) => removed.push(type),
+    } as unknown as Document;
+    watchGoals(
+      doc,
+      { buy: { type: 'submit', selector: 'form' }, seen: { type: 'pageview', path: '/x' } },
+      () => {},
+    )();
+    expect(added).toEqual(['submit']);
+    expect(removed).toEqual(['submit']);
+    added.length = 0;
+    watchGoals(doc, { seen: { type: 'pageview', path: '/x' } }, () => {});
+    expect(added).toEqual([]);
+  });
 });
