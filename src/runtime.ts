@@ -189,10 +189,9 @@ export function createTailor(options: TailorOptions): Tailor {
     for (const r of settled.splice(0)) r();
   }
   /**
-   * A page going away runs what is held at once, then sends what is queued while the transport
-   * has not arrived (beacons.ts). Capture listeners on the window run before the transport's own
-   * (on the document and the window), so what is held is queued before the transport sends the
-   * queue.
+   * A page going away runs what is held at once, then has the beacons send what is queued
+   * (beacons.ts: the transport's flush, or, before it has arrived, one beacon of what the first
+   * moments queued). These are the only page-hide listeners: the transport has none of its own.
    */
   const settleOnHide = (w: Window) => {
     const onHide = (e: Event) => {
