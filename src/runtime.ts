@@ -30,6 +30,7 @@ import type {
   TrafficTouch,
 } from './manifest/types';
 import { extrasNow, loadCheck, loadExtras, loadPost, loadRemote, loadTables, tablesNow } from './parts';
+import { createPhases } from './phases';
 import { readsOf, stampOf } from './reads';
 import { redirectTarget } from './render/redirect';
 import type { Renderer, RenderItem } from './render/render';
@@ -139,55 +140,28 @@ export function createTailor(options: TailorOptions): Tailor {
   let force: string | null | undefined;
   const endpoint = options.endpoint || manifest.endpoint || '';
 
-  /**
-   * The two phases of a page view: up to its first DOM change only the reads that deciding and
-   * rendering need; storage writes (profile, visitor cookie, queue), exposures and other events
-   * are held in `later` and run one task after (`settle`), in the order they were made. A page
-   * that goes away first, a redirect, `consent()`, `forget()` and `destroy()` run them at once.
-   */
-  let later: (() => void)[] | null = null;
-  /** `start()` and `page()` callers waiting for `settle`. */
-  const settled: (() => void)[] = [];
-  /** A profile change not yet written (held while `later` is). */
+  /** A profile change not yet written (held while the page view holds its writes). */
   let unsaved = false;
-  const defer = (fn: () => void) => (later ? void later.push(fn) : fn());
-  /**
-   * Runs `settle` one task later: a message, not a timer (not throttled, not clamped). Every
-   * browser and Node since 15 have MessageChannel.
-   */
-  const nextTask = (): Promise<void> =>
-    new Promise((resolve) => {
-      settled.push(resolve);
-      const c = new MessageChannel();
-      c.port1.onmessage = () => {
-        c.port1.close();
-        settle();
-      };
-      c.port2.postMessage(0);
-    });
+  // The two phases of a page view (phases.ts). Settling writes what was held: the profile, then
+  // persistence turned on by the first page view (consent() changes it later), then the visitor
+  // cookie, read before only when a decision needed the id.
+  const {
+    _defer: defer,
+    _hold: hold,
+    _settle: settle,
+    _holding: holding,
+  } = createPhases(
+    () => {
+      if (unsaved) save();
+      store.persisting || store.persist(canPersist());
+      if (store.persisting) id = visitorId(store);
+    },
+    (fn) => guard('start', fn)(),
+  );
   /** What a page left while the first decision waits for chunks still does (pageViewRun). */
   let leaving: (() => void) | null = null;
   /** Set while such a page is being left: decisions record, nothing renders. */
   let leftEarly = false;
-  /** Holds writes and events from now until `settle`, which runs one task later. */
-  const hold = () => {
-    later ||= [];
-    return nextTask();
-  };
-  function settle(): void {
-    const q = later;
-    later = null;
-    if (q) {
-      if (unsaved) save();
-      // The first page view turns persistence on (consent() changes it later): what was set in
-      // memory is written now, once.
-      store.persisting || store.persist(canPersist());
-      // The visitor cookie is written here: read before only when a decision needed the id.
-      if (store.persisting) id = visitorId(store);
-      for (const fn of q) guard('start', fn)();
-    }
-    for (const r of settled.splice(0)) r();
-  }
   /**
    * A page going away runs what is held at once, then has the beacons send what is queued
    * (beacons.ts: the transport's flush, or, before it has arrived, one beacon of what the first
@@ -245,8 +219,8 @@ export function createTailor(options: TailorOptions): Tailor {
   const behavior = createBehavior(clock);
 
   const save = () => {
-    unsaved = !!later;
-    if (profile && !later) writeProfile(store, profile);
+    unsaved = holding();
+    if (profile && !unsaved) writeProfile(store, profile);
   };
 
   /** This page view's traffic touch (`page` is read). */
