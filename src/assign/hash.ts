@@ -4,14 +4,11 @@
  * allocation per call); lone surrogates, which encodeURIComponent refuses, become U+FFFD first,
  * as TextEncoder makes them.
  */
-const SURROGATE = /[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
-
 export function murmur3(key: string, seed = 0): number {
-  // A pair is kept (one code point); a lone one is replaced. Built from its code: a raw U+FFFD
-  // in the minified tag would not survive a page that reads the script in a legacy charset.
-  const bytes = unescape(
-    encodeURIComponent(key.replace(SURROGATE, (s) => (s.length > 1 ? s : String.fromCharCode(0xfffd)))),
-  );
+  // With the `u` flag a surrogate pair is one code point, so only lone surrogates match. U+FFFD
+  // is built from its code: a raw one in the minified tag would not survive a page that reads
+  // the script in a legacy charset.
+  const bytes = unescape(encodeURIComponent(key.replace(/[\ud800-\udfff]/gu, String.fromCharCode(0xfffd))));
   let h = seed >>> 0;
   let k = 0;
   const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
