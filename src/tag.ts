@@ -100,7 +100,8 @@ function boot(): void {
   const start = (m: unknown) => {
     const options: TailorOptions & { _problem?: string; _rendered?: () => void } = {
       manifest: m,
-      _problem: m == null ? problem : undefined,
+      // Only ever set when there is no manifest (none given, or it failed to load or parse).
+      _problem: problem,
       debug,
       endpoint: data.endpoint,
       country: data.country,
