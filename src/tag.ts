@@ -148,13 +148,12 @@ function run(api: Tailor, command: Command, log: Logger): void {
   }
 }
 
+/** The cached manifest of `url`, or undefined (none, another URL's, or storage unavailable). */
 function readCache(url: string): unknown {
   try {
     const hit = JSON.parse(localStorage.getItem(CACHE_KEY) || 'null');
-    return hit && hit.url === url ? hit.manifest : undefined;
-  } catch {
-    return undefined;
-  }
+    if (hit?.url === url) return hit.manifest;
+  } catch {}
 }
 
 function writeCache(url: string, manifest: unknown): void {
@@ -174,7 +173,8 @@ async function fetchManifest(url: string): Promise<unknown> {
     FETCH_TIMEOUT,
   );
   try {
-    const res = await fetch(url, { credentials: 'same-origin', signal: ctrl.signal });
+    // Credentials: `same-origin`, fetch's default (cookies go to the site's own manifest URL only).
+    const res = await fetch(url, { signal: ctrl.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return await res.json();
   } finally {
