@@ -216,8 +216,7 @@ export function createRenderer(
     if (newView) for (const l of live.values()) l._exposed = false;
     const wanted = new Map(items.map((i) => [i._experience.id, i]));
     for (const [id, l] of live) {
-      const w = wanted.get(id);
-      if (!w || w._variant !== l._variant) {
+      if (wanted.get(id)?._variant !== l._variant) {
         l._revert();
         live.delete(id);
       }
