@@ -64,7 +64,7 @@ function boot(): void {
   let fresh: Promise<unknown> | null = null;
   if (inline) {
     try {
-      manifest = JSON.parse(inline.textContent || '');
+      manifest = JSON.parse(inline.textContent!); // an element's text is never null
     } catch (e) {
       manifest = failed(`the manifest in #tailor-manifest is not valid JSON: ${(e as Error).message}`);
     }
