@@ -80,13 +80,10 @@ function boot(): void {
   // the decision is rendered or `data-hide-timeout` passes (docs/experiences.md#rendering).
   let unhide = () => {};
   if (manifest === undefined && fresh) {
-    const reveal = addStyle(document, '[data-tailor-slot]{visibility:hidden!important}');
+    // Whichever comes first reveals them (removing the style again removes nothing).
+    unhide = addStyle(document, '[data-tailor-slot]{visibility:hidden!important}');
     const ms = Number(data.hideTimeout);
-    const timer = setTimeout(() => unhide(), data.hideTimeout && ms >= 0 ? ms : 800);
-    unhide = () => {
-      clearTimeout(timer);
-      reveal();
-    };
+    setTimeout(unhide, data.hideTimeout && ms >= 0 ? ms : 800);
   }
   let api: TagApi | null = null;
   // The manifest is cached only when the instance may store (consent, never for crawlers: the
@@ -107,7 +104,7 @@ function boot(): void {
       country: data.country,
       consent: data.consent as ConsentState | undefined,
       // Slots are revealed with the first DOM change; storage and events follow a task later.
-      _rendered: () => unhide(),
+      _rendered: unhide,
     };
     const t = createTailor(options);
     const a = t as TagApi;
