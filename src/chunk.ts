@@ -29,7 +29,9 @@ export function loadChunk<T>(name: string): Promise<T> {
     return import(new URL(`tailor.${name}.js`, tag?.src).href).then(
       // The debug view registers nothing: it goes through the command queue.
       () => arrived[name] || {},
-      (e) => Promise.reject(new Error(`could not load tailor.${name}.js: ${e?.message || e}`)),
+      (e) => {
+        throw new Error(`could not load tailor.${name}.js: ${e?.message || e}`);
+      },
     );
   });
   return loads[name] as Promise<T>;

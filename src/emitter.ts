@@ -7,7 +7,7 @@ export interface Emitter<E> {
 
 export function createEmitter<E>(onHandlerError: (error: unknown) => void): Emitter<E> {
   // A Map: an event named like an Object.prototype member (`on('constructor', …)`) is just a name.
-  let handlers = new Map<keyof E, ((payload: never) => void)[]>();
+  const handlers = new Map<keyof E, ((payload: never) => void)[]>();
   return {
     _on(event, handler) {
       const list = handlers.get(event) || [];
@@ -30,7 +30,7 @@ export function createEmitter<E>(onHandlerError: (error: unknown) => void): Emit
       }
     },
     _clear() {
-      handlers = new Map();
+      handlers.clear();
     },
   };
 }

@@ -7,6 +7,7 @@
 
 export { listenPage } from './navigation';
 export { onTrigger } from './render/triggers';
-export { showBanner, showOverlay } from './render/widgets';
+// Named by action type: the renderer shows an action with `post[action.type]`.
+export { showBanner as banner, showOverlay as overlay } from './render/widgets';
 export { watchGoals } from './track/goals';
 export { createTransport } from './track/transport';

@@ -64,7 +64,7 @@ function boot(): void {
   let fresh: Promise<unknown> | null = null;
   if (inline) {
     try {
-      manifest = JSON.parse(inline.textContent || '');
+      manifest = JSON.parse(inline.textContent!); // an element's text is never null
     } catch (e) {
       manifest = failed(`the manifest in #tailor-manifest is not valid JSON: ${(e as Error).message}`);
     }
@@ -80,13 +80,10 @@ function boot(): void {
   // the decision is rendered or `data-hide-timeout` passes (docs/experiences.md#rendering).
   let unhide = () => {};
   if (manifest === undefined && fresh) {
-    const reveal = addStyle(document, '[data-tailor-slot]{visibility:hidden!important}');
+    // Whichever comes first reveals them (removing the style again removes nothing).
+    unhide = addStyle(document, '[data-tailor-slot]{visibility:hidden!important}');
     const ms = Number(data.hideTimeout);
-    const timer = setTimeout(() => unhide(), data.hideTimeout && ms >= 0 ? ms : 800);
-    unhide = () => {
-      clearTimeout(timer);
-      reveal();
-    };
+    setTimeout(unhide, data.hideTimeout && ms >= 0 ? ms : 800);
   }
   let api: TagApi | null = null;
   // The manifest is cached only when the instance may store (consent, never for crawlers: the
@@ -100,13 +97,14 @@ function boot(): void {
   const start = (m: unknown) => {
     const options: TailorOptions & { _problem?: string; _rendered?: () => void } = {
       manifest: m,
-      _problem: m == null ? problem : undefined,
+      // Only ever set when there is no manifest (none given, or it failed to load or parse).
+      _problem: problem,
       debug,
       endpoint: data.endpoint,
       country: data.country,
       consent: data.consent as ConsentState | undefined,
       // Slots are revealed with the first DOM change; storage and events follow a task later.
-      _rendered: () => unhide(),
+      _rendered: unhide,
     };
     const t = createTailor(options);
     const a = t as TagApi;
@@ -147,13 +145,12 @@ function run(api: Tailor, command: Command, log: Logger): void {
   }
 }
 
+/** The cached manifest of `url`, or undefined (none, another URL's, or storage unavailable). */
 function readCache(url: string): unknown {
   try {
     const hit = JSON.parse(localStorage.getItem(CACHE_KEY) || 'null');
-    return hit && hit.url === url ? hit.manifest : undefined;
-  } catch {
-    return undefined;
-  }
+    if (hit?.url === url) return hit.manifest;
+  } catch {}
 }
 
 function writeCache(url: string, manifest: unknown): void {
@@ -173,7 +170,8 @@ async function fetchManifest(url: string): Promise<unknown> {
     FETCH_TIMEOUT,
   );
   try {
-    const res = await fetch(url, { credentials: 'same-origin', signal: ctrl.signal });
+    // Credentials: `same-origin`, fetch's default (cookies go to the site's own manifest URL only).
+    const res = await fetch(url, { signal: ctrl.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return await res.json();
   } finally {

@@ -1,43 +1,32 @@
 /**
- * murmur3_x86_32 over the UTF-8 bytes of a string (docs/experiences.md#assignment). UTF-8 is produced inline from
- * UTF-16 (surrogate pairs joined, lone surrogates as U+FFFD like TextEncoder), so no
- * TextEncoder allocation per call.
+ * murmur3_x86_32 over the UTF-8 bytes of a string (docs/experiences.md#assignment). The bytes
+ * come from `unescape(encodeURIComponent(…))`, one character per byte (native, no TextEncoder
+ * allocation per call); lone surrogates, which encodeURIComponent refuses, become U+FFFD first,
+ * as TextEncoder makes them.
  */
 export function murmur3(key: string, seed = 0): number {
+  // With the `u` flag a surrogate pair is one code point, so only lone surrogates match. U+FFFD
+  // is built from its code: a raw one in the minified tag would not survive a page that reads
+  // the script in a legacy charset.
+  const bytes = unescape(encodeURIComponent(key.replace(/[\ud800-\udfff]/gu, String.fromCharCode(0xfffd))));
   let h = seed >>> 0;
   let k = 0;
-  let n = 0; // bytes in k
-  let len = 0;
   const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
   /** Mixes a (full or tail) block `k` into `h`. */
   const mixK = () => {
     h ^= Math.imul(rotl(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593);
   };
-  const byte = (b: number) => {
-    k |= b << (n * 8);
-    len++;
-    if (++n === 4) {
+  for (let i = 0; i < bytes.length; i++) {
+    // Little-endian blocks of 4 bytes.
+    k |= bytes.charCodeAt(i) << ((i & 3) * 8);
+    if ((i & 3) === 3) {
       mixK();
       h = (Math.imul(rotl(h, 13), 5) + 0xe6546b64) | 0;
-      k = n = 0;
-    }
-  };
-  for (let i = 0; i < key.length; i++) {
-    // A surrogate pair is one code point (two code units); a lone surrogate encodes as U+FFFD.
-    let c = key.codePointAt(i)!;
-    if (c > 0xffff) i++;
-    else if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
-    if (c < 0x80) byte(c);
-    else {
-      // UTF-8: a lead byte (110xxxxx, 1110xxxx or 11110xxx: `0xff80 >> extra` keeps 1 + extra
-      // high bits set), then `extra` continuation bytes of 6 bits each (10xxxxxx).
-      const extra = c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
-      byte(((0xff80 >> extra) & 0xff) | (c >> (6 * extra)));
-      for (let shift = 6 * extra - 6; shift >= 0; shift -= 6) byte(0x80 | ((c >> shift) & 63));
+      k = 0;
     }
   }
-  if (n) mixK();
-  h ^= len;
+  if (bytes.length & 3) mixK();
+  h ^= bytes.length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,7 +1,7 @@
 import { A_ATTR, A_CLASS, A_CTA, A_HIDE, A_HTML, A_INSERT, A_REORDER, A_STYLE, A_TEXT } from '../features';
 import { isSafeUrl, URL_ATTR } from '../manifest/safe-url';
 import type { Action, InsertAction } from '../manifest/types';
-import { htmlFragment, setHtml } from './html';
+import { htmlFragment, toTrusted } from './html';
 import { fillTemplate, STYLE_ATTR } from './template';
 
 /**
@@ -25,7 +25,7 @@ export const refuse = (message: string): never => {
 function setContent(el: Element, value: string, html?: boolean): Change {
   const before = [...el.childNodes];
   const read = () => (html ? el.innerHTML : el.textContent);
-  if (html) setHtml(el, value);
+  if (html) el.innerHTML = toTrusted(value);
   else el.textContent = value;
   const applied = read();
   return {
@@ -143,7 +143,7 @@ function reorder(el: Element, itemSelector: string, key: string, affinity: Recor
   const move = (from: Element[], to: Element[]) => {
     const marks = from.map((c) => {
       const mark = document.createComment('');
-      if (c.parentNode === el) el.insertBefore(mark, c);
+      if (c.parentNode === el) c.before(mark);
       return mark;
     });
     marks.forEach((mark, i) => {

@@ -26,11 +26,6 @@ export function toTrusted(html: string): string {
   return (policy ? policy.createHTML(html) : html) as string;
 }
 
-/** Sets `el.innerHTML`. */
-export function setHtml(el: Element, html: string): void {
-  el.innerHTML = toTrusted(html);
-}
-
 /** Parses HTML into a fragment (for inserts, banners, overlays). */
 export function htmlFragment(html: string): DocumentFragment {
   const t = document.createElement('template');

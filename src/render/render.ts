@@ -31,7 +31,11 @@ const LATER = /^(delay|scroll|exit|click)$/;
 /** The selectors whose presence means a variant "would have rendered" (for control and holdouts). */
 function anchorSelector(experience: Experience): string | null {
   for (const v of experience.variants) {
-    for (const a of v.actions || []) if ('selector' in a && a.selector) return a.selector;
+    for (const a of v.actions || []) {
+      // Actions are objects (the manifest check drops a variant with anything else).
+      const selector = (a as { selector?: string }).selector;
+      if (selector) return selector;
+    }
   }
   return null;
 }
@@ -108,7 +112,7 @@ export function renderExperience(
           // Closed, the watch ends: a widget no longer shown exposes nothing on a later page view.
           if (A_WIDGETS)
             later((p) => {
-              const show = action.type === 'banner' ? p.showBanner : p.showOverlay;
+              const show = p[action.type];
               const stop = watch(
                 'body',
                 () =>
@@ -212,8 +216,7 @@ export function createRenderer(
     if (newView) for (const l of live.values()) l._exposed = false;
     const wanted = new Map(items.map((i) => [i._experience.id, i]));
     for (const [id, l] of live) {
-      const w = wanted.get(id);
-      if (!w || w._variant !== l._variant) {
+      if (wanted.get(id)?._variant !== l._variant) {
         l._revert();
         live.delete(id);
       }

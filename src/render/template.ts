@@ -92,21 +92,19 @@ export function fillTemplate(
   bad?: (message: string) => void,
 ): string {
   if (!F_TEMPLATES || template.indexOf('{{') < 0) return template;
-  if (mode === 'html') {
-    const values: [string, string?][] = [];
-    return fillHtml(
-      template.replace(TOKEN, (_, path: string, fallback?: string) => {
-        values.push([printable(context, path, fallback), fallback]);
-        // Built from char codes: a raw U+E000 in the minified tag would not survive a page that
-        // reads the script in a legacy charset, while the regex's escapes do.
-        return String.fromCharCode(57344) + (values.length - 1) + String.fromCharCode(57345);
-      }),
-      values,
-      bad,
-    );
-  }
-  return template.replace(TOKEN, (_, path: string, fallback?: string) => {
+  // For HTML, each value and its fallback wait for fillHtml, a marker in their place.
+  const values: [string, string?][] = [];
+  const filled = template.replace(TOKEN, (_, path: string, fallback?: string) => {
     const s = printable(context, path, fallback);
-    return mode === 'url' ? encodeURIComponent(s) : mode === 'css' ? css(s, fallback, bad) : s;
+    // The marker is built from char codes: a raw U+E000 in the minified tag would not survive a
+    // page that reads the script in a legacy charset, while the regex's escapes do.
+    return mode === 'html'
+      ? String.fromCharCode(57344) + (values.push([s, fallback]) - 1) + String.fromCharCode(57345)
+      : mode === 'url'
+        ? encodeURIComponent(s)
+        : mode === 'css'
+          ? css(s, fallback, bad)
+          : s;
   });
+  return mode === 'html' ? fillHtml(filled, values, bad) : filled;
 }

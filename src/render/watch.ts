@@ -85,10 +85,10 @@ export function createWatcher(doc: Document, setTimer: typeof setTimeout = setTi
     _revert() {},
   });
 
-  /** Whether `me` must wait: a higher-ranked experience holds `el`. */
+  /** Whether `me` must wait: a higher-ranked experience holds `el` (never `me` itself: same rank). */
   const waits = (me: Owner | undefined, el: Element) => {
     const h = me && owners.get(el);
-    return !!h && h !== me && h._rank < me!._rank;
+    return !!h && h._rank < me!._rank;
   };
 
   /** Whether `l`'s change to `el` shows: connected, not overwritten, not waiting. */

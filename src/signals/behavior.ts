@@ -33,7 +33,8 @@ export function createBehavior(clock: () => number): Behavior {
   const listen = () => {
     if (win && !listening) {
       listening = true;
-      win.addEventListener('scroll', measure, { passive: true });
+      // No `passive` option: a scroll event cannot be cancelled, so it would change nothing.
+      win.addEventListener('scroll', measure);
     }
   };
   const values = {

@@ -15,8 +15,10 @@ export function referencedRemotes(manifest: Manifest): Set<string> {
   for (const name in sources) {
     // Serialized only when there is a source to look for (most manifests have none).
     text ??= JSON.stringify([manifest.segments, manifest.scores, manifest.experiences]);
-    const safe = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    if (new RegExp(`remote\\.${safe}(?![\\w-])`).test(text)) names.add(name);
+    // An occurrence not followed by a name character (`remote.a` is not `remote.ab`).
+    const ref = `remote.${name}`;
+    for (let i = text.indexOf(ref); i >= 0; i = text.indexOf(ref, i + 1))
+      if (!/[\w-]/.test(text[i + ref.length] || '')) names.add(name);
   }
   return names;
 }

@@ -1,6 +1,6 @@
 import type { Context } from '../manifest/types';
 
-const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad = (n: number) => `${n}`.padStart(2, '0');
 
 /** Local time signals of the visitor (docs/context.md). */
 export function timeSignals(now: Date): Context['time'] {

@@ -36,7 +36,7 @@ const touch = (
 export function trafficTouch(url: URL | string, referrer: string | null, ownHost: string): TrafficTouch {
   let q: URLSearchParams;
   try {
-    q = new URL(String(url)).searchParams;
+    q = new URL(url).searchParams;
   } catch {
     q = new URLSearchParams();
   }

@@ -61,11 +61,10 @@ export function createBeacons(o: TransportOptions): Transport & { _hide(): void 
       if (real) return real._flush(true);
       if (held.length <= sent || !o._endpoint || !o._allowed()) return;
       try {
+        // A string body goes as text/plain;charset=UTF-8 (no CORS preflight), as the transport's.
         win?.navigator.sendBeacon?.(
           o._endpoint,
-          new Blob([JSON.stringify({ v: 1, site: o._site, sent: o._now(), events: held.slice(sent) })], {
-            type: 'text/plain;charset=UTF-8',
-          }),
+          JSON.stringify({ v: 1, site: o._site, sent: o._now(), events: held.slice(sent) }),
         );
         sent = held.length;
       } catch {}
