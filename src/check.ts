@@ -11,7 +11,7 @@ import { validateManifest as guard } from './manifest/guard';
 import type { Manifest } from './manifest/types';
 import { validateManifest } from './manifest/validate';
 
-export function _check(
+export function checkManifest(
   options: { manifest?: unknown },
   live: Manifest,
   report: (message: string, path: string) => void,

@@ -593,7 +593,7 @@ export function createTailor(options: TailorOptions): Tailor {
     late = true;
     // Only a manifest that runs: one refused whole (or never loaded) was reported once already.
     if (!SITE_USES && valid && !stampOf(valid))
-      withPart(loadCheck(), (c) => c._check(options, manifest, report, api), chunkFailed);
+      withPart(loadCheck(), (c) => c.checkManifest(options, manifest, report, api), chunkFailed);
   }
 
   /**

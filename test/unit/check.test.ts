@@ -3,7 +3,7 @@
 // and not again where the guard already spoke; the experiences the validator drops, paused and
 // re-decided at once; one console warning to publish.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { _check } from '../../src/check';
+import { checkManifest } from '../../src/check';
 import { validateManifest as guard } from '../../src/manifest/guard';
 import type { Manifest } from '../../src/manifest/types';
 
@@ -13,7 +13,7 @@ function run(raw: Record<string, unknown>) {
   const live = guard(raw).manifest as Manifest;
   const reported: [string, string][] = [];
   const set = vi.fn();
-  _check({ manifest: raw }, live, (m, p) => reported.push([p, m]), { set });
+  checkManifest({ manifest: raw }, live, (m, p) => reported.push([p, m]), { set });
   return { live, reported, set };
 }
 
