@@ -7,7 +7,7 @@ import { murmur3 } from '../../../src/assign/hash';
 import { budget } from '../../budget';
 import vectors from '../../fixtures/hash-vectors.json';
 
-/** A plain reference implementation over TextEncoder bytes, to check the inline UTF-8 encoder. */
+/** A plain reference implementation over TextEncoder bytes, to check the bytes murmur3 hashes (UTF-8, lone surrogates as U+FFFD). */
 function reference(key: string): number {
   const b = new TextEncoder().encode(key);
   const c1 = 0xcc9e2d51;
