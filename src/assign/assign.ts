@@ -101,7 +101,7 @@ export function assignVariants(input: AssignInput): {
   assignments: Assignment[];
   sticky: Record<string, StickyAssignment>;
   /** Why each experience left out was left out, by experience id. */
-  _why: Record<string, OutReason>;
+  _why: Map<string, OutReason>;
 } {
   const { _consentGranted: consentGranted, _forced: forced } = input;
   let sticky = input.sticky as Record<string, StickyAssignment>;
@@ -113,7 +113,7 @@ export function assignVariants(input: AssignInput): {
     sticky[e.id] = { v, s };
   };
   const assignments: Assignment[] = [];
-  const why: Record<string, OutReason> = {};
+  const why = new Map<string, OutReason>();
   // Each layer taken, and by which experience.
   const layersTaken = new Map<string, string>();
   const ordered = input.experiences;
@@ -195,7 +195,7 @@ export function assignVariants(input: AssignInput): {
   for (const e of ordered) {
     const r = decide(e);
     if (typeof r === 'object') assignments.push(r);
-    else why[e.id] = r;
+    else why.set(e.id, r);
   }
   return { assignments, sticky, _why: why };
 }

@@ -58,7 +58,7 @@ export interface ExplainInput {
   /** The assignments of the decision. */
   assignments: readonly DecidedAssignment[];
   /** Why each other experience was left out, as the decision recorded it. */
-  out: Readonly<Record<string, OutReason>>;
+  out: ReadonlyMap<string, OutReason>;
   exposed(experienceId: string): boolean;
   /** Held back by its frequency cap or a dismissal (when not exposed yet). */
   capped(experience: Experience): boolean;
@@ -99,7 +99,7 @@ export function explainDecisions(input: ExplainInput): Decision[] {
                 : 'waiting',
       };
     }
-    const r = input.out[e.id];
+    const r = input.out.get(e.id);
     if (typeof r === 'string') return { experience: e.id, variant: null, reason: 'layer', exposed, by: r };
     // Every experience of the decision is assigned or has a recorded reason; one missing from
     // the record (a snapshot made by other tooling) reads as not running.

@@ -895,7 +895,7 @@ export interface DecisionSnapshot {
    * code (1 status, 2 pages, 3 schedule, 4 audience, 5 unit, 6 consent, 7 traffic, 8 no variant
    * with a weight) or, when another experience of its layer was taken first, that experience's id.
    */
-  out: Readonly<Record<string, number | string>>;
+  out: ReadonlyMap<string, number | string>;
   /** Ids of the experiences exposed on this page view so far (live: grows as triggers fire). */
   exposed: ReadonlySet<string>;
   /** Whether an experience that is not exposed yet is held back by its frequency cap or dismissal. */

@@ -103,11 +103,11 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
   it('skips ineligible experiences and those without a unit id, and records why', () => {
     const out = assignVariants(input({ _excluded: () => AUDIENCE }));
     expect(out.assignments).toEqual([]);
-    expect(out._why).toEqual({ hero: AUDIENCE });
+    expect(Object.fromEntries(out._why)).toEqual({ hero: AUDIENCE });
     const noUnit = assignVariants(input({ _unitOf: () => null }));
     expect(noUnit.assignments).toEqual([]);
-    expect(noUnit._why).toEqual({ hero: UNIT });
-    expect(assignVariants(input())._why).toEqual({});
+    expect(Object.fromEntries(noUnit._why)).toEqual({ hero: UNIT });
+    expect(Object.fromEntries(assignVariants(input())._why)).toEqual({});
   });
 
   it('records each step that leaves an experience out: consent, traffic, no variant, a taken layer', () => {
@@ -122,9 +122,9 @@ describe('assignVariants (docs/experiences.md#assignment)', () => {
         ],
       }),
     );
-    expect(out._why).toEqual({ none: TRAFFIC, weightless: NO_VARIANT, second: 'first' });
+    expect(Object.fromEntries(out._why)).toEqual({ none: TRAFFIC, weightless: NO_VARIANT, second: 'first' });
     const denied = assignVariants(input({ _consentGranted: false }));
-    expect(denied._why).toEqual({ hero: CONSENT });
+    expect(Object.fromEntries(denied._why)).toEqual({ hero: CONSENT });
   });
 
   it('stores the first assignment and keeps it after the weights change', () => {
