@@ -27,6 +27,8 @@ export interface RenderEnv {
 const ELEMENT_TYPES = /^(text|html|attr|class|style|hide|insert|cta|reorder)$/;
 /** Triggers other than on load: their listeners live in the post-paint part. */
 const LATER = /^(delay|scroll|exit|click)$/;
+/** The longest a load-triggered banner holds the first paint for its code (as `data-hide-timeout`). */
+const HOLD_MS = 800;
 
 /** The selectors whose presence means a variant "would have rendered" (for control and holdouts). */
 function anchorSelector(experience: Experience): string | null {
@@ -110,21 +112,46 @@ export function renderExperience(
         } else if (action.type === 'banner' || action.type === 'overlay') {
           // Widgets go into <body>: from a tag in <head>, they wait for it (before first paint).
           // Closed, the watch ends: a widget no longer shown exposes nothing on a later page view.
-          if (A_WIDGETS)
+          if (A_WIDGETS) {
+            // A banner shown on load by a tag in <head>: the first paint waits for its code (the
+            // post-paint chunk) through a render-blocking link, where browsers have one, until
+            // the banner is in or HOLD_MS pass (the browser lets go by itself once the page is
+            // parsed, or when an element with the id `tailor` is). While no frame has been rendered since (`frames`), the
+            // banner goes in its place: a top banner at the top, in the flow.
+            let hold: Element | 0 = 0;
+            let frames = 0;
+            const release = () => hold && hold.remove();
+            if (action.type === 'banner' && !doc.body && doc.head) {
+              hold = doc.head.appendChild(
+                Object.assign(doc.createElement('link'), { rel: 'expect', href: '#tailor', blocking: 'render' }),
+              );
+              env._win.requestAnimationFrame(() => frames++);
+              setTimeout(release, HOLD_MS);
+              reverts.push(release);
+            }
             later((p) => {
-              const show = p[action.type];
               const stop = watch(
                 'body',
-                () =>
-                  fixed(
-                    show(doc, action as never, fillTemplate(action.value, context, 'html', report), () => {
-                      stop();
-                      onDismiss();
-                    }),
-                  ),
+                () => {
+                  const shown = fixed(
+                    p[action.type](
+                      doc,
+                      action as never,
+                      fillTemplate(action.value, context, 'html', report),
+                      () => {
+                        stop();
+                        onDismiss();
+                      },
+                      !!hold && !frames,
+                    ),
+                  );
+                  release();
+                  return shown;
+                },
                 report,
               );
             }, report);
+          }
         } else if (action.type !== 'redirect') {
           // An element action (`redirect` is carried out by the runtime before anything renders).
           // Refused at once, not after the 10 s element wait: the tags' manifest guard lets

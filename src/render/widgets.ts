@@ -70,6 +70,7 @@ export function showBanner(
   action: BannerAction,
   html: string,
   onDismiss: () => void,
+  unpainted?: boolean,
 ): () => void {
   const el = widget(
     doc,
@@ -80,9 +81,10 @@ export function showBanner(
     html,
   );
   el.setAttribute('aria-label', 'Announcement');
-  // Only into a body with no content yet does a banner go in the flow: nothing on it can move.
+  // Only into a page not rendered yet (`unpainted`: the first paint held for the banner, no frame
+  // since) or a body with no content yet does a banner go in the flow: nothing on it can move.
   // Otherwise (painted, or maybe: paint timing comes a frame late) it goes into the dock.
-  const docked = action.position === 'bottom' || doc.body.firstElementChild;
+  const docked = action.position === 'bottom' || (!unpainted && doc.body.firstElementChild);
   const remove = () => {
     removeWidget(el);
     if (dock?.firstChild) sizeRoom();
