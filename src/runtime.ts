@@ -275,7 +275,7 @@ export function createTailor(options: TailorOptions): Tailor {
     // A destroyed instance may still be reached through another instance's history patch.
     if (destroyed) return;
     const now = clock();
-    behavior._reset(now);
+    behavior._reset(now, reads(/behavior\.scroll/));
     // Read again on first use (a server may have set the cookie since the last page view).
     id = null;
     // An SPA page view came from the previous one: `document.referrer` still names the page the

@@ -8,8 +8,12 @@ import type { Context } from '../manifest/types';
 export interface Behavior {
   /** Live values (getters). */
   _values: Context['behavior'];
-  /** A new page view: depth and time start again. */
-  _reset(now: number): void;
+  /**
+   * A new page view: depth and time start again. `track`: the deepest point is followed with a
+   * scroll listener (only a manifest that reads `behavior.scrollDepth` needs it: adding one
+   * costs a page view 10–20 µs in Chromium; a scroll trigger listens itself).
+   */
+  _reset(now: number, track?: boolean): void;
   /** Current scroll depth, 0–100. */
   _depth(): number;
   /** Removes the scroll listener. */
@@ -47,10 +51,10 @@ export function createBehavior(clock: () => number): Behavior {
   };
   return {
     _values: values as Context['behavior'],
-    _reset(now) {
+    _reset(now, track) {
       start = now;
       deepest = 0;
-      listen();
+      if (track) listen();
     },
     _depth: measure,
     _stop() {

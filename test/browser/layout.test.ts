@@ -246,6 +246,48 @@ describe.each(TAGS)('dist/%s', (file) => {
     });
   });
 
+  describe('behavior.scrollDepth', () => {
+    it('is the deepest point the visitor scrolled to, for a manifest that reads it', async () => {
+      const path = `/scroll-depth-${file.replace(/\W/g, '-')}.html`;
+      pageWith(
+        path,
+        JSON.stringify({
+          version: 1,
+          site: 'layout-test',
+          experiences: [
+            {
+              id: 'deep',
+              // Read only once `data.again` is set (before the body exists the page cannot scroll,
+              // so its depth is 100).
+              audience: { $and: [{ 'data.again': 1 }, { 'behavior.scrollDepth': { $gte: 90 } }] },
+              variants: [{ id: 'on', actions: [{ type: 'text', selector: 'h1', value: NEW_H1 }] }],
+            },
+          ],
+        }),
+      );
+      const page = await newPage(browser);
+      await page.goto(`${server.url}${path}`);
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await page.waitForFunction(() => window.scrollY > 0);
+      // The scroll event of the way down has been handled before the page goes back up.
+      await frames(page, 2);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForFunction(() => window.scrollY === 0);
+      expect(await page.textContent('h1')).toBe(OLD_H1);
+      // Decided again at the top of the page: the depth seen on the way down counts.
+      await page.evaluate(() =>
+        (window as unknown as { tailor: unknown[] }).tailor.push((t: { set(d: object): void }) =>
+          t.set({ again: 1 }),
+        ),
+      );
+      await page.waitForFunction((h) => document.querySelector('h1')?.textContent === h, NEW_H1, {
+        timeout: budget(5000),
+      });
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+  });
+
   describe('framework re-renders', () => {
     it('re-applies the change each time hydration overwrites it', async () => {
       const path = `/hydrate-${file}.html`;

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrafficTouch } from '../../../src/manifest/types';
 import { createTailor } from '../../../src/runtime';
 import { addAffinity, affinityContext, affinityScores, pageCategory } from '../../../src/signals/affinity';
@@ -353,6 +353,39 @@ describe('behavior', () => {
     now += 3_000;
     expect(b._values.secondsOnPage).toBe(3);
     b._stop();
+  });
+
+  it('follows the scroll only when asked to (a manifest that reads behavior.scrollDepth)', () => {
+    const add = vi.spyOn(window, 'addEventListener');
+    const scrolls = () => add.mock.calls.filter(([type]) => type === 'scroll').length;
+    const b = createBehavior(() => T0);
+    b._reset(T0, false);
+    expect(scrolls()).toBe(0);
+    b._reset(T0, true);
+    b._reset(T0, true);
+    expect(scrolls()).toBe(1);
+    b._stop();
+    add.mockRestore();
+  });
+
+  it('a page view adds a scroll listener only for a manifest that reads behavior.scrollDepth', async () => {
+    const add = vi.spyOn(window, 'addEventListener');
+    const scrolls = () => add.mock.calls.filter(([type]) => type === 'scroll').length;
+    const audience = (path: string) => ({
+      version: 1,
+      site: 's',
+      experiences: [{ id: 'e', audience: { [path]: { $gte: 0 } }, variants: [{ id: 'a', actions: [] }] }],
+    });
+    const plain = createTailor({ manifest: audience('visitor.visits'), storage: 'memory' });
+    await plain.start();
+    expect(scrolls()).toBe(0);
+    plain.destroy();
+    const deep = createTailor({ manifest: audience('behavior.scrollDepth'), storage: 'memory' });
+    await deep.start();
+    expect(scrolls()).toBe(1);
+    expect(deep.context().behavior.scrollDepth).toBe(100);
+    deep.destroy();
+    add.mockRestore();
   });
 });
 
