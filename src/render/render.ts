@@ -116,14 +116,19 @@ export function renderExperience(
             // A banner shown on load by a tag in <head>: the first paint waits for its code (the
             // post-paint chunk) through a render-blocking link, where browsers have one, until
             // the banner is in or HOLD_MS pass (the browser lets go by itself once the page is
-            // parsed, or when an element with the id `tailor` is). While no frame has been rendered since (`frames`), the
-            // banner goes in its place: a top banner at the top, in the flow.
+            // parsed, or when an element with the id `tailor` is). While no frame has been
+            // rendered since (`frames`), the banner goes in its place: a top banner at the top,
+            // in the flow.
             let hold: Element | 0 = 0;
             let frames = 0;
             const release = () => hold && hold.remove();
             if (action.type === 'banner' && !doc.body && doc.head) {
               hold = doc.head.appendChild(
-                Object.assign(doc.createElement('link'), { rel: 'expect', href: '#tailor', blocking: 'render' }),
+                Object.assign(doc.createElement('link'), {
+                  rel: 'expect',
+                  href: '#tailor',
+                  blocking: 'render',
+                }),
               );
               env._win.requestAnimationFrame(() => frames++);
               setTimeout(release, HOLD_MS);

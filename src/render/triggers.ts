@@ -34,6 +34,9 @@ export function onTrigger(
       const check = () => env._scrollDepth() >= trigger.value && once();
       listen(win, 'scroll', check);
       check();
+      // A page still being parsed has no depth yet; one that turns out too short to scroll is
+      // seen entirely once parsed, and sends no scroll event.
+      doc.addEventListener('DOMContentLoaded', check);
       break;
     }
     case 'exit':

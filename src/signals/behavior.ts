@@ -29,8 +29,14 @@ export function createBehavior(clock: () => number): Behavior {
     if (!win) return 0;
     const doc = win.document.documentElement;
     const scrollable = doc.scrollHeight - win.innerHeight;
-    // A page that cannot scroll has been seen entirely.
-    const depth = scrollable <= 0 ? 100 : Math.min(100, Math.round((win.scrollY / scrollable) * 100));
+    // A page that cannot scroll has been seen entirely, once it is all there: one still being
+    // parsed (a tag in <head> deciding) has been seen nowhere yet.
+    const depth =
+      scrollable > 0
+        ? Math.min(100, Math.round((win.scrollY / scrollable) * 100))
+        : win.document.readyState === 'loading'
+          ? 0
+          : 100;
     deepest = Math.max(deepest, depth);
     return deepest;
   };

@@ -247,6 +247,33 @@ describe.each(TAGS)('dist/%s', (file) => {
   });
 
   describe('behavior.scrollDepth', () => {
+    it('is 0 for a decision made in <head>, before the page can scroll', async () => {
+      const path = `/scroll-head-${file.replace(/\W/g, '-')}.html`;
+      const text = (id: string, selector: string, value: string, audience?: object) => ({
+        id,
+        ...(audience && { audience }),
+        variants: [{ id: 'on', actions: [{ type: 'text', selector, value }] }],
+      });
+      pageWith(
+        path,
+        JSON.stringify({
+          version: 1,
+          site: 'layout-test',
+          experiences: [
+            text('deep', 'h1', NEW_H1, { 'behavior.scrollDepth': { $gte: 50 } }),
+            // Decided in the same pass: once it shows, the other one has been decided.
+            text('marker', 'nav a', 'Decided'),
+          ],
+        }),
+      );
+      const page = await newPage(browser);
+      await page.goto(`${server.url}${path}`);
+      await page.waitForFunction(() => document.querySelector('nav a')?.textContent === 'Decided');
+      expect(await page.textContent('h1')).toBe(OLD_H1);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+
     it('is the deepest point the visitor scrolled to, for a manifest that reads it', async () => {
       const path = `/scroll-depth-${file.replace(/\W/g, '-')}.html`;
       pageWith(

@@ -473,6 +473,23 @@ describe('onTrigger', () => {
     expect(fire).toHaveBeenCalledTimes(1);
   });
 
+  it('scroll checks again once the page is parsed (a page too short to scroll sends no scroll event), unless cancelled', () => {
+    const fire = vi.fn();
+    const e = env(0);
+    trig({ on: 'scroll', value: 50 }, fire, e);
+    expect(fire).not.toHaveBeenCalled();
+    e.set(100);
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(fire).toHaveBeenCalledTimes(1);
+    const later = vi.fn();
+    const f = env(0);
+    const cancel = trig({ on: 'scroll', value: 50 }, later, f);
+    cancel();
+    f.set(100);
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(later).not.toHaveBeenCalled();
+  });
+
   it('exit fires on a mouseout through the top edge only', () => {
     const fire = vi.fn();
     trig({ on: 'exit' }, fire);

@@ -355,6 +355,16 @@ describe('behavior', () => {
     b._stop();
   });
 
+  it('a page that cannot scroll is seen entirely once parsed, and nowhere while still being parsed', () => {
+    const b = createBehavior(() => T0);
+    // happy-dom lays nothing out: the page cannot scroll.
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    expect(b._depth()).toBe(0);
+    state.mockReturnValue('interactive');
+    expect(b._depth()).toBe(100);
+    state.mockRestore();
+  });
+
   it('follows the scroll only when asked to (a manifest that reads behavior.scrollDepth)', () => {
     const add = vi.spyOn(window, 'addEventListener');
     const scrolls = () => add.mock.calls.filter(([type]) => type === 'scroll').length;
