@@ -247,25 +247,24 @@ describe.each(TAGS)('dist/%s', (file) => {
   });
 
   describe('behavior.scrollDepth', () => {
+    /** A text change on `selector`, for the visitors `audience` takes in. */
+    const text = (id: string, selector: string, value: string, audience?: object) => ({
+      id,
+      ...(audience && { audience }),
+      variants: [{ id: 'on', actions: [{ type: 'text', selector, value }] }],
+    });
+    const scrollPage = (name: string, experiences: object[]) => {
+      const path = `/scroll-${name}-${file.replace(/\W/g, '-')}.html`;
+      pageWith(path, JSON.stringify({ version: 1, site: 'layout-test', experiences }));
+      return path;
+    };
+
     it('is 0 for a decision made in <head>, before the page can scroll', async () => {
-      const path = `/scroll-head-${file.replace(/\W/g, '-')}.html`;
-      const text = (id: string, selector: string, value: string, audience?: object) => ({
-        id,
-        ...(audience && { audience }),
-        variants: [{ id: 'on', actions: [{ type: 'text', selector, value }] }],
-      });
-      pageWith(
-        path,
-        JSON.stringify({
-          version: 1,
-          site: 'layout-test',
-          experiences: [
-            text('deep', 'h1', NEW_H1, { 'behavior.scrollDepth': { $gte: 50 } }),
-            // Decided in the same pass: once it shows, the other one has been decided.
-            text('marker', 'nav a', 'Decided'),
-          ],
-        }),
-      );
+      const path = scrollPage('head', [
+        text('deep', 'h1', NEW_H1, { 'behavior.scrollDepth': { $gte: 50 } }),
+        // Decided in the same pass: once it shows, the other one has been decided.
+        text('marker', 'nav a', 'Decided'),
+      ]);
       const page = await newPage(browser);
       await page.goto(`${server.url}${path}`);
       await page.waitForFunction(() => document.querySelector('nav a')?.textContent === 'Decided');
@@ -275,23 +274,10 @@ describe.each(TAGS)('dist/%s', (file) => {
     });
 
     it('is the deepest point the visitor scrolled to, for a manifest that reads it', async () => {
-      const path = `/scroll-depth-${file.replace(/\W/g, '-')}.html`;
-      pageWith(
-        path,
-        JSON.stringify({
-          version: 1,
-          site: 'layout-test',
-          experiences: [
-            {
-              id: 'deep',
-              // Read only once `data.again` is set (before the body exists the page cannot scroll,
-              // so its depth is 100).
-              audience: { $and: [{ 'data.again': 1 }, { 'behavior.scrollDepth': { $gte: 90 } }] },
-              variants: [{ id: 'on', actions: [{ type: 'text', selector: 'h1', value: NEW_H1 }] }],
-            },
-          ],
-        }),
-      );
+      // Decided at load (depth 0: not yet), then again once `data.again` is set.
+      const path = scrollPage('depth', [
+        text('deep', 'h1', NEW_H1, { $and: [{ 'data.again': 1 }, { 'behavior.scrollDepth': { $gte: 90 } }] }),
+      ]);
       const page = await newPage(browser);
       await page.goto(`${server.url}${path}`);
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
