@@ -232,6 +232,8 @@ export function createTailor(options: TailorOptions): Tailor {
   // The tags load some signals' code as chunks (the npm build has it all at once): what the
   // first decision reads is waited for; the rest follows after it.
   const reads = readsOf(manifest);
+  /** Whether the deepest scroll point is followed (a manifest that reads `behavior.scrollDepth`). */
+  const scrolls = reads(/behavior\.scroll/);
   /** Device details from the `ua` module or chunk, read once (a user agent does not change). */
   let uaDevice: DeviceSignals | null = null;
   /** What the decision of this page view must wait for; null when nothing. */
@@ -275,7 +277,7 @@ export function createTailor(options: TailorOptions): Tailor {
     // A destroyed instance may still be reached through another instance's history patch.
     if (destroyed) return;
     const now = clock();
-    behavior._reset(now, reads(/behavior\.scroll/));
+    behavior._reset(now, scrolls);
     // Read again on first use (a server may have set the cookie since the last page view).
     id = null;
     // An SPA page view came from the previous one: `document.referrer` still names the page the

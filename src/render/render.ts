@@ -27,7 +27,10 @@ export interface RenderEnv {
 const ELEMENT_TYPES = /^(text|html|attr|class|style|hide|insert|cta|reorder)$/;
 /** Triggers other than on load: their listeners live in the post-paint part. */
 const LATER = /^(delay|scroll|exit|click)$/;
-/** The longest a load-triggered banner holds the first paint for its code (as `data-hide-timeout`). */
+/**
+ * The longest a load-triggered banner holds the first paint for its code: the default of
+ * `data-hide-timeout`, which does not change it.
+ */
 const HOLD_MS = 800;
 
 /** The selectors whose presence means a variant "would have rendered" (for control and holdouts). */

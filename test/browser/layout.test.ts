@@ -148,7 +148,7 @@ describe.each(TAGS)('dist/%s', (file) => {
 
   describe('the first paint waits for a load-triggered banner', () => {
     /** A page whose parser stops at a script the test holds back, after the content. */
-    const parsing = (name: string, position = 'top') => {
+    const parsing = (name: string, position = 'top', before = '') => {
       const path = `/hold-${name}-${file.replace(/\W/g, '-')}.html`;
       const block = `/hold-${name}-${file.replace(/\W/g, '-')}.js`;
       let release = () => {};
@@ -158,7 +158,7 @@ describe.each(TAGS)('dist/%s', (file) => {
       pageWith(
         path,
         manifest({ on: 'load' }, [{ type: 'banner', value: 'Welcome back!', position }]),
-        CONTENT,
+        before + CONTENT,
         `<script src="${block}"></script><p>after</p>`,
       );
       return { path, release: () => release() };
@@ -205,6 +205,39 @@ describe.each(TAGS)('dist/%s', (file) => {
         holds: 0,
         errors: [],
       });
+      expect(page.errors).toEqual([]);
+      await page.close();
+    });
+
+    it('markup with the id the hold waits for (posted by a visitor) only ends the hold early: nothing shifts', async () => {
+      const { path, release } = parsing('posted-id', 'top', '<p id="tailor">A visitor posted this</p>');
+      const page = await newPage(browser);
+      let chunkGo = () => {};
+      const chunkHeld = new Promise<void>((r) => {
+        chunkGo = r;
+      });
+      await page.route(chunk, async (route) => {
+        await chunkHeld;
+        await route.continue();
+      });
+      await page.goto(`${server.url}${path}`, { waitUntil: 'commit' });
+      // The element ends the hold: the page paints while the parser still waits and the code
+      // has not come (it comes once that frame is seen).
+      await page.waitForFunction(() => (window as unknown as W).bannerAtFirstFrame !== null, undefined, {
+        timeout: budget(5000),
+      });
+      expect(await page.evaluate(() => document.readyState)).toBe('loading');
+      chunkGo();
+      release();
+      await bannerSettled(page);
+      const w = await page.evaluate(() => ({
+        atFirstFrame: (window as unknown as W).bannerAtFirstFrame,
+        docked: !!document.querySelector('.tailor-dock .tailor-banner'),
+        cls: (window as unknown as W).cls,
+        holds: document.head.querySelectorAll('link[rel=expect]').length,
+        errors: (window as unknown as W).tailorErrors,
+      }));
+      expect(w).toEqual({ atFirstFrame: false, docked: true, cls: 0, holds: 0, errors: [] });
       expect(page.errors).toEqual([]);
       await page.close();
     });
