@@ -3,6 +3,7 @@
 // source module and prints each module's share of the gzip -9 total (minified bytes scaled to
 // the total: tables compress better than code, so read it as a guide, not to the byte).
 //   node scripts/size-report.mjs [lite|full|debug|<chunk>]     (default: lite)
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { decode } from '@jridgewell/sourcemap-codec';
 import { rollup } from 'rollup';
@@ -11,11 +12,35 @@ import typescript from 'typescript';
 import configs from '../rollup.config.mjs';
 
 const which = process.argv[2] || 'lite';
-const file =
-  { full: 'dist/tailor.min.js', lite: 'dist/tailor.lite.min.js', debug: 'dist/tailor.debug.js' }[which] ||
-  `dist/tailor.${which}.js`;
+// `site:<manifest file>`: the site tag `tailor build` makes for that manifest (after `npm run build`).
+const site = which.startsWith('site:') ? which.slice(5) : null;
+const file = site
+  ? 'dist/site/tailor.site.js'
+  : { full: 'dist/tailor.min.js', lite: 'dist/tailor.lite.min.js', debug: 'dist/tailor.debug.js' }[which] ||
+    `dist/tailor.${which}.js`;
 const config = configs.find((c) => c.output?.file === file);
-if (!config) throw new Error(`unknown tag "${which}": use lite, full or debug`);
+if (!config) throw new Error(`unknown tag "${which}": use lite, full, debug, a chunk or site:<manifest>`);
+/** The flags `tailor build` sets for the site tag of that manifest (dist/cli.js). */
+async function siteDefs(manifestFile) {
+  const { build } = await import('esbuild');
+  const out = await build({
+    stdin: {
+      contents: "export { publishManifest } from './src/manifest/publish.ts'; export { siteFlags } from './src/server/site-tag.ts';",
+      resolveDir: process.cwd(),
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+  });
+  const cli = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  const published = cli.publishManifest(JSON.parse(readFileSync(manifestFile, 'utf8'))).manifest;
+  const { features, paths } = published.published;
+  const defs = { __SITE_USES__: `\n${[...features, ...paths].join('\n')}\n` };
+  for (const [k, v] of Object.entries(cli.siteFlags(published, published.published))) defs[`__${k}__`] = v;
+  return defs;
+}
 
 // The build's own plugins, with TypeScript emitting source maps and without terser (run below).
 const terserPlugin = config.plugins.find((p) => p.name === 'tailor-terser');
@@ -48,7 +73,7 @@ const bundle = await rollup({ input: config.input, treeshake: config.treeshake, 
 const { output } = await bundle.generate({ ...config.output, file: undefined, sourcemap: true });
 const min = await minify(output[0].code, {
   ecma: 2020,
-  compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
+  compress: { passes: 3, pure_getters: true, unsafe_arrows: true, global_defs: site ? await siteDefs(site) : {} },
   mangle: { properties: { regex: /^_/ } },
   format: { comments: false },
   sourceMap: { content: output[0].map },
