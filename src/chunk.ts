@@ -7,6 +7,8 @@
  * the first load: markup (`<img name="tailorChunk">`) cannot stand in for it. The build prints
  * each file's Subresource Integrity hash.
  */
+import { toTrusted } from './render/html';
+
 const KEY = 'tailorChunk';
 let tag: HTMLScriptElement | null = null;
 const loads: Record<string, Promise<unknown>> = {};
@@ -17,6 +19,28 @@ export const setChunkBase = (script: HTMLScriptElement | null) => {
   tag = script;
 };
 
+/** Where chunk `name` is: beside the verified tag (an inline tag has none: this throws). */
+const urlOf = (name: string) => new URL(`tailor.${name}.js`, tag?.src).href;
+
+/**
+ * Holds the first paint for chunk `name` (a banner shown on load by a tag in <head>): a
+ * `<script type="module" blocking="render">` of it, with the tag's nonce, in <head>. The browser
+ * renders nothing until the chunk has run or the element is removed (the caller removes it);
+ * `import()` of the same address then shares that one fetch and run (the module map). 0 for an
+ * inline tag, which has no address.
+ */
+export const holdFor = (doc: Document, name: string): Element | 0 =>
+  tag?.src
+    ? doc.head.appendChild(
+        Object.assign(doc.createElement('script'), {
+          type: 'module',
+          blocking: 'render',
+          src: toTrusted(urlOf(name), 1),
+          nonce: tag.nonce,
+        }),
+      )
+    : 0;
+
 export function loadChunk<T>(name: string): Promise<T> {
   loads[name] ||= Promise.resolve().then(() => {
     Object.defineProperty(window, KEY, {
@@ -26,7 +50,7 @@ export function loadChunk<T>(name: string): Promise<T> {
       },
     });
     // An inline tag has no address: `new URL` throws, nothing is requested, the error says why.
-    return import(new URL(`tailor.${name}.js`, tag?.src).href).then(
+    return import(urlOf(name)).then(
       // The debug view registers nothing: it goes through the command queue.
       () => arrived[name] || {},
       (e) => {

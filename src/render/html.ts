@@ -6,24 +6,30 @@
  * throwing a TypeError at the `innerHTML` sink.
  * https://developer.mozilla.org/en-US/docs/Web/API/Trusted_Types_API
  */
-interface TrustedTypesLike {
-  createPolicy(name: string, rules: { createHTML(s: string): string }): { createHTML(s: string): unknown };
+interface Policy {
+  createHTML(s: string): unknown;
+  createScriptURL(s: string): unknown;
 }
 
-let policy: { createHTML(s: string): unknown } | null | undefined;
+let policy: Policy | null | undefined;
 
-export function toTrusted(html: string): string {
+/**
+ * `html`, or with `url` set a script address Tailor made itself (a chunk's, from the verified
+ * tag's own address, never from the page), as the value its sink takes.
+ */
+export function toTrusted(html: string, url?: 1): string {
   if (policy === undefined) {
     policy = null;
-    const tt = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes;
+    const tt = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: Policy): Policy } })
+      .trustedTypes;
     try {
-      if (tt) policy = tt.createPolicy('tailor', { createHTML: (s) => s });
+      if (tt) policy = tt.createPolicy('tailor', { createHTML: (s) => s, createScriptURL: (s) => s });
     } catch {
       // A `trusted-types` directive that does not allow our policy name: fall back to
       // plain strings, which the browser then refuses (reported by the caller).
     }
   }
-  return (policy ? policy.createHTML(html) : html) as string;
+  return (policy ? policy[url ? 'createScriptURL' : 'createHTML'](html) : html) as string;
 }
 
 /** Parses HTML into a fragment (for inserts, banners, overlays). */

@@ -6,7 +6,7 @@
  */
 import { A_CSS, A_WIDGETS } from '../features';
 import type { Action, Experience } from '../manifest/types';
-import { loadPost } from '../parts';
+import { holdPost, loadPost } from '../parts';
 import type { Post } from '../when';
 import { withPart } from '../when';
 import type { Change } from './actions';
@@ -117,22 +117,13 @@ export function renderExperience(
           // Closed, the watch ends: a widget no longer shown exposes nothing on a later page view.
           if (A_WIDGETS) {
             // A banner shown on load by a tag in <head>: the first paint waits for its code (the
-            // post-paint chunk) through a render-blocking link, where browsers have one, until
-            // the banner is in or HOLD_MS pass (the browser lets go by itself once the page is
-            // parsed, or when an element with the id `tailor` is). While no frame has been
-            // rendered since (`frames`), the banner goes in its place: a top banner at the top,
-            // in the flow.
+            // post-paint part; `holdPost`, where browsers can hold it) until the banner is in or
+            // HOLD_MS pass. While no frame has been rendered since (`frames`), the banner goes
+            // in its place: a top banner at the top, in the flow.
             let hold: Element | 0 = 0;
             let frames = 0;
             const release = () => hold && hold.remove();
-            if (action.type === 'banner' && !doc.body && doc.head) {
-              hold = doc.head.appendChild(
-                Object.assign(doc.createElement('link'), {
-                  rel: 'expect',
-                  href: '#tailor',
-                  blocking: 'render',
-                }),
-              );
+            if (action.type === 'banner' && !doc.body && doc.head && (hold = holdPost(doc))) {
               env._win.requestAnimationFrame(() => frames++);
               setTimeout(release, HOLD_MS);
               reverts.push(release);

@@ -87,10 +87,13 @@ tailor.push(function (t) { t.on('error', function (e) { __errs.push(e); }); });
 var TAGS = /^(SCRIPT|IFRAME|FRAME|FRAMESET|OBJECT|EMBED|BASE|META|LINK)$/;
 var URLS = /^(href|src|action|formaction|data|poster|xlink:href|background|ping)$/i;
 // Tailor's own first-paint hold for a load-triggered banner (docs/experiences.md#widgets): a
-// render-blocking <link rel=expect href=#tailor>, nothing else on it. Any other link is flagged.
+// render-blocking <script type=module> of tailor.post.js beside the tag (same origin), with no
+// other attribute. Any other script or link is flagged.
 var HOLD = function (el) {
-  return el.tagName === 'LINK' && el.getAttribute('rel') === 'expect' && el.getAttribute('href') === '#tailor' &&
-    el.getAttribute('blocking') === 'render' && el.attributes.length === 3;
+  var src = el.tagName === 'SCRIPT' && el.getAttribute('src');
+  return !!src && el.getAttribute('type') === 'module' && el.getAttribute('blocking') === 'render' &&
+    el.attributes.length === 3 && new URL(src, location.href).origin === location.origin &&
+    ['/dist/tailor.post.js', '/dist/site-tags/suite/tailor.post.js'].indexOf(new URL(src, location.href).pathname) >= 0;
 };
 window.__check = function (el) {
   if (el.nodeType !== 1) return;
@@ -609,8 +612,8 @@ describe.each(TAGS)('dist/%s under a strict CSP', (file) => {
       html: document.querySelector('#h .rich')?.textContent,
       insert: document.querySelector('#i + em.ins')?.textContent,
       banner: document.querySelector('.tailor-banner .bn')?.textContent,
-      // The widget styles applied (their <style> carries the nonce): the dock is fixed.
-      bannerFixed: getComputedStyle(document.querySelector('.tailor-dock')!).position,
+      // The widget styles applied (their <style> carries the nonce): the banner's background.
+      bannerStyled: getComputedStyle(document.querySelector('.tailor-banner')!).backgroundColor,
       overlay: document.querySelector('[role=dialog] .ov')?.textContent,
     }));
     const payload = '<img src=x onerror=__pwned("csp")>';
@@ -622,7 +625,7 @@ describe.each(TAGS)('dist/%s under a strict CSP', (file) => {
       insert: 'Inserted',
       banner: 'Free shipping',
       // Tailor's own <style> carries the page nonce (no style-src here, but it must be applied).
-      bannerFixed: 'fixed',
+      bannerStyled: 'rgb(17, 17, 17)',
       overlay: 'Welcome',
     });
     const o = await outcome(page);
