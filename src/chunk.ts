@@ -7,8 +7,6 @@
  * the first load: markup (`<img name="tailorChunk">`) cannot stand in for it. The build prints
  * each file's Subresource Integrity hash.
  */
-import { toTrusted } from './render/html';
-
 const KEY = 'tailorChunk';
 let tag: HTMLScriptElement | null = null;
 const loads: Record<string, Promise<unknown>> = {};
@@ -19,27 +17,11 @@ export const setChunkBase = (script: HTMLScriptElement | null) => {
   tag = script;
 };
 
-/** Where chunk `name` is: beside the verified tag (an inline tag has none: this throws). */
-const urlOf = (name: string) => new URL(`tailor.${name}.js`, tag?.src).href;
-
 /**
- * Holds the first paint for chunk `name` (a banner shown on load by a tag in <head>): a
- * `<script type="module" blocking="render">` of it, with the tag's nonce, in <head>. The browser
- * renders nothing until the chunk has run or the element is removed (the caller removes it);
- * `import()` of the same address then shares that one fetch and run (the module map). 0 for an
- * inline tag, which has no address.
+ * The address of the post-paint chunk beside the verified tag, for the site tags' first-paint
+ * hold (src/render/render.ts); undefined for an inline tag, which has no address.
  */
-export const holdFor = (doc: Document, name: string): Element | 0 =>
-  tag?.src
-    ? doc.head.appendChild(
-        Object.assign(doc.createElement('script'), {
-          type: 'module',
-          blocking: 'render',
-          src: toTrusted(urlOf(name), 1),
-          nonce: tag.nonce,
-        }),
-      )
-    : 0;
+export const postURL = (): string | undefined => tag?.src && new URL('tailor.post.js', tag.src).href;
 
 export function loadChunk<T>(name: string): Promise<T> {
   loads[name] ||= Promise.resolve().then(() => {
@@ -50,7 +32,7 @@ export function loadChunk<T>(name: string): Promise<T> {
       },
     });
     // An inline tag has no address: `new URL` throws, nothing is requested, the error says why.
-    return import(urlOf(name)).then(
+    return import(new URL(`tailor.${name}.js`, tag?.src).href).then(
       // The debug view registers nothing: it goes through the command queue.
       () => arrived[name] || {},
       (e) => {

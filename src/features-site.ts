@@ -53,3 +53,5 @@ export const A_CTA: boolean = __A_CTA__;
 export const A_REORDER: boolean = __A_REORDER__;
 export const A_CSS: boolean = __A_CSS__;
 export const A_WIDGETS: boolean = __A_WIDGETS__;
+/** A site tag with widgets holds the first paint for a load-triggered banner until its chunk has run (features.ts). */
+export const HOLD_SCRIPT: boolean = __A_WIDGETS__;

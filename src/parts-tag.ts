@@ -2,7 +2,7 @@
  * The script tags' parts (rollup.config.mjs swaps this file in for parts.ts): chunks loaded
  * from the tag's own address when first needed.
  */
-import { holdFor, loadChunk } from './chunk';
+import { loadChunk } from './chunk';
 import type { Check, Extras, Post, Remote, Tables } from './when';
 
 export type { Check, Extras, Post, Remote, Tables } from './when';
@@ -10,8 +10,7 @@ export type { Check, Extras, Post, Remote, Tables } from './when';
 export const chunked = true;
 
 export const loadPost = (): Promise<Post> => loadChunk<Post>('post');
-/** Holds the first paint until the post-paint chunk has run (src/chunk.ts), or 0. */
-export const holdPost = (doc: Document): Element | 0 => holdFor(doc, 'post');
+export { postURL } from './chunk';
 
 let tables: Tables | null = null;
 export const tablesNow = (): Tables | null => tables;

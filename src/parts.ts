@@ -20,15 +20,8 @@ let post: Post | null = null;
 export const loadPost = (): Post | Promise<Post> => post || import('./post').then((m) => (post = m));
 
 let tables: Tables | null = null;
-/**
- * Holds the first paint for the post-paint part (a banner shown on load by a script in <head>):
- * the npm build's parts are the app's own chunks, with no address of Tailor's, so this holds it
- * until the page has been parsed, with a render-blocking `<link rel="expect">` naming no element.
- */
-export const holdPost = (doc: Document): Element | 0 =>
-  doc.head.appendChild(
-    Object.assign(doc.createElement('link'), { rel: 'expect', href: '#tailor', blocking: 'render' }),
-  );
+/** The npm build's parts are the app's own chunks: no address of Tailor's (features.ts `HOLD_SCRIPT` is off). */
+export const postURL = (): string | undefined => undefined;
 
 /** The lookup tables (time zones, referrers), or null while they have not arrived. */
 export const tablesNow = (): Tables | null => tables;

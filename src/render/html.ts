@@ -6,9 +6,11 @@
  * throwing a TypeError at the `innerHTML` sink.
  * https://developer.mozilla.org/en-US/docs/Web/API/Trusted_Types_API
  */
+import { HOLD_SCRIPT } from '../features';
+
 interface Policy {
   createHTML(s: string): unknown;
-  createScriptURL(s: string): unknown;
+  createScriptURL?(s: string): unknown;
 }
 
 let policy: Policy | null | undefined;
@@ -23,13 +25,20 @@ export function toTrusted(html: string, url?: 1): string {
     const tt = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: Policy): Policy } })
       .trustedTypes;
     try {
-      if (tt) policy = tt.createPolicy('tailor', { createHTML: (s) => s, createScriptURL: (s) => s });
+      // The site tags' first-paint hold also sets a script's `src` (src/chunk.ts).
+      if (tt)
+        policy = tt.createPolicy(
+          'tailor',
+          HOLD_SCRIPT ? { createHTML: (s) => s, createScriptURL: (s) => s } : { createHTML: (s) => s },
+        );
     } catch {
       // A `trusted-types` directive that does not allow our policy name: fall back to
       // plain strings, which the browser then refuses (reported by the caller).
     }
   }
-  return (policy ? policy[url ? 'createScriptURL' : 'createHTML'](html) : html) as string;
+  return (
+    policy ? (HOLD_SCRIPT && url ? policy.createScriptURL!(html) : policy.createHTML(html)) : html
+  ) as string;
 }
 
 /** Parses HTML into a fragment (for inserts, banners, overlays). */

@@ -4,14 +4,15 @@
  * exposure per page view). Returns the revert of everything it did. Reports refused or failed
  * actions through `report`; never throws.
  */
-import { A_CSS, A_WIDGETS } from '../features';
+import { A_CSS, A_WIDGETS, HOLD_SCRIPT } from '../features';
 import type { Action, Experience } from '../manifest/types';
-import { holdPost, loadPost } from '../parts';
+import { loadPost, postURL } from '../parts';
 import type { Post } from '../when';
 import { withPart } from '../when';
 import type { Change } from './actions';
 import { applyToElement } from './actions';
-import { addStyle } from './style';
+import { toTrusted } from './html';
+import { addStyle, pageNonce } from './style';
 import { fillTemplate } from './template';
 import type { Owner, Watcher } from './watch';
 import { createWatcher, WAIT_MS } from './watch';
@@ -117,14 +118,39 @@ export function renderExperience(
           // Closed, the watch ends: a widget no longer shown exposes nothing on a later page view.
           if (A_WIDGETS) {
             // A banner shown on load by a tag in <head>: the first paint waits for its code (the
-            // post-paint part; `holdPost`, where browsers can hold it) until the banner is in or
-            // HOLD_MS pass. While no frame has been rendered since (`frames`), the banner goes
-            // in its place: a top banner at the top, in the flow.
-            let hold: Element | 0 = 0;
+            // post-paint chunk) where browsers can hold it, until the banner is in or HOLD_MS
+            // pass; the site tags hold it until the chunk has run (`holdPost`, src/chunk.ts),
+            // the generic tags and the npm build until the page has been parsed, or an element
+            // with the id `tailor` has (a render-blocking link; features.ts `HOLD_SCRIPT`).
+            // While no frame has been rendered since (`frames`), the banner goes in its place:
+            // a top banner at the top, in the flow.
+            let hold: Element | 0 | '' | undefined = 0;
             let frames = 0;
+            let src: string | undefined;
             const release = () => hold && hold.remove();
-            if (action.type === 'banner' && !doc.body && doc.head && (hold = holdPost(doc))) {
-              env._win.requestAnimationFrame(() => frames++);
+            if (
+              action.type === 'banner' &&
+              !doc.body &&
+              doc.head &&
+              (hold = HOLD_SCRIPT
+                ? (src = postURL()) &&
+                  doc.head.appendChild(
+                    Object.assign(doc.createElement('script'), {
+                      type: 'module',
+                      blocking: 'render',
+                      src: toTrusted(src, 1),
+                      nonce: pageNonce(doc),
+                    }),
+                  )
+                : doc.head.appendChild(
+                    Object.assign(doc.createElement('link'), {
+                      rel: 'expect',
+                      href: '#tailor',
+                      blocking: 'render',
+                    }),
+                  ))
+            ) {
+              requestAnimationFrame(() => frames++);
               setTimeout(release, HOLD_MS);
               reverts.push(release);
             }

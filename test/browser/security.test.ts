@@ -86,14 +86,16 @@ window.tailor = window.tailor || [];
 tailor.push(function (t) { t.on('error', function (e) { __errs.push(e); }); });
 var TAGS = /^(SCRIPT|IFRAME|FRAME|FRAMESET|OBJECT|EMBED|BASE|META|LINK)$/;
 var URLS = /^(href|src|action|formaction|data|poster|xlink:href|background|ping)$/i;
-// Tailor's own first-paint hold for a load-triggered banner (docs/experiences.md#widgets): a
-// render-blocking <script type=module> of tailor.post.js beside the tag (same origin), with no
-// other attribute. Any other script or link is flagged.
+// Tailor's own first-paint hold for a load-triggered banner (docs/experiences.md#widgets): the
+// generic tags' render-blocking <link rel=expect href=#tailor>, or the site tags' render-blocking
+// <script type=module> of tailor.post.js beside the tag (same origin); nothing else on either.
+// Any other script or link is flagged.
 var HOLD = function (el) {
   var src = el.tagName === 'SCRIPT' && el.getAttribute('src');
-  return !!src && el.getAttribute('type') === 'module' && el.getAttribute('blocking') === 'render' &&
-    el.attributes.length === 3 && new URL(src, location.href).origin === location.origin &&
-    ['/dist/tailor.post.js', '/dist/site-tags/suite/tailor.post.js'].indexOf(new URL(src, location.href).pathname) >= 0;
+  var script = !!src && el.getAttribute('type') === 'module' && new URL(src, location.href).origin === location.origin &&
+    ['/dist/site-tags/suite/tailor.post.js'].indexOf(new URL(src, location.href).pathname) >= 0;
+  var link = el.tagName === 'LINK' && el.getAttribute('rel') === 'expect' && el.getAttribute('href') === '#tailor';
+  return (script || link) && el.getAttribute('blocking') === 'render' && el.attributes.length === 3;
 };
 window.__check = function (el) {
   if (el.nodeType !== 1) return;
