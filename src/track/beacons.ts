@@ -2,7 +2,7 @@
  * The core's side of the beacons: the transport itself (batching, the persisted queue, retries)
  * is in the post-paint part, which the script tags load a task after the first decision. What
  * happens before it arrives is held here, and a page left before then still sends it: on
- * `pagehide` (or hidden), which the runtime hears (`_hide`), the held events go out in one
+ * `visibilitychange` to hidden, which the runtime hears (`_hide`), the held events go out in one
  * `sendBeacon`. If the page lives on, the transport gets them all the same when it arrives (at
  * least once; the collector keeps one copy of each event id). Once it is there, `_hide` is the
  * transport's own flush on leaving: it adds no listeners of its own.
@@ -20,7 +20,7 @@ export function createBeacons(o: TransportOptions): Transport & { _hide(): void 
   let held: TailorEvent[] = [];
   let flush: boolean | undefined | null = null;
   let stopped = false;
-  /** How many of `held` a beacon has sent: leaving fires both `visibilitychange` and `pagehide`. */
+  /** How many of `held` a beacon has sent: a page can be hidden more than once (tab switches). */
   let sent = 0;
   const arrive = () =>
     withPart(
@@ -53,7 +53,7 @@ export function createBeacons(o: TransportOptions): Transport & { _hide(): void 
       real?._stop();
     },
     /**
-     * The page is going away (the runtime's `pagehide` / hidden listener, after it has queued
+     * The page is going away (the runtime's listener for hidden, after it has queued
      * what it held): the transport sends its queue; before it has arrived, the events of the
      * first moments go out in one body.
      */

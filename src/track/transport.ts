@@ -2,7 +2,7 @@
  * Beacon delivery (docs/events.md): batches events and sends them to the collector at least once.
  *
  * - flush at 20 queued events, 5 s after the first queued one, and when the page is hidden
- *   (`visibilitychange`/`pagehide`; never `unload`, so the back/forward cache keeps working);
+ *   (`visibilitychange`; never `unload`, so the back/forward cache keeps working);
  * - visible: `fetch`, so the status is known; hiding: `sendBeacon`, else `fetch` with
  *   `keepalive`. Events stay in the queue until a 2xx is seen for them: events sent while
  *   hiding are confirmed by a later visible flush (5 s into a later page view that lives that
@@ -330,7 +330,7 @@ export function createTransport(o: TransportOptions): Transport {
     }
   }
 
-  // A page going away: the runtime hears `pagehide` and `visibilitychange` to hidden, and calls
+  // A page going away: the runtime hears `visibilitychange` to hidden, and calls
   // `_flush(true)` (through the beacons of the core, beacons.ts) once it has queued what it held.
   // Back online: network failures while offline do not hold the queue back; Retry-After does.
   const onOnline = () => {

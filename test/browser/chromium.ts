@@ -92,3 +92,14 @@ export async function runtimeOnly(page: Page): Promise<void> {
     }),
   );
 }
+
+/**
+ * The page is hidden, as a tab switch or leaving it hides it (`visibilitychange` to hidden, what
+ * Tailor listens to), then visible again without an event: Tailor flushes with sendBeacon.
+ */
+export const hidePage = (page: Page): Promise<void> =>
+  page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    delete (document as { visibilityState?: unknown }).visibilityState;
+  });

@@ -140,8 +140,8 @@ describe('leaving early', () => {
   it('a visitor who leaves while a chunk the decision waits for is loading still converts (pageview goal) and is not exposed', async () => {
     const c = createCollector(server);
     // tailor.extras.js (the journey stage) is held back until the visitor has left, and so is
-    // tailor.post.js: the core itself must send the conversion, once, although leaving fires
-    // both visibilitychange and pagehide (CI once saw it sent twice when the chunk was slow).
+    // tailor.post.js: the core itself must send the conversion, once (CI once saw it sent twice
+    // when the chunk was slow, when leaving fired two listeners).
     let release = () => {};
     const held = new Promise<void>((r) => {
       release = r;

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { grace, newPage, useChromiumAndServer } from './chromium';
+import { grace, hidePage, newPage, useChromiumAndServer } from './chromium';
 import { ALL_BODIES, createCollector } from './collector';
 import type { TestServer } from './server';
 import { manifestFor, TAGS } from './tags';
@@ -67,7 +67,7 @@ const ready = (page: Page) =>
     const t = (window as unknown as W).tailor;
     return typeof t?.context === 'function' && !!t.context();
   });
-const hide = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+const hide = hidePage;
 const tlr = (page: Page) =>
   page.evaluate(() => [
     ...Object.keys(localStorage).filter((k) => k.startsWith('tlr_')),

@@ -144,7 +144,7 @@ async function buy(page: Page, item: string): Promise<void> {
 /** Moves the visitor's stored history back by `days`: the next page view starts a new session. */
 async function rewind(page: Page, days: number): Promise<void> {
   // Edited from a page of the same origin without Tailor: the page left hands its last writes
-  // over on pagehide (a write still in flight on it would put the old times back).
+  // over when it is hidden (a write still in flight on it would put the old times back).
   await page.goto(`${serve.url}/no-tailor-here`);
   await page.evaluate((ms) => {
     const p = JSON.parse(localStorage.getItem('tlr_profile') || 'null');
@@ -175,7 +175,7 @@ const eveningOrWeekend = (page: Page) =>
 const left: BrowserContext[] = [];
 
 /**
- * Leaves the page (pagehide: what is queued goes out as a beacon). The visitor's browser stays
+ * Leaves the page (hidden: what is queued goes out as a beacon). The visitor's browser stays
  * open, as a real one does after a tab navigates away: closing a Playwright context cancels a
  * beacon still in flight, which would be the test losing the event, not Tailor.
  */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   budget,
   grace,
+  hidePage,
   launchChromium,
   newPage,
   resolvedChromium,
@@ -66,8 +67,7 @@ const ready = (page: Page) =>
       !!(window as unknown as W).tailor.context(),
   );
 
-/** The page is being hidden (what a tab switch or navigation does): flushes with sendBeacon. */
-const hide = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+const hide = hidePage;
 
 const byId = (events: BeaconEvent[]) => [...new Map(events.map((e) => [e.id, e])).values()];
 const exposures = (c: Collector) => byId(c.events()).filter((e) => e.type === 'exposure');
@@ -332,7 +332,7 @@ describe('delivery (dist/tailor.min.js)', () => {
     await page.close();
   });
 
-  it('flushes with sendBeacon when the page becomes hidden (visibilitychange) and when navigating away (pagehide)', async () => {
+  it('flushes with sendBeacon when the page becomes hidden (visibilitychange), when navigating away and when the tab closes', async () => {
     const c = createCollector(server);
     const next = serve(PLAIN, { body: 'next page, no endpoint' });
     const page = await newPage(browser);
@@ -341,22 +341,16 @@ describe('delivery (dist/tailor.min.js)', () => {
     );
     await ready(page);
     const [a] = await track(page, 1);
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await hide(page);
     await c.until((c) => c.ids().has(a!), 2000, 'the beacon sent on visibilitychange');
     expect(c.requests[0]!.headers['sec-fetch-mode']).toBe('no-cors'); // a beacon
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
-    });
     const [b] = await track(page, 1);
-    // A real navigation: Chromium fires pagehide (and visibilitychange) on the old document.
+    // A real navigation: the old document turns hidden (visibilitychange) as it is unloaded.
     await page.click('#away');
     await page.waitForURL(`**${next}`);
     await c.until((c) => c.ids().has(b!), 3000, 'the beacon sent on navigation');
     // And closing the tab. chrome-headless-shell (the npm-delivered browser) closes a tab
-    // without pagehide or visibilitychange, so no page can send anything there: this step needs
+    // without visibilitychange (or pagehide), so no page can send anything there: this step needs
     // a full Chromium.
     if (resolvedChromium().source !== 'npm') {
       const other = await newPage(browser);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createPhases } from '../../src/phases';
 
 describe('the two phases of a page view (src/phases.ts)', () => {
@@ -29,6 +29,26 @@ describe('the two phases of a page view (src/phases.ts)', () => {
     await settled;
     expect(log).toEqual(['first', 'a', 'b']);
     expect(phases._holding()).toBe(false);
+  });
+
+  describe('where the browser has scheduler.postTask (Chromium)', () => {
+    afterEach(() => {
+      delete (globalThis as { scheduler?: unknown }).scheduler;
+    });
+
+    it('posts the settle as a task instead of opening a message channel', async () => {
+      const posted: (() => void)[] = [];
+      (globalThis as { scheduler?: unknown }).scheduler = { postTask: (fn: () => void) => posted.push(fn) };
+      const { log, phases } = setup();
+      const settled = phases._hold();
+      phases._defer(() => log.push('a'));
+      expect(posted).toHaveLength(1);
+      expect(log).toEqual([]);
+      posted[0]!();
+      await settled;
+      expect(log).toEqual(['first', 'a']);
+      expect(phases._holding()).toBe(false);
+    });
   });
 
   it('settles at once when asked (a page going away), and the message that comes later changes nothing', async () => {

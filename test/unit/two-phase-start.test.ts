@@ -201,7 +201,9 @@ describe('two-phase start', () => {
     const t = make({ experiences: oneVariant }, { transport: (body: string) => (sent.push(body), true) });
     const done = start(t);
     expect(log).not.toContain('exposure hero');
-    window.dispatchEvent(new Event('pagehide'));
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    delete (document as { visibilityState?: unknown }).visibilityState;
     expect(log.filter((x) => x === 'exposure hero')).toHaveLength(1);
     expect(queued().map((e) => e.type)).toEqual(['exposure']);
     expect(sent.join()).toContain('"experience":"hero"');
