@@ -283,8 +283,11 @@ export function createTailor(options: TailorOptions): Tailor {
     // An SPA page view came from the previous one: `document.referrer` still names the page the
     // visitor landed from, which would start a new traffic touch and replace the campaign.
     const from = lastHref;
+    /** The page view's address: what it started with, though the site changes it while chunks load. */
+    let url: URL | undefined;
     const read = () => {
       page = readPage(manifest, now, options.country, behavior._values, uaDevice);
+      url ? (page._url = url) : (url = page._url);
       if (from) page._referrer = from;
       return page;
     };

@@ -175,3 +175,60 @@ describe('leaving early', () => {
     await page.close();
   });
 });
+
+// A site that strips its campaign parameters from the address bar (history.replaceState) as the
+// page loads: the page view is the address it started with, also when its decision waits for a
+// chunk (here tailor.extras.js, for journey.stage) and the address has changed by then.
+describe('a page view that waits for a chunk', () => {
+  for (const file of TAGS)
+    it(`${file}: keeps the campaign of the address it started with, though the site strips it meanwhile`, async () => {
+      const page = await newPage(browser);
+      let asked = () => {};
+      const extrasAsked = new Promise<void>((r) => {
+        asked = r;
+      });
+      let stripped = () => {};
+      const strippedFirst = new Promise<void>((r) => {
+        stripped = r;
+      });
+      // The chunk answers once the address has been stripped.
+      await page.route('**/tailor.extras.js', async (route) => {
+        asked();
+        await strippedFirst;
+        await route.continue();
+      });
+      const path = pageWith(file, {
+        experiences: [
+          {
+            id: 'hero',
+            audience: { 'journey.stage': 'new' },
+            variants: [
+              {
+                id: 'on',
+                actions: [
+                  { type: 'text', selector: '#hero', value: '{{traffic.source}}/{{traffic.campaign}}' },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+      await page.goto(`${server.url}${path}?utm_source=news&utm_medium=email&utm_campaign=winter`, {
+        waitUntil: 'commit',
+      });
+      await extrasAsked;
+      await page.waitForFunction(() => document.readyState !== 'loading');
+      await page.evaluate(() => history.replaceState(null, '', location.pathname));
+      stripped();
+      await page.waitForFunction(
+        () => document.getElementById('hero')?.textContent !== 'Default',
+        undefined,
+        {
+          timeout: budget(5000),
+        },
+      );
+      expect(await text(page)).toBe('news/winter');
+      expect(await page.evaluate(() => (window as unknown as { __errors: string[] }).__errors)).toEqual([]);
+      await page.close();
+    });
+});
