@@ -25,7 +25,8 @@ async function siteDefs(manifestFile) {
   const { build } = await import('esbuild');
   const out = await build({
     stdin: {
-      contents: "export { publishManifest } from './src/manifest/publish.ts'; export { siteFlags } from './src/server/site-tag.ts';",
+      contents:
+        "export { publishManifest } from './src/manifest/publish.ts'; export { siteFlags } from './src/server/site-tag.ts';",
       resolveDir: process.cwd(),
       loader: 'ts',
     },
@@ -34,7 +35,9 @@ async function siteDefs(manifestFile) {
     platform: 'node',
     write: false,
   });
-  const cli = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  const cli = await import(
+    `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`
+  );
   const published = cli.publishManifest(JSON.parse(readFileSync(manifestFile, 'utf8'))).manifest;
   const { features, paths } = published.published;
   const defs = { __SITE_USES__: `\n${[...features, ...paths].join('\n')}\n` };
@@ -73,7 +76,12 @@ const bundle = await rollup({ input: config.input, treeshake: config.treeshake, 
 const { output } = await bundle.generate({ ...config.output, file: undefined, sourcemap: true });
 const min = await minify(output[0].code, {
   ecma: 2020,
-  compress: { passes: 3, pure_getters: true, unsafe_arrows: true, global_defs: site ? await siteDefs(site) : {} },
+  compress: {
+    passes: 3,
+    pure_getters: true,
+    unsafe_arrows: true,
+    global_defs: site ? await siteDefs(site) : {},
+  },
   mangle: { properties: { regex: /^_/ } },
   format: { comments: false },
   sourceMap: { content: output[0].map },

@@ -17,7 +17,6 @@ import {
 import { capped, countShown, noteDismissed } from './frequency';
 import { validateManifest } from './manifest/guard';
 import type {
-  ConsentState,
   Context,
   ConversionEvent,
   DecisionSnapshot,
@@ -287,7 +286,8 @@ export function createTailor(options: TailorOptions): Tailor {
     let url: URL | undefined;
     const read = () => {
       page = readPage(manifest, now, options.country, behavior._values, uaDevice);
-      url ? (page._url = url) : (url = page._url);
+      if (url) page._url = url;
+      else url = page._url;
       if (from) page._referrer = from;
       return page;
     };

@@ -124,35 +124,34 @@ export function renderExperience(
             // with the id `tailor` has (a render-blocking link; features.ts `HOLD_SCRIPT`).
             // While no frame has been rendered since (`frames`), the banner goes in its place:
             // a top banner at the top, in the flow.
-            let hold: Element | 0 | '' | undefined = 0;
+            let hold: Element | null = null;
             let frames = 0;
-            let src: string | undefined;
-            const release = () => hold && hold.remove();
-            if (
-              action.type === 'banner' &&
-              !doc.body &&
-              doc.head &&
-              (hold = HOLD_SCRIPT
-                ? (src = postURL()) &&
-                  doc.head.appendChild(
-                    Object.assign(doc.createElement('script'), {
-                      type: 'module',
-                      blocking: 'render',
-                      src: toTrusted(src, 1),
-                      nonce: pageNonce(doc),
-                    }),
-                  )
-                : doc.head.appendChild(
+            const release = () => hold?.remove();
+            if (action.type === 'banner' && !doc.body && doc.head) {
+              const src = HOLD_SCRIPT && postURL();
+              hold = !HOLD_SCRIPT
+                ? doc.head.appendChild(
                     Object.assign(doc.createElement('link'), {
                       rel: 'expect',
                       href: '#tailor',
                       blocking: 'render',
                     }),
-                  ))
-            ) {
-              requestAnimationFrame(() => frames++);
-              setTimeout(release, HOLD_MS);
-              reverts.push(release);
+                  )
+                : src
+                  ? doc.head.appendChild(
+                      Object.assign(doc.createElement('script'), {
+                        type: 'module',
+                        blocking: 'render',
+                        src: toTrusted(src, 1),
+                        nonce: pageNonce(doc),
+                      }),
+                    )
+                  : null;
+              if (hold) {
+                requestAnimationFrame(() => frames++);
+                setTimeout(release, HOLD_MS);
+                reverts.push(release);
+              }
             }
             later((p) => {
               const stop = watch(
