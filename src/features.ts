@@ -52,7 +52,7 @@ export const A_CSS = true;
 export const A_WIDGETS = true;
 /**
  * How a banner shown on load by a tag in <head> holds the first paint for its code: the site
- * tags with a render-blocking `<script type="module">` of the post-paint chunk (src/chunk.ts),
+ * tags with a render-blocking `<script type="module">` of the post-paint chunk (render/render.ts),
  * which holds until the chunk has run; the generic tags and the npm build with a render-blocking
  * `<link rel="expect">`, which holds until the page has been parsed (the script costs the
  * generic cores ~75 B they do not have).

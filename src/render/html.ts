@@ -25,7 +25,7 @@ export function toTrusted(html: string, url?: 1): string {
     const tt = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: Policy): Policy } })
       .trustedTypes;
     try {
-      // The site tags' first-paint hold also sets a script's `src` (src/chunk.ts).
+      // The site tags' first-paint hold also sets a script's `src` (render/render.ts).
       if (tt)
         policy = tt.createPolicy(
           'tailor',

@@ -119,9 +119,10 @@ export function renderExperience(
           if (A_WIDGETS) {
             // A banner shown on load by a tag in <head>: the first paint waits for its code (the
             // post-paint chunk) where browsers can hold it, until the banner is in or HOLD_MS
-            // pass; the site tags hold it until the chunk has run (`holdPost`, src/chunk.ts),
-            // the generic tags and the npm build until the page has been parsed, or an element
-            // with the id `tailor` has (a render-blocking link; features.ts `HOLD_SCRIPT`).
+            // pass: the site tags until the chunk has run (a render-blocking module script of
+            // it, at the address `postURL` gives), the generic tags and the npm build until the
+            // page has been parsed, or an element with the id `tailor` has (a render-blocking
+            // link; features.ts `HOLD_SCRIPT`).
             // While no frame has been rendered since (`frames`), the banner goes in its place:
             // a top banner at the top, in the flow.
             let hold: Element | null = null;
