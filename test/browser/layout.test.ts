@@ -180,17 +180,25 @@ describe.each(TAGS)('dist/%s', (file) => {
       };
     };
     const inPlace = { atFirstFrame: true, first: true, docked: false, h1Below: true, cls: 0, errors: [] };
-    /** The chunk comes `ms` after it is asked for: content parsed by then would be painted without the hold. */
-    const slowChunk = (page: Page, ms: number) =>
-      page.route(chunk, async (route) => {
+    /**
+     * The chunk comes `ms` after it is asked for: content parsed by then would be painted without
+     * the hold. Returns how many times it was asked for (the site tags' hold script and Tailor's
+     * own `import()` of the same address share one request).
+     */
+    const slowChunk = async (page: Page, ms: number) => {
+      const asked = { times: 0 };
+      await page.route(chunk, async (route) => {
+        asked.times++;
         await new Promise((r) => setTimeout(r, ms));
         await route.continue();
       });
+      return asked;
+    };
 
     it('a banner whose code comes while the page is parsing is in the first frame, at the top, in the flow', async () => {
       const { path, release } = parsing('first');
       const page = await newPage(browser);
-      await slowChunk(page, 150);
+      const asked = await slowChunk(page, 150);
       await page.goto(`${server.url}${path}`, { waitUntil: 'commit' });
       await page.waitForFunction(() => document.querySelector('.tailor-banner'), undefined, {
         timeout: budget(5000),
@@ -200,6 +208,7 @@ describe.each(TAGS)('dist/%s', (file) => {
       await page.waitForFunction(() => (window as unknown as W).bannerAtFirstFrame !== null);
       expect(await page.evaluate(placed)).toEqual(inPlace);
       expect(await page.evaluate(holds)).toBe(0);
+      expect(asked.times).toBe(1);
       expect(page.errors).toEqual([]);
       await page.close();
     });
@@ -223,7 +232,7 @@ describe.each(TAGS)('dist/%s', (file) => {
             !document.querySelector('.tailor-banner');
         }),
       );
-      await slowChunk(page, 300);
+      const asked = await slowChunk(page, 300);
       await page.goto(`${server.url}${path}`, { waitUntil: 'commit' });
       await bannerSettled(page);
       await page.waitForFunction(() => (window as unknown as W).bannerAtFirstFrame !== null);
@@ -237,6 +246,7 @@ describe.each(TAGS)('dist/%s', (file) => {
           : { ...inPlace, atFirstFrame: false, first: false, docked: true, h1Below: false },
       );
       expect(await page.evaluate(holds)).toBe(0);
+      expect(asked.times).toBe(1);
       expect(page.errors).toEqual([]);
       await page.close();
     });
