@@ -37,6 +37,12 @@ export const F_REMOTE = true;
 export const F_EXTRAS = true;
 /** OS, browser, vendor and model (the `ua`/`device` chunk). */
 export const F_DEVICE_DETAILS = true;
+/** The device class and touch support (`device.*`; `os.*` and `browser.*` come with it). */
+export const F_DEVICE = true;
+/** `time.*` signals. */
+export const F_TIME = true;
+/** `behavior.*` signals (scroll depth, seconds on the page), and the depth a scroll trigger reads. */
+export const F_BEHAVIOR = true;
 /** Element action types, one flag each. */
 export const A_TEXT = true;
 export const A_HTML = true;

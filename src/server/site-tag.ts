@@ -52,6 +52,9 @@ export function siteFlags(m: Manifest, stamp: PublishStamp): Record<string, bool
       has('action:reorder') ||
       reads(/^(page\.category|affinity\.|journey\.|score\.)/),
     F_DEVICE_DETAILS: has('device-details'),
+    F_DEVICE: reads(/^(device|os|browser)\./),
+    F_TIME: reads(/^time\./),
+    F_BEHAVIOR: reads(/^behavior\./) || has('trigger:scroll'),
     A_TEXT: has('action:text'),
     A_HTML: has('action:html'),
     A_ATTR: has('action:attr'),

@@ -3,6 +3,7 @@
  * point seen) and `behavior.secondsOnPage`. The context holds an object with getters, so a
  * condition or trigger evaluated later reads the value of that moment.
  */
+import { F_BEHAVIOR } from '../features';
 import type { Context } from '../manifest/types';
 
 export interface Behavior {
@@ -21,6 +22,8 @@ export interface Behavior {
 }
 
 export function createBehavior(clock: () => number): Behavior {
+  // A site tag built for a manifest that reads no behaviour and has no scroll trigger.
+  if (!F_BEHAVIOR) return { _values: {} as Context['behavior'], _reset() {}, _depth: () => 0, _stop() {} };
   let start = clock();
   let deepest = 0;
   let listening = false;

@@ -1,4 +1,4 @@
-import { F_GEO } from '../features';
+import { F_DEVICE, F_GEO, F_TIME } from '../features';
 import type { Context, Manifest } from '../manifest/types';
 import { extrasNow } from '../parts';
 import type { PageSignals } from './context';
@@ -41,15 +41,16 @@ export function readPage(
     // The meta tag, else the manifest's categories (the tags: once the `extras` chunk is there).
     _category: meta || extrasNow()?.pageCategory(manifest.categories, url.pathname, null) || null,
     // Read when a condition or template reads device, os or browser. Without details from
-    // ua-parser-js (loaded only when the manifest reads them), the device class alone.
+    // ua-parser-js (loaded only when the manifest reads them), the device class alone; in a
+    // site tag built for a manifest that reads none of them, nothing.
     get _device() {
-      device ||= readDevice(input);
+      device ||= F_DEVICE ? readDevice(input) : ({ device: {}, os: {}, browser: {} } as DeviceSignals);
       return device;
     },
     _bot: isCrawler(input),
     _screen: { width: scr?.width ?? null, height: scr?.height ?? null },
     _geo: F_GEO ? geoSignals(Object.assign(browserGeoInput(), { country })) : ({} as PageSignals['_geo']),
-    _time: timeSignals(new Date(now)),
+    _time: F_TIME ? timeSignals(new Date(now)) : ({} as PageSignals['_time']),
     _behavior: behavior,
   };
 }

@@ -59,6 +59,20 @@ describe('a site tag built for one experience', () => {
       // decision), from the tag's own folder.
       const chunks = asked.filter((p) => /tailor\.[a-z]+\.js$/.test(p) && p !== src);
       expect(chunks).toEqual([`${path.posix.dirname(src)}/tailor.post.js`]);
+      // The signals this manifest does not read are not collected by its site tag (their code
+      // is left out); the generic tag has them all.
+      const signals = await page.evaluate(() => {
+        const c = (
+          window as unknown as { tailor: { context(): Record<string, Record<string, unknown>> } }
+        ).tailor.context();
+        return { time: c.time, behavior: c.behavior, device: c.device, os: c.os };
+      });
+      if (src === ONE) expect(signals).toEqual({ time: {}, behavior: {}, device: {}, os: {} });
+      else {
+        expect(typeof signals.time.hour).toBe('number');
+        expect(typeof signals.behavior.secondsOnPage).toBe('number');
+        expect(signals.device.type).toBe('desktop');
+      }
       await page.close();
     }
   });

@@ -35,7 +35,30 @@ describe('site tag flags', () => {
     expect(on.map(([k]) => k)).toEqual(['A_TEXT']);
     const ab = published('test/fixtures/site/ab-device-type.json');
     const abOn = Object.entries(siteFlags(ab, ab.published)).filter(([, v]) => v);
-    expect(abOn.map(([k]) => k).sort()).toEqual(['A_CLASS', 'A_TEXT', 'F_CONDITIONS']);
+    expect(abOn.map(([k]) => k).sort()).toEqual(['A_CLASS', 'A_TEXT', 'F_CONDITIONS', 'F_DEVICE']);
+  });
+
+  it('keeps the device, time and behaviour signals for a manifest that reads them', () => {
+    const flags = (experience: Record<string, unknown>) => {
+      const m = publishManifest({
+        version: 1,
+        site: 's',
+        experiences: [{ id: 'e', variants: [{ id: 'a' }], ...experience }],
+      }).manifest!;
+      const f = siteFlags(m, m.published);
+      return [f.F_DEVICE, f.F_TIME, f.F_BEHAVIOR];
+    };
+    expect(flags({})).toEqual([false, false, false]);
+    expect(flags({ audience: { 'os.name': 'iOS' } })).toEqual([true, false, false]);
+    expect(flags({ audience: { 'time.hour': { $gte: 18 } } })).toEqual([false, true, false]);
+    expect(flags({ audience: { 'behavior.secondsOnPage': { $gt: 5 } } })).toEqual([false, false, true]);
+    // A scroll trigger reads the depth itself.
+    expect(flags({ trigger: { on: 'scroll', value: 50 } })).toEqual([false, false, true]);
+    // A template reads what it names.
+    const tpl = {
+      variants: [{ id: 'a', actions: [{ type: 'text', selector: 'h1', value: 'Hi {{ device.type }}' }] }],
+    };
+    expect(flags(tpl)).toEqual([true, false, false]);
   });
 
   it('turns every flag on for a manifest that uses every feature', () => {
@@ -69,6 +92,9 @@ describe.skipIf(!dist)('site tag code', { timeout: budget(120_000) }, () => {
       'fetchRemotes', // remote data (the core's call into the remote chunk)
       'needs "variants"', // the generic tags' manifest guard
       'event handler attributes are not allowed', // attr actions
+      'isWeekend', // time signals
+      'secondsOnPage', // behaviour signals
+      'playstation', // the device classifier
     ]) {
       expect(one.code.includes(text), text).toBe(false);
       if (!text.startsWith('needs')) expect(all.code.includes(text), text).toBe(true);
