@@ -84,7 +84,7 @@ export function createTailor(options: TailorOptions): Tailor {
     if (reported.has(key)) return;
     reported.add(key);
     log('warn', path ? `${path}: ${message}` : message);
-    const e = path ? { message, path } : { message };
+    const e = { message, ...(path && { path }) };
     early ? early.push(e) : events._emit('error', e);
   };
   /** A chunk that could not load (the tags): reported, and what needed it goes without. */
@@ -152,8 +152,8 @@ export function createTailor(options: TailorOptions): Tailor {
   } = createPhases(
     () => {
       if (unsaved) save();
-      store.persisting || store.persist(canPersist());
-      if (store.persisting) id = visitorId(store);
+      store._persisting || store._persist(canPersist());
+      if (store._persisting) id = visitorId(store);
     },
     (fn) => guard('start', fn)(),
   );
@@ -446,9 +446,9 @@ export function createTailor(options: TailorOptions): Tailor {
       force = query.tailor_force;
       const f = force;
       defer(() => {
-        sessionStore.persist(canPersist());
+        sessionStore._persist(canPersist());
         sessionStore.set('tlr_force', f);
-        if (sessionStore.persisting && profile && !profile.qa) (profile.qa = 1), save();
+        if (sessionStore._persisting && profile && !profile.qa) (profile.qa = 1), save();
       });
     } else if (qa && force === undefined) force = profile.qa ? sessionStore.get('tlr_force') : null;
     const out = engine._assign(c, seen, {
@@ -620,8 +620,8 @@ export function createTailor(options: TailorOptions): Tailor {
   const forget = () => {
     settle();
     transport?._drop();
-    store.persist(false);
-    store.forgetAll();
+    store._persist(false);
+    store._forgetAll();
     profile = null;
     id = visitorId(store);
     if (page) profile = countPageView(null, clock());
@@ -684,7 +684,7 @@ export function createTailor(options: TailorOptions): Tailor {
       settle();
       consent = state;
       // Stop persisting before forgetting, so the fresh id is not written back.
-      store.persist(canPersist());
+      store._persist(canPersist());
       if (state === 'denied') forget();
       else {
         id = visitorId(store);

@@ -21,7 +21,7 @@ export function readProfile(store: Store): Profile | null {
     )
       return p;
   } catch {}
-  store.remove(KEY);
+  store._remove(KEY);
   return null;
 }
 

@@ -14,15 +14,15 @@ const ID_COOKIE = 'tlr_id';
 export interface Store {
   get(key: string): string | null;
   set(key: string, value: string): void;
-  remove(key: string): void;
+  _remove(key: string): void;
   /**
    * Turns writing through to localStorage (and cookies) on or off; on writes what was set while
    * it was off (values only read are not written back: another tab may have changed them since).
    */
-  persist(on: boolean): void;
-  readonly persisting: boolean;
+  _persist(on: boolean): void;
+  readonly _persisting: boolean;
   /** Removes every `tlr_` key from local and session storage, memory and the id cookie. */
-  forgetAll(): void;
+  _forgetAll(): void;
 }
 
 function backend(name: 'localStorage' | 'sessionStorage'): Storage | null {
@@ -43,7 +43,7 @@ function attempt<T>(fn: () => T): T | null {
 
 export function createStore(options: { persist?: boolean; session?: boolean } = {}): Store {
   const memory = new Map<string, string>();
-  /** Keys set while not persisting: what `persist(true)` writes. */
+  /** Keys set while not persisting: what `_persist(true)` writes. */
   const unsaved = new Set<string>();
   let persisting = !!options.persist;
   const storage = () => backend(options.session ? 'sessionStorage' : 'localStorage');
@@ -61,11 +61,11 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
       if (persisting) attempt(() => storage()?.setItem(key, value));
       else unsaved.add(key);
     },
-    remove(key) {
+    _remove(key) {
       memory.delete(key);
       attempt(() => storage()?.removeItem(key));
     },
-    persist(on) {
+    _persist(on) {
       persisting = on;
       if (on)
         for (const k of unsaved) {
@@ -73,10 +73,10 @@ export function createStore(options: { persist?: boolean; session?: boolean } = 
           if (memory.has(k)) attempt(() => storage()?.setItem(k, memory.get(k)!));
         }
     },
-    get persisting() {
+    get _persisting() {
       return persisting;
     },
-    forgetAll() {
+    _forgetAll() {
       memory.clear();
       for (const s of [backend('localStorage'), backend('sessionStorage')]) {
         attempt(() => {
@@ -142,7 +142,7 @@ export function visitorId(store: Store): string {
   if (stored !== id) store.set(ID_COOKIE, id);
   // An accepted cookie is never written back: the write would reset the server's domain,
   // expiry and flags, and its encoding would change (a server's `a|b` would come back as `a%7Cb`).
-  if (store.persisting && fromCookie !== id)
+  if (store._persisting && fromCookie !== id)
     writeCookie(
       `${ID_COOKIE}=${encodeURIComponent(id)}; max-age=${400 * 86400}; path=/; SameSite=Lax${
         globalThis.location?.protocol === 'https:' ? '; secure' : ''

@@ -135,7 +135,7 @@ export function createTransport(o: TransportOptions): Transport {
   /** The stored queue as any tab last wrote it (the store's memory copy misses other tabs). */
   const read = () => {
     try {
-      if (shared && o._store.persisting) return localStorage.getItem(QUEUE_KEY);
+      if (shared && o._store._persisting) return localStorage.getItem(QUEUE_KEY);
     } catch {}
     return o._store.get(QUEUE_KEY);
   };
@@ -360,7 +360,7 @@ export function createTransport(o: TransportOptions): Transport {
     },
     _drop() {
       q = emptyQueue();
-      o._store.remove(QUEUE_KEY);
+      o._store._remove(QUEUE_KEY);
     },
     _stop() {
       stopped = true;

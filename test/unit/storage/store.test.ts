@@ -122,17 +122,17 @@ describe('store: localStorage and the consent gate', () => {
     const s = createStore({ persist: false });
     s.set('tlr_x', 'mem');
     expect(s.get('tlr_x')).toBe('mem');
-    expect(s.persisting).toBe(false);
+    expect(s._persisting).toBe(false);
     expect(tlrKeys(localStorage)).toEqual([]);
   });
 
   it('persist(true) flushes what was kept in memory; persist(false) stops writing', () => {
     const s = createStore({ persist: false });
     s.set('tlr_a', '1');
-    s.persist(true);
-    expect(s.persisting).toBe(true);
+    s._persist(true);
+    expect(s._persisting).toBe(true);
     expect(localStorage.getItem('tlr_a')).toBe('1');
-    s.persist(false);
+    s._persist(false);
     s.set('tlr_b', '2');
     s.set('tlr_a', 'changed');
     expect(localStorage.getItem('tlr_b')).toBeNull();
@@ -148,7 +148,7 @@ describe('store: localStorage and the consent gate', () => {
   it('remove() deletes from memory and storage', () => {
     const s = createStore({ persist: true });
     s.set('tlr_a', '1');
-    s.remove('tlr_a');
+    s._remove('tlr_a');
     expect(s.get('tlr_a')).toBeNull();
     expect(localStorage.getItem('tlr_a')).toBeNull();
   });
@@ -267,7 +267,7 @@ describe('visitor id (tlr_id)', () => {
       id = visitorId(s);
     }).not.toThrow();
     expect(id).toMatch(/^[\w-]{8,64}$/);
-    expect(() => s.forgetAll()).not.toThrow();
+    expect(() => s._forgetAll()).not.toThrow();
   });
 });
 
@@ -279,10 +279,10 @@ describe('memory fallback when storage fails', () => {
     expect(() => s.set('tlr_a', '1')).not.toThrow();
     expect(s.get('tlr_a')).toBe('1');
     expect(s.get('tlr_missing')).toBeNull();
-    expect(() => s.remove('tlr_a')).not.toThrow();
+    expect(() => s._remove('tlr_a')).not.toThrow();
     expect(s.get('tlr_a')).toBeNull();
-    expect(() => s.persist(true)).not.toThrow();
-    expect(() => s.forgetAll()).not.toThrow();
+    expect(() => s._persist(true)).not.toThrow();
+    expect(() => s._forgetAll()).not.toThrow();
     const id = visitorId(s);
     expect(visitorId(s)).toBe(id);
     writeProfile(s, profile());
@@ -294,7 +294,7 @@ describe('memory fallback when storage fails', () => {
     const s = createStore({ persist: true });
     expect(() => s.set('tlr_a', '1')).not.toThrow();
     expect(s.get('tlr_a')).toBe('1');
-    expect(() => s.persist(true)).not.toThrow();
+    expect(() => s._persist(true)).not.toThrow();
     expect(() => writeProfile(s, profile())).not.toThrow();
     expect(readProfile(s)).toEqual(profile());
     expect(() => visitorId(s)).not.toThrow();
@@ -325,7 +325,7 @@ describe('forgetAll', () => {
     document.cookie = 'site_cookie=keep; path=/';
     expect(tlrKeys(localStorage).sort()).toEqual(['tlr_id', 'tlr_other', 'tlr_profile']);
 
-    s.forgetAll();
+    s._forgetAll();
 
     expect(tlrKeys(localStorage)).toEqual([]);
     expect(tlrKeys(sessionStorage)).toEqual([]);
@@ -336,7 +336,7 @@ describe('forgetAll', () => {
     expect(sessionStorage.getItem('site_session')).toBe('keep');
     expect(Cookies.get('site_cookie')).toBe('keep');
     // A fresh id after forgetting.
-    s.persist(false);
+    s._persist(false);
     expect(visitorId(s)).not.toBe(id);
     expect(tlrCookies()).toEqual([]);
   });
@@ -344,8 +344,8 @@ describe('forgetAll', () => {
   it('forgetting does not resurrect values when persistence is turned on again', () => {
     const s = createStore({ persist: true });
     s.set('tlr_a', '1');
-    s.forgetAll();
-    s.persist(true);
+    s._forgetAll();
+    s._persist(true);
     expect(tlrKeys(localStorage)).toEqual([]);
   });
 });
