@@ -99,6 +99,23 @@ export function rows(r) {
       mm(t.growthbook.firstView.toDomMs, 1),
       ratio(t['tailor-site'].firstView.toDomMs.median, t.growthbook.firstView.toDomMs.median),
     ]);
+  // The tags loaded from their address (V8 compiles while they stream in): main-thread time.
+  const x = t.externalFirstView;
+  if (x)
+    for (const [side, label] of [
+      ['tailor', ''],
+      ['tailor-no-hint', ', Tailor without its compile hint'],
+    ])
+      for (const [k, what] of [
+        ['scriptMs', 'script'],
+        ['threadMs', 'CPU'],
+      ])
+        out.push([
+          `First view, tag from its address${label}: main-thread ${what} time over the page load (ms, median / max)`,
+          mm(x[side][k], 1),
+          mm(x.growthbook[k], 1),
+          ratio(x[side][k].median, x.growthbook[k].median),
+        ]);
   for (const [scenario, s] of Object.entries(r.flicker.scenarios)) {
     for (const gb of ['growthbook', 'growthbook-anti-flicker']) {
       const vs = gb === 'growthbook' ? 'GrowthBook' : 'GrowthBook + `data-anti-flicker`';
