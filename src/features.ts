@@ -23,6 +23,10 @@ export const F_PAGES = true;
 export const F_PAGEVIEW_GOALS = true;
 /** `schedule` of experiences. */
 export const F_SCHEDULE = true;
+/** `layer` of experiences (one experience per layer). */
+export const F_LAYERS = true;
+/** The global holdout (`manifest.holdout`) and experience holdouts (`holdout` of an experience). */
+export const F_HOLDOUTS = true;
 /** `frequency` of experiences. */
 export const F_FREQUENCY = true;
 /** `redirect` actions. */

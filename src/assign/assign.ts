@@ -3,6 +3,7 @@
  * variants, layers, sticky assignments, forced variants, and the consent rule of docs/consent.md. Pure: no
  * DOM, storage or clock.
  */
+import { F_HOLDOUTS, F_LAYERS } from '../features';
 import type { Action, Experience, Variant } from '../manifest/types';
 import type { StickyAssignment } from '../storage/profile';
 import { bucket } from './bucket';
@@ -137,8 +138,10 @@ export function assignVariants(input: AssignInput): {
   const held = (e: Experience) =>
     consentGranted && sticky[e.id]?.s === (e.salt || e.id) && sticky[e.id]?.v !== 'global-holdout';
   const claimed = new Map<string, string>();
-  for (const e of ordered)
-    if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && !input._excluded(e))
+  // (A site tag built for a manifest without layers or holdouts leaves their code out.)
+  if (F_LAYERS)
+    for (const e of ordered)
+      if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && !input._excluded(e))
       claimed.set(e.layer, e.id);
 
   // One experience: its assignment, or why it is left out.
@@ -161,7 +164,7 @@ export function assignVariants(input: AssignInput): {
         actions: actionsOf(e, forcedVariant),
       };
     if (excluded) return excluded;
-    const owner = e.layer && (layersTaken.get(e.layer) || claimed.get(e.layer));
+    const owner = F_LAYERS && e.layer && (layersTaken.get(e.layer) || claimed.get(e.layer));
     if (owner && owner !== e.id) return owner;
     const u = input._unitOf(e);
     if (u === null) return UNIT;
@@ -169,20 +172,20 @@ export function assignVariants(input: AssignInput): {
     const kept = sticky[e.id];
     if (!consentGranted) {
       if (!anonymous(e) || input._holdoutPercent > 0) return CONSENT;
-    } else if (holdoutBucket(u) < input._holdoutPercent / 100) {
+    } else if (F_HOLDOUTS && holdoutBucket(u) < input._holdoutPercent / 100) {
       // Kept with the sticky assignments so conversions on other pages carry it (docs/events.md).
-      if (e.layer) layersTaken.set(e.layer, e.id);
+      if (F_LAYERS && e.layer) layersTaken.set(e.layer, e.id);
       if (kept?.v !== 'global-holdout') keep(e, 'global-holdout', salt);
       return { experience: e.id, variant: 'global-holdout', actions: [] };
     }
     if (!held(e) && outsideTraffic(e, u)) return TRAFFIC;
-    if (e.layer) layersTaken.set(e.layer, e.id);
+    if (F_LAYERS && e.layer) layersTaken.set(e.layer, e.id);
 
     let variant: string | null =
       kept && kept.s === salt && (kept.v === 'holdout' || variantOf(e, kept.v)) ? kept.v : null;
     if (variant === null) {
       variant =
-        e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100 ? 'holdout' : pickVariant(e, u, salt);
+        F_HOLDOUTS && e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100 ? 'holdout' : pickVariant(e, u, salt);
       if (variant === null) return NO_VARIANT;
       if (consentGranted) keep(e, variant, salt);
     }

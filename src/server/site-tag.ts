@@ -40,6 +40,8 @@ export function siteFlags(m: Manifest, stamp: PublishStamp): Record<string, bool
     F_PAGES: experiences.some((e) => e.pages),
     F_PAGEVIEW_GOALS: has('goal:pageview'),
     F_SCHEDULE: has('schedule'),
+    F_LAYERS: has('layers'),
+    F_HOLDOUTS: has('holdout') || has('experience-holdout'),
     F_FREQUENCY: has('frequency'),
     F_REDIRECT: has('action:redirect'),
     F_GEO: reads(/^geo\./),

@@ -77,6 +77,31 @@ describe('a site tag built for one experience', () => {
     }
   });
 
+  it('assigns every visitor the variant the generic tag assigns (its assignment code is the same)', async () => {
+    // The site tag is built without the code of layers and holdouts, which this manifest has not.
+    const manifest = published(fixture('one-experience'));
+    const variants: Record<string, (string | null)[]> = {};
+    for (const src of [ONE, '/dist/tailor.min.js']) {
+      variants[src] = [];
+      const p = pageWith(src, manifest);
+      for (let i = 0; i < 12; i++) {
+        const page = await newPage(browser);
+        await page.context().addCookies([{ name: 'tlr_id', value: `visitor-${i}`, url: server.url }]);
+        await page.goto(`${server.url}${p}`);
+        await ready(page);
+        variants[src].push(
+          await page.evaluate(() =>
+            (window as unknown as { tailor: { variant(id: string): string | null } }).tailor.variant('hero'),
+          ),
+        );
+        await page.close();
+      }
+    }
+    expect(variants[ONE]).toEqual(variants['/dist/tailor.min.js']);
+    // Both variants come up (weights 1:1): the comparison is not of one answer.
+    expect(new Set(variants[ONE])).toEqual(new Set(['control', 'new']));
+  });
+
   it('loads its chunks from its own folder and delivers exposures and conversions', async () => {
     const collector = createCollector(server, 'site-collect');
     // The A/B site tag has a click goal: its code comes with the post-paint chunk, beside the tag.

@@ -105,10 +105,12 @@ describe('rules/ and assign/ are pure', () => {
   );
   const graph = closure(entries);
 
-  it('import, at run time, only each other and pure manifest helpers', () => {
+  // features.ts: the build's feature flags, constants a site tag sets so that the minifier drops
+  // the code of what its manifest does not use (layers, holdouts); scanned like the rest.
+  it('import, at run time, only each other, pure manifest helpers and the build flags', () => {
     const reached = [...graph.keys()].map((f) => path.relative(SRC, f)).sort();
     expect(reached.length).toBeGreaterThanOrEqual(entries.length);
-    for (const f of reached) expect(f).toMatch(/^(rules|assign)\/|^manifest\/pattern\.ts$/);
+    for (const f of reached) expect(f).toMatch(/^(rules|assign)\/|^manifest\/pattern\.ts$|^features\.ts$/);
   });
 
   it('touch no DOM, storage, network, randomness or clock (time is an argument)', () => {

@@ -38,7 +38,7 @@ describe('site tag flags', () => {
     expect(abOn.map(([k]) => k).sort()).toEqual(['A_CLASS', 'A_TEXT', 'F_CONDITIONS', 'F_DEVICE']);
   });
 
-  it('keeps the device, time and behaviour signals for a manifest that reads them', () => {
+  it('keeps the device, time and behaviour signals, layers and holdouts for a manifest that has them', () => {
     const flags = (experience: Record<string, unknown>) => {
       const m = publishManifest({
         version: 1,
@@ -48,6 +48,26 @@ describe('site tag flags', () => {
       const f = siteFlags(m, m.published);
       return [f.F_DEVICE, f.F_TIME, f.F_BEHAVIOR];
     };
+    const assignment = (m: Record<string, unknown>) => {
+      const p = publishManifest({
+        version: 1,
+        site: 's',
+        experiences: [{ id: 'e', variants: [{ id: 'a' }] }],
+        ...m,
+      }).manifest!;
+      const f = siteFlags(p, p.published);
+      return [f.F_LAYERS, f.F_HOLDOUTS];
+    };
+    expect(assignment({})).toEqual([false, false]);
+    expect(assignment({ holdout: { percent: 5 } })).toEqual([false, true]);
+    expect(assignment({ experiences: [{ id: 'e', holdout: 10, variants: [{ id: 'a' }] }] })).toEqual([
+      false,
+      true,
+    ]);
+    expect(assignment({ experiences: [{ id: 'e', layer: 'hero', variants: [{ id: 'a' }] }] })).toEqual([
+      true,
+      false,
+    ]);
     expect(flags({})).toEqual([false, false, false]);
     expect(flags({ audience: { 'os.name': 'iOS' } })).toEqual([true, false, false]);
     expect(flags({ audience: { 'time.hour': { $gte: 18 } } })).toEqual([false, true, false]);
