@@ -142,7 +142,7 @@ export function assignVariants(input: AssignInput): {
   if (F_LAYERS)
     for (const e of ordered)
       if (e.layer && !claimed.has(e.layer) && held(e) && !forced?.[e.id] && !input._excluded(e))
-      claimed.set(e.layer, e.id);
+        claimed.set(e.layer, e.id);
 
   // One experience: its assignment, or why it is left out.
   const decide = (e: Experience): Assignment | OutReason => {
@@ -185,7 +185,9 @@ export function assignVariants(input: AssignInput): {
       kept && kept.s === salt && (kept.v === 'holdout' || variantOf(e, kept.v)) ? kept.v : null;
     if (variant === null) {
       variant =
-        F_HOLDOUTS && e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100 ? 'holdout' : pickVariant(e, u, salt);
+        F_HOLDOUTS && e.holdout && bucket(`${salt}.holdout.${u}`) < e.holdout / 100
+          ? 'holdout'
+          : pickVariant(e, u, salt);
       if (variant === null) return NO_VARIANT;
       if (consentGranted) keep(e, variant, salt);
     }
