@@ -71,9 +71,10 @@ const nameCache = {};
  * The tags' first line: V8's explicit compile hint (Chromium 136+), which has every function of
  * the file compiled at once, off the main thread while the file streams in, instead of each on
  * the main thread at its first call. Nearly all of a core runs on a first view, and so does the
- * debug view once loaded; the chunks are left lazy. Other engines read a comment.
+ * debug view once loaded; the chunks are left lazy. Other engines read a comment. (`tailor build`
+ * puts the same line on site tags: src/server/site-tag.ts; test/unit/server/site-tag.test.ts.)
  */
-export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
+const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const tagTerser = (preamble) => ({
   name: 'tailor-terser',
   renderChunk(code) {

@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
 import type { Manifest, PublishStamp } from '../manifest/types';
 
+/** V8's explicit compile hint, the first line of every tag (the generic ones: rollup.config.mjs). */
+export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
+
 /** The files beside the site tag it may load from its own address. */
 const CHUNK = /^tailor\.(post|tables|extras|remote|ua|device|debug)\.js$/;
 
@@ -98,7 +101,7 @@ export async function buildSiteTag(
     mangle: { properties: { regex: /^_/ } },
     // V8's compile hint, as on the generic tags (rollup.config.mjs): the whole core compiles
     // off the main thread while it downloads.
-    format: { comments: false, preamble: '//# allFunctionsCalledOnLoad' },
+    format: { comments: false, preamble: COMPILE_HINT },
     nameCache: structuredClone(names),
   });
   const code = out.code || '';

@@ -11,6 +11,7 @@ import { randomId } from '../random-id';
 export const PREFIX = 'tlr_';
 const ID_COOKIE = 'tlr_id';
 
+/** `_`-prefixed members are private: the tags' minifier renames them (fewer bytes). */
 export interface Store {
   get(key: string): string | null;
   set(key: string, value: string): void;

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { publishManifest } from '../../../src/manifest/publish';
 import { main } from '../../../src/server/cli';
-import { buildSiteTag, distDir, siteFlags } from '../../../src/server/site-tag';
+import { buildSiteTag, COMPILE_HINT, distDir, siteFlags } from '../../../src/server/site-tag';
 import { budget } from '../../budget';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -123,6 +123,16 @@ describe.skipIf(!dist)('site tag code', { timeout: budget(120_000) }, () => {
       gzipSync(all.code, { level: 9 }).length - 4000,
     );
     expect(one.code).not.toMatch(/__[A-Z_]+__/);
+  });
+
+  it('starts every tag with the compile hint, and no chunk', async () => {
+    const first = (code: string) => code.split('\n', 1)[0];
+    const one = await buildSiteTag(published('test/fixtures/site/one-experience.json'), dist!);
+    expect(first(one.code)).toBe(COMPILE_HINT);
+    for (const f of ['tailor.min.js', 'tailor.lite.min.js', 'tailor.debug.js'])
+      expect(first(readFileSync(path.join(dist!, f), 'utf8')), f).toBe(COMPILE_HINT);
+    for (const f of ['tailor.post.js', 'tailor.ua.js', 'tailor.tables.js'])
+      expect(readFileSync(path.join(dist!, f), 'utf8'), f).not.toContain(COMPILE_HINT);
   });
 
   it('tailor build writes the manifest, the tag and its chunks, and prints their hashes', async () => {
